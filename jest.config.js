@@ -1,0 +1,15 @@
+// ESM all the way: jose and the Keycloak admin client ship as ES modules only, so the
+// tests run as native ESM (NODE_OPTIONS=--experimental-vm-modules) with swc stripping types.
+const swc = ['@swc/jest', { jsc: { parser: { syntax: 'typescript' }, target: 'es2022' }, module: { type: 'es6' } }];
+
+export default {
+  extensionsToTreatAsEsm: ['.ts'],
+  transform: { '^.+\\.ts$': swc },
+  moduleNameMapper: { '^(\\.{1,2}/.*)\\.js$': '$1' },
+  testEnvironment: 'node',
+  roots: ['<rootDir>/packages', '<rootDir>/services', '<rootDir>/test'],
+  testMatch: ['**/test/**/*.test.ts'],
+  testTimeout: 60000,
+  maxWorkers: 1,
+  globalSetup: '<rootDir>/test/global-setup.ts',
+};

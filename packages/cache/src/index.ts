@@ -1,0 +1,2 @@
+export { createRedis, type RedisClient, type RedisConfig } from './redis.js';
+export { Cache, type CacheOptions } from './cache-aside.js';

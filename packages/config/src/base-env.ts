@@ -1,0 +1,26 @@
+import { z } from 'zod';
+
+const redisNodes = z
+  .string()
+  .regex(/^[\w.-]+:\d+(,[\w.-]+:\d+)*$/, 'expected host:port[,host:port...]')
+  .optional();
+
+/** Variables every service reads. Services extend this with their own. */
+export const baseEnv = z.object({
+  NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
+  SERVICE_NAME: z.string().min(1),
+  INSTANCE_ID: z.string().min(1).optional(),
+  PORT: z.coerce.number().int().min(0).max(65535).default(0),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  DATABASE_URL: z.url().startsWith('postgres'),
+  DATABASE_POOL_MAX: z.coerce.number().int().min(1).max(100).default(10),
+  REDIS_URL: z.url().default('redis://127.0.0.1:6379'),
+  REDIS_NODES: redisNodes,
+  AMQP_URL: z.url().default('amqp://guest:guest@127.0.0.1:5672'),
+  KEYCLOAK_URL: z.url().default('http://127.0.0.1:8080'),
+  KEYCLOAK_REALM: z.string().default('shop'),
+  JWT_AUDIENCE: z.string().default('shop-api'),
+});
+
+export const serviceEnv = baseEnv;
+export type ServiceEnv = z.infer<typeof baseEnv>;

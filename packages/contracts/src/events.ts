@@ -1,0 +1,112 @@
+import { z } from 'zod';
+
+/**
+ * One schema per versioned event type for the envelope's `data`. A breaking change is a
+ * new type (`.v2`) published alongside the old one until every consumer has moved.
+ * Objects strip unknown keys, so adding an optional field is not a breaking change.
+ */
+const id = z.uuid();
+const money = z.number().int().nonnegative();
+const currency = z.string().regex(/^[A-Z]{3}$/, 'ISO 4217 code, e.g. EUR');
+const timestamp = z.iso.datetime({ offset: true });
+const quantity = z.number().int().positive();
+
+export const ProductStatus = z.enum(['DRAFT', 'ACTIVE', 'ARCHIVED']);
+
+export const Address = z.object({
+  line1: z.string().min(1),
+  line2: z.string().optional(),
+  city: z.string().min(1),
+  region: z.string().optional(),
+  postalCode: z.string().min(1),
+  country: z.string().regex(/^[A-Z]{2}$/, 'ISO 3166-1 alpha-2 code'),
+});
+
+const productFields = {
+  productId: id,
+  sku: z.string().min(1),
+  name: z.string().min(1),
+  price: money,
+  currency,
+  categoryId: id.optional(),
+  status: ProductStatus,
+};
+
+const orderItem = z.object({ productId: id, quantity, unitPrice: money });
+const reservedItem = z.object({ productId: id, quantity });
+const confirmedItem = z.object({ productId: id, name: z.string(), quantity, unitPrice: money });
+
+export const eventSchemas = {
+  'user.registered.v1': z.object({ userId: id, email: z.email(), name: z.string().min(1) }),
+  'user.profile_updated.v1': z.object({
+    userId: id,
+    name: z.string().min(1),
+    phone: z.string().nullable().optional(),
+    shippingAddress: Address.nullable().optional(),
+  }),
+  'product.created.v1': z.object({ ...productFields, initialStock: z.number().int().nonnegative().optional() }),
+  'product.updated.v1': z.object(productFields),
+  'product.deleted.v1': z.object({ productId: id }),
+  'order.placed.v1': z.object({
+    orderId: id,
+    userId: id,
+    items: z.array(orderItem).min(1),
+    total: money,
+    currency,
+    expiresAt: timestamp,
+  }),
+  'inventory.reserved.v1': z.object({
+    orderId: id,
+    reservationId: id.optional(),
+    items: z.array(reservedItem).min(1),
+    expiresAt: timestamp,
+  }),
+  'inventory.rejected.v1': z.object({ orderId: id, reason: z.string().min(1), productIds: z.array(id).optional() }),
+  'inventory.released.v1': z.object({ orderId: id, reason: z.string().min(1) }),
+  'order.confirmed.v1': z.object({
+    orderId: id,
+    userId: id,
+    email: z.email().optional(),
+    items: z.array(confirmedItem).min(1),
+    total: money,
+    currency,
+  }),
+  'order.rejected.v1': z.object({ orderId: id, userId: id, reason: z.string().min(1) }),
+  'order.cancelled.v1': z.object({ orderId: id, userId: id, reason: z.string().min(1) }),
+} as const;
+
+export type EventType = keyof typeof eventSchemas;
+export type EventData<T extends EventType> = z.infer<(typeof eventSchemas)[T]>;
+
+/** `EventTypes.OrderPlaced === 'order.placed.v1'`: use these instead of string literals. */
+export const EventTypes = {
+  UserRegistered: 'user.registered.v1',
+  UserProfileUpdated: 'user.profile_updated.v1',
+  ProductCreated: 'product.created.v1',
+  ProductUpdated: 'product.updated.v1',
+  ProductDeleted: 'product.deleted.v1',
+  OrderPlaced: 'order.placed.v1',
+  InventoryReserved: 'inventory.reserved.v1',
+  InventoryRejected: 'inventory.rejected.v1',
+  InventoryReleased: 'inventory.released.v1',
+  OrderConfirmed: 'order.confirmed.v1',
+  OrderRejected: 'order.rejected.v1',
+  OrderCancelled: 'order.cancelled.v1',
+} as const satisfies Record<string, EventType>;
+
+export function isKnownEventType(type: string): type is EventType {
+  return Object.hasOwn(eventSchemas, type);
+}
+
+export type UserRegistered = EventData<'user.registered.v1'>;
+export type UserProfileUpdated = EventData<'user.profile_updated.v1'>;
+export type ProductCreated = EventData<'product.created.v1'>;
+export type ProductUpdated = EventData<'product.updated.v1'>;
+export type ProductDeleted = EventData<'product.deleted.v1'>;
+export type OrderPlaced = EventData<'order.placed.v1'>;
+export type InventoryReserved = EventData<'inventory.reserved.v1'>;
+export type InventoryRejected = EventData<'inventory.rejected.v1'>;
+export type InventoryReleased = EventData<'inventory.released.v1'>;
+export type OrderConfirmed = EventData<'order.confirmed.v1'>;
+export type OrderRejected = EventData<'order.rejected.v1'>;
+export type OrderCancelled = EventData<'order.cancelled.v1'>;

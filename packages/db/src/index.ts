@@ -1,0 +1,43 @@
+import knexFactory, { type Knex } from 'knex';
+import pg from 'pg';
+
+export type { Knex };
+export type Db = Knex;
+export type Tx = Knex.Transaction;
+/** Repositories take an optional transaction and fall back to the pool. */
+export type DbOrTx = Knex | Knex.Transaction;
+
+// bigint counts (count(*)) come back as strings by default; our counts fit in a number.
+pg.types.setTypeParser(pg.types.builtins.INT8, (v: string) => Number.parseInt(v, 10));
+
+export interface DbOptions {
+  poolMax?: number;
+  /** Fail fast rather than queue forever when Postgres is gone. */
+  acquireTimeoutMs?: number;
+  statementTimeoutMs?: number;
+}
+
+export function createDb(connectionString: string, options: DbOptions = {}): Knex {
+  return knexFactory({
+    client: 'pg',
+    connection: { connectionString, statement_timeout: options.statementTimeoutMs ?? 10_000 } as Knex.PgConnectionConfig,
+    pool: { min: 0, max: options.poolMax ?? 10 },
+    acquireConnectionTimeout: options.acquireTimeoutMs ?? 3_000,
+  });
+}
+
+/** Runs the service's knex migrations (TypeScript files, loaded through tsx). */
+export async function migrateLatest(db: Knex, directory: string): Promise<string[]> {
+  const [, applied] = await db.migrate.latest({ directory, loadExtensions: ['.ts', '.js'] });
+  return applied as string[];
+}
+
+export async function pingDb(db: Knex): Promise<void> {
+  await db.raw('select 1');
+}
+
+/** Deletes every row of the given tables; for tests only. */
+export async function truncate(db: Knex, tables: string[]): Promise<void> {
+  if (tables.length === 0) return;
+  await db.raw(`truncate ${tables.map((t) => `"${t}"`).join(', ')} restart identity cascade`);
+}

@@ -1,0 +1,2 @@
+export { AppError, isAppError } from './app-error.js';
+export { ErrorCodes, type ErrorCode } from './error-codes.js';

@@ -1,0 +1,74 @@
+import express, { type Express } from 'express';
+import helmet from 'helmet';
+import { pinoHttp } from 'pino-http';
+import type { Logger } from '@shop/logger';
+import { requestId } from './request-id.js';
+import { errorHandler, notFoundHandler } from './error-handler.js';
+import { enableDefaultMetrics, httpMetrics, metricsRegistry } from './metrics.js';
+
+/** Named checks for /health/ready; each throws (or rejects) when its dependency is not usable. */
+export type ReadinessChecks = Record<string, () => Promise<unknown> | unknown>;
+
+export interface HttpAppOptions {
+  name: string;
+  logger: Logger;
+  readiness: ReadinessChecks;
+  /** Mounts the service's routes. */
+  routes: (app: Express) => void;
+  bodyLimit?: string;
+  /** Log each request (off in benchmarks' hot paths if needed). */
+  accessLog?: boolean;
+}
+
+const CHECK_TIMEOUT_MS = 1_000;
+
+async function runCheck(check: () => Promise<unknown> | unknown): Promise<string> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error('timed out')), CHECK_TIMEOUT_MS);
+  });
+  try {
+    await Promise.race([Promise.resolve().then(check), timeout]);
+    return 'ok';
+  } catch (err) {
+    return `down: ${(err as Error).message}`;
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/** Builds the express app every service shares: wiring only, no listen(). */
+export function createHttpApp(options: HttpAppOptions): Express {
+  const app = express();
+  enableDefaultMetrics(options.name);
+  app.disable('x-powered-by');
+  app.set('trust proxy', false);
+  app.set('etag', false);
+  app.use(requestId);
+  if (options.accessLog !== false) {
+    app.use(pinoHttp({ logger: options.logger, genReqId: (req) => (req as express.Request).id, autoLogging: { ignore: (req) => req.url?.startsWith('/health') ?? false } }));
+  }
+  app.use(helmet({ contentSecurityPolicy: false }));
+  app.use(httpMetrics);
+  app.use(express.json({ limit: options.bodyLimit ?? '100kb', strict: true }));
+
+  app.get('/health/live', (_req, res) => {
+    res.json({ status: 'ok' });
+  });
+  app.get('/health/ready', async (_req, res) => {
+    const names = Object.keys(options.readiness);
+    const results = await Promise.all(names.map((n) => runCheck(options.readiness[n])));
+    const checks = Object.fromEntries(names.map((n, i) => [n, results[i]]));
+    const ready = results.every((r) => r === 'ok');
+    res.status(ready ? 200 : 503).json({ status: ready ? 'ok' : 'unavailable', checks });
+  });
+  app.get('/metrics', async (_req, res) => {
+    res.setHeader('Content-Type', metricsRegistry.contentType);
+    res.send(await metricsRegistry.metrics());
+  });
+
+  options.routes(app);
+  app.use(notFoundHandler);
+  app.use(errorHandler(options.logger));
+  return app;
+}

@@ -1,0 +1,39 @@
+import type { ErrorRequestHandler, RequestHandler } from 'express';
+import { AppError, isAppError } from '@shop/errors';
+import type { Logger } from '@shop/logger';
+
+interface BodyParserError extends Error {
+  type?: string;
+  status?: number;
+}
+
+/** Errors the body parser raises, mapped to stable codes. */
+function fromBodyParser(err: BodyParserError): AppError | undefined {
+  if (err.type === 'entity.too.large') return new AppError('PAYLOAD_TOO_LARGE', 'Request body is too large', 413);
+  if (err.type === 'entity.parse.failed') return new AppError('INVALID_JSON', 'Request body is not valid JSON', 400);
+  if (err.type === 'encoding.unsupported' || err.type === 'charset.unsupported')
+    return new AppError('VALIDATION_FAILED', 'Unsupported body encoding', 415);
+  return undefined;
+}
+
+/** The one place that turns anything thrown into `{error: {code, message, requestId}}`. */
+export function errorHandler(logger: Logger): ErrorRequestHandler {
+  return (err, req, res, _next) => {
+    const known = isAppError(err) ? err : fromBodyParser(err as BodyParserError);
+    const requestId = req.id;
+    if (!known) {
+      logger.error({ err, requestId, path: req.path }, 'unhandled error');
+      res.status(500).json({ error: { code: 'INTERNAL', message: 'Something went wrong', requestId } });
+      return;
+    }
+    if (known.status >= 500) logger.warn({ code: known.code, requestId, msg: known.message }, 'request failed');
+    for (const [name, value] of Object.entries(known.headers ?? {})) res.setHeader(name, value);
+    const body: Record<string, unknown> = { code: known.code, message: known.message, requestId };
+    if (known.details !== undefined && known.status < 500) body.details = known.details;
+    res.status(known.status).json({ error: body });
+  };
+}
+
+export const notFoundHandler: RequestHandler = (req, _res, next) => {
+  next(new AppError('NOT_FOUND', `No route for ${req.method} ${req.path}`, 404));
+};

@@ -1,0 +1,75 @@
+import { describe, expect, it, afterAll, beforeAll } from '@jest/globals';
+import { z } from 'zod';
+import { AppError } from '@shop/errors';
+import { createLogger } from '@shop/logger';
+import { createHttpApp, validate } from '@shop/http';
+import { listen } from '@shop/testing';
+
+const logger = createLogger('http-test', 'silent');
+let healthy = true;
+const app = createHttpApp({
+  name: 'http-test',
+  logger,
+  readiness: { dep: () => { if (!healthy) throw new Error('gone'); } },
+  bodyLimit: '1kb',
+  routes: (a) => {
+    a.post('/echo', validate('body', z.strictObject({ n: z.number().int().min(0) })), (_req, res) => {
+      res.json(res.locals.body);
+    });
+    a.get('/boom', () => { throw new Error('secret internals'); });
+    a.get('/teapot', () => { throw new AppError('OUT_OF_STOCK', 'Sold out', 409); });
+  },
+});
+let server: Awaited<ReturnType<typeof listen>>;
+beforeAll(async () => { server = await listen(app); });
+afterAll(() => server.close());
+
+const post = (body: string) => fetch(`${server.url}/echo`, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
+
+describe('the shared http app', () => {
+  it('when the body has an unknown field, then 400 VALIDATION_FAILED with the path', async () => {
+    const res = await post(JSON.stringify({ n: 1, extra: true }));
+    expect(res.status).toBe(400);
+    const body = (await res.json()) as { error: { code: string; requestId: string } };
+    expect(body.error.code).toBe('VALIDATION_FAILED');
+    expect(body.error.requestId).toBe(res.headers.get('x-request-id'));
+  });
+
+  it('when the JSON is malformed, then 400 INVALID_JSON', async () => {
+    const res = await post('{"n":');
+    expect(res.status).toBe(400);
+    expect(((await res.json()) as { error: { code: string } }).error.code).toBe('INVALID_JSON');
+  });
+
+  it('when the body is over the limit, then 413 PAYLOAD_TOO_LARGE', async () => {
+    const res = await post(JSON.stringify({ n: 1, pad: 'x'.repeat(5000) }));
+    expect(res.status).toBe(413);
+    expect(((await res.json()) as { error: { code: string } }).error.code).toBe('PAYLOAD_TOO_LARGE');
+  });
+
+  it('when a handler throws something unknown, then 500 hides the internals', async () => {
+    const res = await fetch(`${server.url}/boom`);
+    expect(res.status).toBe(500);
+    expect(await res.text()).not.toContain('secret internals');
+  });
+
+  it('when a handler throws an AppError, then its code and status go out', async () => {
+    const res = await fetch(`${server.url}/teapot`);
+    expect(res.status).toBe(409);
+    expect(((await res.json()) as { error: { code: string } }).error.code).toBe('OUT_OF_STOCK');
+  });
+
+  it('when a dependency check fails, then ready is 503 and live stays 200', async () => {
+    healthy = false;
+    expect((await fetch(`${server.url}/health/ready`)).status).toBe(503);
+    expect((await fetch(`${server.url}/health/live`)).status).toBe(200);
+    healthy = true;
+    expect((await fetch(`${server.url}/health/ready`)).status).toBe(200);
+  });
+
+  it('when /metrics is read, then it speaks the Prometheus text format', async () => {
+    await fetch(`${server.url}/teapot`);
+    const text = await (await fetch(`${server.url}/metrics`)).text();
+    expect(text).toContain('http_request_duration_seconds_bucket');
+  });
+});

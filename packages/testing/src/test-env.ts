@@ -1,0 +1,32 @@
+/**
+ * Where component tests find the real servers. Tests use each service's `<name>_test`
+ * database, the RabbitMQ vhost `test` and Redis database 1, so they never disturb the
+ * platform running beside them.
+ */
+export interface TestEnv {
+  SERVICE_NAME: string;
+  NODE_ENV: 'test';
+  LOG_LEVEL: string;
+  DATABASE_URL: string;
+  REDIS_URL: string;
+  AMQP_URL: string;
+  KEYCLOAK_URL: string;
+  KEYCLOAK_REALM: string;
+  JWT_AUDIENCE: string;
+  [key: string]: string;
+}
+
+export function testEnv(service: string, extra: Record<string, string> = {}): TestEnv {
+  return {
+    SERVICE_NAME: service,
+    NODE_ENV: 'test',
+    LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
+    DATABASE_URL: `postgres://${service}_svc:${service}_pw@127.0.0.1:5432/${service}_test`,
+    REDIS_URL: 'redis://127.0.0.1:6379/1',
+    AMQP_URL: 'amqp://guest:guest@127.0.0.1:5672/test',
+    KEYCLOAK_URL: 'http://127.0.0.1:8080',
+    KEYCLOAK_REALM: 'shop',
+    JWT_AUDIENCE: 'shop-api',
+    ...extra,
+  };
+}
