@@ -1,0 +1,69 @@
+// pm2 process file for the native stack: two replicas of every service that
+// exists yet (services/<name>/src/main.ts), ports and environment from
+// docs/conventions.md. scripts/up.sh runs it with PM2_HOME=.run/pm2.
+//
+// CommonJS on purpose: pm2 loads process files with require().
+const fs = require('node:fs');
+const path = require('node:path');
+
+const ROOT = __dirname;
+const LOGS = path.join(ROOT, '.run', 'logs');
+
+// First replica's port; replica n listens on base + n - 1 (docs/conventions.md).
+const SERVICES = { user: 4001, product: 4011, cart: 4021, order: 4031, inventory: 4041, email: 4051 };
+const REPLICAS = 2;
+
+/** The environment one service process gets; scripts/lib/migrate.sh reuses it for migrations and seeds. */
+function serviceEnv(name, instanceId, port) {
+  const env = {
+    NODE_ENV: 'development',
+    PORT: String(port),
+    SERVICE_NAME: name,
+    INSTANCE_ID: instanceId,
+    DATABASE_URL: `postgres://${name}_svc:${name}_pw@127.0.0.1:5432/${name}_db`,
+    REDIS_URL: 'redis://127.0.0.1:6379',
+    AMQP_URL: 'amqp://guest:guest@127.0.0.1:5672',
+    KEYCLOAK_URL: 'http://127.0.0.1:8080',
+    KEYCLOAK_REALM: 'shop',
+    JWT_AUDIENCE: 'shop-api',
+    LOG_LEVEL: 'info',
+  };
+  if (name === 'email') env.SMTP_URL = 'smtp://127.0.0.1:1025';
+  return env;
+}
+
+function serviceApps(name, basePort) {
+  const main = path.join('services', name, 'src', 'main.ts');
+  if (!fs.existsSync(path.join(ROOT, main))) return [];
+  return Array.from({ length: REPLICAS }, (_, i) => {
+    const instance = `${name}-${i + 1}`;
+    const log = path.join(LOGS, `${instance}.log`);
+    return {
+      name: instance,
+      cwd: ROOT,
+      script: main,
+      // `node --import tsx services/<name>/src/main.ts`, as in the conventions.
+      interpreter: 'node',
+      node_args: '--import tsx',
+      exec_mode: 'fork',
+      env: serviceEnv(name, instance, basePort + i),
+      autorestart: true,
+      max_memory_restart: '400M',
+      // A service that crashes at boot backs off instead of spinning two cores.
+      exp_backoff_restart_delay: 200,
+      max_restarts: 50,
+      min_uptime: 5000,
+      // Time to drain HTTP and broker consumers on SIGINT before pm2 kills.
+      kill_timeout: 10000,
+      out_file: log,
+      error_file: log,
+      merge_logs: true,
+    };
+  });
+}
+
+module.exports = {
+  apps: Object.entries(SERVICES).flatMap(([name, port]) => serviceApps(name, port)),
+  serviceEnv,
+  SERVICES,
+};

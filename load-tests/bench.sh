@@ -1,0 +1,44 @@
+#!/usr/bin/env bash
+# The benchmark: runs the k6 set against the native stack at :8000 and, in the same run
+# with the same k6 settings, a static nginx baseline on :8099. Writes
+# load-tests/results/<stamp>.json and results/latest.md (table + exact commands).
+# Usage: npm run bench [-- --quick]   (the platform must be up: npm run up)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+ROOT=$PWD
+K6=${K6:-$ROOT/.run/tools/bin/k6}
+OUT=$ROOT/load-tests/results
+TMP=$OUT/tmp
+mkdir -p "$TMP"
+QUICK=${1:-}
+
+[ -x "$K6" ] || { echo "k6 not found at $K6: run 'npm run up' first (it builds k6)"; exit 1; }
+curl -fsS -o /dev/null http://127.0.0.1:8000/api/products?limit=1 || { echo "the platform is not answering at :8000: run 'npm run up' first"; exit 1; }
+
+bash nginx/baseline.sh start
+
+DURATION=20s; UNITS=1000; USERS=1000; ATTEMPTS=20000
+if [ "$QUICK" = "--quick" ]; then DURATION=5s; UNITS=100; USERS=100; ATTEMPTS=2000; fi
+STATS="avg,min,med,p(90),p(95),p(99),max"
+: > "$TMP/commands.txt"
+
+run() { # name, then k6 arguments
+  local name=$1; shift
+  local cmd=("$K6" run --quiet --summary-trend-stats "$STATS" --summary-export "$TMP/$name.json" "$@")
+  echo "== $name: k6 run $*" | tee -a "$TMP/commands.txt"
+  set +e; "${cmd[@]}" > "$TMP/$name.log" 2>&1; local rc=$?; set -e
+  echo "$name $rc" >> "$TMP/exit-codes.txt"
+  tail -n 3 "$TMP/$name.log"
+}
+: > "$TMP/exit-codes.txt"
+
+run baseline -e TARGET=http://127.0.0.1:8099/ -e DURATION=$DURATION load-tests/listing.js
+run cached-listing -e TARGET='http://127.0.0.1:8000/api/products?limit=20' -e DURATION=$DURATION load-tests/listing.js
+run browse -e DURATION=$DURATION load-tests/browse.js
+run checkout -e DURATION=$DURATION load-tests/checkout.js
+run drop -e UNITS=$UNITS -e USERS=$USERS -e ATTEMPTS=$ATTEMPTS load-tests/drop.js
+echo "== backlog: npx tsx load-tests/backlog.ts" | tee -a "$TMP/commands.txt"
+npx tsx load-tests/backlog.ts > "$TMP/backlog.json" 2> "$TMP/backlog.log" || echo "backlog failed: see $TMP/backlog.log"
+
+bash nginx/baseline.sh stop
+npx tsx load-tests/report.ts "$TMP" "$OUT"

@@ -1,0 +1,134 @@
+// The drop: one product with UNITS units, USERS customers holding tokens obtained before
+// the load, ATTEMPTS purchase attempts all at once with their own idempotency keys and
+// some retries. Afterwards it checks through the API that nothing was oversold, no key
+// made two orders and every order reached a final state, and how long that took.
+import http from 'k6/http';
+import exec from 'k6/execution';
+import { check, sleep } from 'k6';
+import { Counter, Gauge, Trend } from 'k6/metrics';
+import { BASE_URL, num } from './lib/env.js';
+import { ADMIN, bearer, login } from './lib/auth.js';
+
+const UNITS = num('UNITS', 1000);
+const USERS = num('USERS', 1000);
+const ATTEMPTS = num('ATTEMPTS', 20000);
+const RETRY_EVERY = num('RETRY_EVERY', 10); // every Nth attempt is sent twice with the same key
+const USER_PREFIX = __ENV.USER_PREFIX || 'drop-user';
+const PASSWORD = 'Drop-pass-123!';
+
+const accepted = new Counter('drop_accepted');
+const soldOut = new Counter('drop_sold_out');
+const capped = new Counter('drop_capped');
+const limited = new Counter('drop_rate_limited');
+const unexpected = new Counter('drop_unexpected');
+const keyDoubled = new Counter('drop_key_doubled');
+const soldOutLatency = new Trend('drop_sold_out_latency', true);
+const sold = new Gauge('drop_sold');
+const oversold = new Gauge('drop_oversold');
+const conserved = new Gauge('drop_conserved');
+const pendingLeft = new Gauge('drop_reservations_left');
+const settleSeconds = new Gauge('drop_settle_seconds');
+
+export const options = {
+  setupTimeout: '900s',
+  teardownTimeout: '120s',
+  scenarios: {
+    drop: {
+      executor: 'shared-iterations',
+      vus: num('VUS', 200),
+      iterations: ATTEMPTS,
+      maxDuration: __ENV.MAX_DURATION || '180s',
+    },
+  },
+  thresholds: {
+    drop_oversold: ['value==0'],
+    drop_key_doubled: ['count==0'],
+    drop_unexpected: ['count==0'],
+    drop_conserved: ['value==1'],
+    drop_reservations_left: ['value==0'],
+    drop_settle_seconds: ['value<=10'],
+    drop_sold_out_latency: ['p(99)<=50'],
+  },
+};
+
+/** Registers (or finds) and logs in USERS customers, 20 requests in flight at a time. */
+function usersInBatches(count) {
+  const tokens = [];
+  const batch = num('SETUP_BATCH', 20);
+  for (let start = 0; start < count; start += batch) {
+    const users = [];
+    for (let n = start; n < Math.min(count, start + batch); n++) users.push({ email: `${USER_PREFIX}-${n}@load.test`, password: PASSWORD, name: `Drop Customer ${n}` });
+    const post = (path, body) => ['POST', `${BASE_URL}${path}`, JSON.stringify(body), { headers: { 'Content-Type': 'application/json' }, tags: { name: 'setup' } }];
+    http.batch(users.map((u) => post('/api/auth/register', u)));
+    const logins = http.batch(users.map((u) => post('/api/auth/login', { email: u.email, password: u.password })));
+    logins.forEach((res, n) => {
+      if (res.status !== 200) throw new Error(`login ${users[n].email}: ${res.status} ${res.body}`);
+      tokens.push(res.json('accessToken'));
+    });
+  }
+  return tokens;
+}
+
+export function setup() {
+  const admin = login(ADMIN.email, ADMIN.password);
+  const sku = `DROP-${Date.now()}`;
+  const created = http.post(
+    `${BASE_URL}/api/products`,
+    JSON.stringify({ sku, name: `Limited drop ${sku}`, price: 4999, currency: 'EUR', initialStock: UNITS, maxPerCustomer: num('CAP', 2) }),
+    bearer(admin),
+  );
+  if (created.status !== 201) throw new Error(`create drop product: ${created.status} ${created.body}`);
+  const productId = created.json('id');
+  for (let i = 0; i < 100; i++) {
+    const stock = http.get(`${BASE_URL}/api/inventory/${productId}`);
+    if (stock.status === 200 && stock.json('available') === UNITS) break;
+    sleep(0.2);
+  }
+  const tokens = usersInBatches(USERS);
+  sleep(1); // let the order service's product snapshot catch up
+  return { productId, tokens, startedAt: Date.now() };
+}
+
+function place(token, key, productId) {
+  const body = JSON.stringify({ items: [{ productId, quantity: 1 }], paymentToken: 'tok_visa' });
+  return http.post(`${BASE_URL}/api/orders`, body, bearer(token, { 'Idempotency-Key': key }));
+}
+
+export default function ({ productId, tokens }) {
+  const i = exec.scenario.iterationInTest;
+  const token = tokens[i % tokens.length];
+  const key = `${exec.scenario.startTime}-${i}`;
+  const res = place(token, key, productId);
+  const code = res.status === 202 ? 'ACCEPTED' : res.json('error.code');
+  if (code === 'ACCEPTED') accepted.add(1);
+  else if (code === 'OUT_OF_STOCK') {
+    soldOut.add(1);
+    soldOutLatency.add(res.timings.duration);
+  } else if (code === 'PURCHASE_LIMIT_EXCEEDED') capped.add(1);
+  else if (res.status === 429) limited.add(1);
+  else unexpected.add(1, { status: String(res.status), code: String(code) });
+
+  if (code === 'ACCEPTED' && i % RETRY_EVERY === 0) {
+    const again = place(token, key, productId);
+    const sameOrder = again.status === 409 || (again.status === 202 && again.json('id') === res.json('id'));
+    if (!sameOrder) keyDoubled.add(1);
+    check(again, { 'a retried key never makes a second order': () => sameOrder });
+  }
+}
+
+export function teardown({ productId, startedAt }) {
+  const admin = login(ADMIN.email, ADMIN.password);
+  const loadEnded = Date.now();
+  let stock;
+  for (let i = 0; i < 120; i++) {
+    stock = http.get(`${BASE_URL}/api/inventory/admin/stock/${productId}`, bearer(admin)).json();
+    if (stock.reserved === 0) break;
+    sleep(0.25);
+  }
+  settleSeconds.add((Date.now() - loadEnded) / 1000);
+  sold.add(stock.sold);
+  oversold.add(Math.max(0, stock.sold - UNITS) + (stock.available < 0 ? 1 : 0));
+  conserved.add(stock.added === stock.available + stock.reserved + stock.sold ? 1 : 0);
+  pendingLeft.add(stock.reserved);
+  console.log(`drop ${productId}: ${JSON.stringify(stock)} load took ${(loadEnded - startedAt) / 1000}s`);
+}

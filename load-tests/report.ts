@@ -1,0 +1,90 @@
+/**
+ * Turns the k6 summaries of one benchmark run into results/<stamp>.json and
+ * results/latest.md: throughput, latency percentiles, errors, the ratio to the static
+ * baseline, the drop's correctness counters and the exact commands.
+ * Usage: tsx load-tests/report.ts <tmp dir> <results dir>
+ */
+import { readFileSync, writeFileSync, existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { cpus } from 'node:os';
+
+type Metric = Record<string, number>;
+type Summary = { metrics: Record<string, Metric> };
+
+const [tmp, out] = process.argv.slice(2);
+const read = (name: string): Summary | undefined =>
+  existsSync(join(tmp, `${name}.json`)) ? (JSON.parse(readFileSync(join(tmp, `${name}.json`), 'utf8')) as Summary) : undefined;
+const exitCodes = Object.fromEntries(
+  readFileSync(join(tmp, 'exit-codes.txt'), 'utf8').trim().split('\n').map((l) => l.split(' ') as [string, string]),
+);
+
+const scenarios = ['baseline', 'cached-listing', 'browse', 'checkout', 'drop'];
+const row = (name: string) => {
+  const s = read(name);
+  if (!s) return { name, missing: true };
+  const d = s.metrics.http_req_duration ?? {};
+  return {
+    name,
+    thresholdsPassed: exitCodes[name] === '0',
+    rps: Math.round(s.metrics.http_reqs?.rate ?? 0),
+    p50: d.med, p95: d['p(95)'], p99: d['p(99)'],
+    errorRate: s.metrics.http_req_failed?.value ?? s.metrics.http_req_failed?.rate ?? 0,
+  };
+};
+const rows = scenarios.map(row);
+const base = rows.find((r) => r.name === 'baseline' && 'rps' in r) as { rps: number } | undefined;
+const drop = read('drop')?.metrics ?? {};
+const value = (m: string, k = 'value') => drop[m]?.[k] ?? drop[m]?.count;
+const dropCounters = {
+  accepted: value('drop_accepted', 'count'),
+  soldOut: value('drop_sold_out', 'count'),
+  capped: value('drop_capped', 'count'),
+  rateLimited: value('drop_rate_limited', 'count'),
+  unexpected: value('drop_unexpected', 'count') ?? 0,
+  keyDoubled: value('drop_key_doubled', 'count') ?? 0,
+  sold: value('drop_sold'),
+  oversold: value('drop_oversold'),
+  conserved: value('drop_conserved') === 1,
+  reservationsLeft: value('drop_reservations_left'),
+  settleSeconds: value('drop_settle_seconds'),
+  soldOutP99Ms: drop.drop_sold_out_latency?.['p(99)'],
+};
+const backlog = existsSync(join(tmp, 'backlog.json')) ? JSON.parse(readFileSync(join(tmp, 'backlog.json'), 'utf8') || 'null') : null;
+const commands = readFileSync(join(tmp, 'commands.txt'), 'utf8').trim();
+const stamp = new Date().toISOString().replace(/[:.]/g, '-');
+const report = { at: new Date().toISOString(), machine: { cores: cpus().length, cpu: cpus()[0]?.model }, rows, drop: dropCounters, backlog, commands };
+writeFileSync(join(out, `${stamp}.json`), `${JSON.stringify(report, null, 2)}\n`);
+
+const fmt = (n?: number) => (n === undefined || Number.isNaN(n) ? '–' : n.toFixed(n < 10 ? 2 : 0));
+const lines = [
+  `# Benchmark results (${report.at})`,
+  '',
+  `Everything (k6, nginx, services, Postgres, Redis, RabbitMQ, Keycloak) on one ${report.machine.cores}-core machine (${report.machine.cpu}).`,
+  '',
+  '| scenario | thresholds | req/s | p50 ms | p95 ms | p99 ms | errors | vs. static nginx |',
+  '|---|---|---|---|---|---|---|---|',
+  ...rows.map((r) =>
+    'missing' in r
+      ? `| ${r.name} | not run | | | | | | |`
+      : `| ${r.name} | ${r.thresholdsPassed ? 'pass' : 'FAIL'} | ${r.rps} | ${fmt(r.p50)} | ${fmt(r.p95)} | ${fmt(r.p99)} | ${(r.errorRate * 100).toFixed(2)}% | ${base ? `${((r.rps / base.rps) * 100).toFixed(0)}%` : '–'} |`,
+  ),
+  '',
+  '## The drop',
+  '',
+  '| counter | value |',
+  '|---|---|',
+  ...Object.entries(dropCounters).map(([k, v]) => `| ${k} | ${typeof v === 'number' ? fmt(v) : String(v)} |`),
+  '',
+  '## Event backlog',
+  '',
+  backlog ? `${backlog.events} events drained in ${backlog.seconds} s: **${backlog.perSecond}/s** (${backlog.note ?? ''})` : 'not run',
+  '',
+  '## Commands',
+  '',
+  '```',
+  commands,
+  '```',
+  '',
+];
+writeFileSync(join(out, 'latest.md'), lines.join('\n'));
+console.log(lines.join('\n'));

@@ -1,0 +1,114 @@
+import type { NextFunction, Request, RequestHandler, Response } from 'express';
+import type { RedisClient } from '@shop/cache';
+import { AppError } from '@shop/errors';
+import type { Logger } from '@shop/logger';
+import { isDenied } from './deny-list.js';
+import { VerifiedTokenCache } from './token-cache.js';
+import { toUser, type AccessClaims } from './types.js';
+import { createVerifier } from './verify.js';
+
+export interface AuthOptions {
+  keycloakUrl: string;
+  realm: string;
+  audience: string;
+  redis: RedisClient;
+  logger: Logger;
+  clockToleranceSec?: number;
+  cacheMaxEntries?: number;
+  jwksTimeoutMs?: number;
+  /** Milliseconds since the epoch (tests move it forward to check expiry). */
+  now?: () => number;
+}
+
+export interface Auth {
+  /** 401 unless the request carries a valid, not-logged-out access token. */
+  required: RequestHandler;
+  /** Sets req.user when a token is present; a present but invalid token is still 401. */
+  optional: RequestHandler;
+  /** 403 unless req.user has the realm role (authenticates first when needed). */
+  requireRole(role: string): RequestHandler;
+  /** For /health/ready: resolves once the realm's signing keys can be fetched. */
+  ready(): Promise<void>;
+  /** Verifies a token and checks the deny-list; throws AppError 401/503. */
+  verify(token: string): Promise<AccessClaims>;
+}
+
+function bearerToken(req: Request): string | undefined {
+  const header = req.headers.authorization;
+  if (header === undefined) return undefined;
+  const match = /^Bearer ([A-Za-z0-9\-_=]+\.[A-Za-z0-9\-_=]*\.[A-Za-z0-9\-_=]*)$/.exec(header.trim());
+  if (!match) throw AppError.unauthenticated('Invalid Authorization header: expected "Bearer <token>"');
+  return match[1];
+}
+
+export function createAuth(options: AuthOptions): Auth {
+  const clockToleranceSec = Math.min(options.clockToleranceSec ?? 30, 30);
+  const now = options.now ?? Date.now;
+  const verifier = createVerifier({ ...options, clockToleranceSec, now });
+  const cache = new VerifiedTokenCache(options.cacheMaxEntries ?? 10_000);
+  const { redis, logger } = options;
+
+  async function verify(token: string): Promise<AccessClaims> {
+    const key = VerifiedTokenCache.keyOf(token);
+    const nowSec = Math.floor(now() / 1000);
+    const cached = cache.get(key, nowSec - clockToleranceSec);
+    const claims = cached ?? (await verifier.verify(token));
+    let denied: boolean;
+    try {
+      denied = await isDenied(redis, claims);
+    } catch (err) {
+      // Redis down: a token we verified and deny-checked before is still accepted
+      // (it was not logged out when we last could see); a token we have never seen
+      // is not, because we cannot tell whether it was logged out.
+      if (!cached) {
+        logger.warn({ err: (err as Error).message }, 'deny-list unreachable; refusing an unseen token');
+        throw AppError.unavailable('Session store (Redis)');
+      }
+      logger.warn({ err: (err as Error).message }, 'deny-list unreachable; accepting a cached token');
+      denied = false;
+    }
+    if (denied) throw AppError.unauthenticated('Invalid token: session logged out');
+    if (!cached) cache.set(key, claims);
+    return claims;
+  }
+
+  async function authenticate(req: Request, token: string): Promise<void> {
+    const claims = await verify(token);
+    req.user = toUser(claims);
+    req.auth = { token, claims };
+  }
+
+  const required: RequestHandler = (req, _res, next) => {
+    if (req.user) return next();
+    let token: string | undefined;
+    try {
+      token = bearerToken(req);
+    } catch (err) {
+      return next(err);
+    }
+    if (!token) return next(AppError.unauthenticated('Authentication required: send "Authorization: Bearer <access token>"'));
+    authenticate(req, token).then(() => next(), next);
+  };
+
+  const optional: RequestHandler = (req, _res, next) => {
+    let token: string | undefined;
+    try {
+      token = bearerToken(req);
+    } catch (err) {
+      return next(err);
+    }
+    if (!token) return next();
+    authenticate(req, token).then(() => next(), next);
+  };
+
+  function requireRole(role: string): RequestHandler {
+    const check = (req: Request, next: NextFunction) =>
+      req.user?.roles.includes(role) ? next() : next(AppError.forbidden(`This needs the "${role}" role`));
+    return (req: Request, res: Response, next: NextFunction) => {
+      if (req.user) return check(req, next);
+      required(req, res, (err?: unknown) => (err ? next(err) : check(req, next)));
+    };
+  }
+
+  return { required, optional, requireRole, ready: verifier.ready, verify };
+}

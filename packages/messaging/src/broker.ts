@@ -1,0 +1,154 @@
+import amqp from 'amqplib';
+import type { ChannelModel, ConfirmChannel, RecoveringChannelModel } from 'amqplib';
+import type { Logger } from '@shop/logger';
+import type { EventEnvelope, EventType } from '@shop/contracts';
+import { BrokerUnavailableError, errorMessage } from './errors.js';
+import { eventsPublished, publishFailures } from './metrics.js';
+import { assertExchanges, EVENTS_EXCHANGE } from './topology.js';
+import { Consumer, type ConsumeOptions, type ConsumeWithDbOptions, type Subscription } from './consumer.js';
+
+export interface BrokerOptions {
+  url: string;
+  logger: Logger;
+  serviceName: string;
+  /** A publish not confirmed within this time rejects (a blocked broker must not hang callers). */
+  publishTimeoutMs?: number;
+  reconnect?: { initialDelayMs?: number; maxDelayMs?: number };
+}
+
+/**
+ * One AMQP connection per process that keeps itself alive: `connect` returns at once,
+ * (re)connection runs in the background with backoff, and every consumer re-subscribes
+ * after a reconnect. Publishing uses a confirm channel and rejects fast while disconnected.
+ */
+export class Broker {
+  private connection?: RecoveringChannelModel;
+  private model?: ChannelModel;
+  private publisher?: ConfirmChannel;
+  private readonly consumers = new Set<Consumer>();
+  private closed = false;
+  private readonly ready: Promise<void>;
+
+  private constructor(private readonly options: BrokerOptions) {
+    this.ready = this.start();
+  }
+
+  static connect(options: BrokerOptions): Broker {
+    return new Broker(options);
+  }
+
+  isConnected(): boolean {
+    return this.publisher !== undefined;
+  }
+
+  /** Resolves once connected, or rejects after `timeoutMs` (for scripts and tests). */
+  async waitUntilConnected(timeoutMs = 10_000): Promise<void> {
+    await this.ready;
+    const deadline = Date.now() + timeoutMs;
+    while (!this.isConnected()) {
+      if (this.closed || Date.now() > deadline) throw new BrokerUnavailableError('broker did not connect in time');
+      await new Promise((r) => setTimeout(r, 25));
+    }
+  }
+
+  publish(envelope: EventEnvelope): Promise<void> {
+    const ch = this.publisher;
+    if (!ch) {
+      publishFailures.inc({ type: envelope.type });
+      return Promise.reject(new BrokerUnavailableError());
+    }
+    return new Promise<void>((resolve, reject) => {
+      const fail = (err: unknown) => {
+        clearTimeout(timer);
+        publishFailures.inc({ type: envelope.type });
+        reject(err instanceof BrokerUnavailableError ? err : new BrokerUnavailableError(`publish failed: ${errorMessage(err)}`));
+      };
+      const timer = setTimeout(() => fail(new BrokerUnavailableError('publish not confirmed in time')), this.options.publishTimeoutMs ?? 5_000);
+      try {
+        ch.publish(EVENTS_EXCHANGE, envelope.type, Buffer.from(JSON.stringify(envelope)), {
+          persistent: true,
+          messageId: envelope.id,
+          type: envelope.type,
+          correlationId: envelope.correlationId,
+          contentType: 'application/json',
+          appId: this.options.serviceName,
+          timestamp: Math.floor(Date.parse(envelope.occurredAt) / 1000),
+        }, (err) => {
+          if (err) return fail(err);
+          clearTimeout(timer);
+          eventsPublished.inc({ type: envelope.type });
+          resolve();
+        });
+      } catch (err) {
+        fail(err);
+      }
+    });
+  }
+
+  /** Subscribes now if connected, and again after every reconnect. Never blocks boot. */
+  consume<T extends EventType>(options: ConsumeWithDbOptions<T>): Subscription;
+  consume<T extends EventType>(options: ConsumeOptions<T>): Subscription;
+  consume(options: ConsumeOptions<EventType> | ConsumeWithDbOptions<EventType>): Subscription {
+    const consumer = new Consumer(options, this.options.logger, () => (this.closed ? undefined : this.model));
+    this.consumers.add(consumer);
+    void consumer.ensureSubscribed();
+    return consumer.subscription(() => this.consumers.delete(consumer));
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    await this.ready;
+    await Promise.all([...this.consumers].map((c) => c.stop()));
+    this.publisher = undefined;
+    this.model = undefined;
+    await this.connection?.close().catch(() => {});
+  }
+
+  private async start(): Promise<void> {
+    const { url, logger, serviceName, reconnect } = this.options;
+    const connection = await amqp.connect(url, {
+      clientProperties: { connection_name: serviceName },
+      recovery: {
+        waitForConnect: false,
+        initialDelay: reconnect?.initialDelayMs ?? 250,
+        maxDelay: reconnect?.maxDelayMs ?? 10_000,
+        setup: (model: ChannelModel) => this.onConnect(model),
+      },
+    });
+    this.connection = connection;
+    connection.on('connect', () => logger.info('broker connected'));
+    connection.on('disconnect', (err) => {
+      logger.warn({ err: errorMessage(err) }, 'broker disconnected, reconnecting');
+    });
+    connection.on('reconnect-scheduled', ({ attempt, delay, error }) =>
+      logger.warn({ attempt, delay, err: errorMessage(error) }, 'broker reconnect scheduled'));
+    connection.on('error', (err) => logger.warn({ err: errorMessage(err) }, 'broker connection error'));
+    connection.on('handler-error', (err) => logger.error({ err }, 'broker event handler threw'));
+    if (this.closed) await connection.close();
+  }
+
+  // Runs after every successful (re)connect, before the connection counts as up; a throw
+  // here makes amqplib close it and try again later.
+  private async onConnect(model: ChannelModel): Promise<void> {
+    const { logger } = this.options;
+    model.on('error', (err) => logger.warn({ err: errorMessage(err) }, 'broker connection error'));
+    model.on('close', () => {
+      if (this.model !== model) return;
+      this.model = undefined;
+      this.publisher = undefined;
+    });
+    const publisher = await model.createConfirmChannel();
+    publisher.on('error', (err) => logger.warn({ err: errorMessage(err) }, 'publisher channel error'));
+    await assertExchanges(publisher);
+    // A channel can die alone (e.g. a protocol error); rebuild everything through a reconnect.
+    publisher.on('close', () => {
+      if (this.publisher === publisher && !this.closed) {
+        this.publisher = undefined;
+        model.close().catch(() => {});
+      }
+    });
+    this.model = model;
+    this.publisher = publisher;
+    for (const consumer of this.consumers) void consumer.ensureSubscribed();
+  }
+}

@@ -1,0 +1,137 @@
+import type { ConfirmChannel, ConsumeMessage, Options } from 'amqplib';
+import type { Knex } from 'knex';
+import type { Logger } from '@shop/logger';
+import { parseEvent, type EventEnvelope } from '@shop/contracts';
+import { errorMessage, PermanentError } from './errors.js';
+import { processOnce } from './inbox.js';
+import { eventsConsumed } from './metrics.js';
+import { setTaskStatus, type TaskKey, type TaskStatus } from './tasks.js';
+import { dlqName, Headers, RETRY_EXCHANGE, retryQueueName } from './topology.js';
+
+export interface DeliveryContext {
+  queue: string;
+  events: ReadonlySet<string>;
+  retryDelaysMs: readonly number[];
+  db?: Knex;
+  handle: (event: EventEnvelope, trx: Knex.Transaction | undefined) => Promise<void>;
+  logger: Logger;
+}
+
+type Outcome = 'processed' | 'duplicate' | 'retried' | 'dead_lettered';
+
+/**
+ * One message, start to finish: parse, run the handler (inside the inbox transaction when
+ * there is a db), then ack, or park it in a retry queue, or dead-letter it. The original is
+ * acked only after its successor is confirmed, so a crash anywhere redelivers, never loses.
+ */
+export async function handleDelivery(ctx: DeliveryContext, ch: ConfirmChannel, msg: ConsumeMessage): Promise<void> {
+  let event: EventEnvelope;
+  try {
+    event = parseEvent(JSON.parse(msg.content.toString('utf8')));
+    if (!ctx.events.has(event.type)) throw new PermanentError(`${ctx.queue} does not consume ${event.type}`);
+  } catch (err) {
+    const messageId = msg.properties.messageId as string | undefined;
+    const key = messageId ? { consumer: ctx.queue, messageId, eventType: String(msg.properties.type ?? 'unknown') } : undefined;
+    await deadLetter(ctx, ch, msg, `unparseable: ${errorMessage(err)}`, key, 'invalid');
+    return;
+  }
+
+  const key: TaskKey = { consumer: ctx.queue, messageId: event.id, eventType: event.type };
+  const log = ctx.logger.child({ eventId: event.id, type: event.type, correlationId: event.correlationId });
+  await track(ctx, key, 'processing', { countAttempt: true });
+  let outcome: Outcome = 'processed';
+  try {
+    if (ctx.db) {
+      const ran = await processOnce(ctx.db, { consumer: ctx.queue, event }, (trx) => ctx.handle(event, trx));
+      if (!ran) outcome = 'duplicate';
+    } else {
+      await ctx.handle(event, undefined);
+    }
+  } catch (err) {
+    const attempt = Number(msg.properties.headers?.[Headers.retryCount] ?? 0);
+    const delay = ctx.retryDelaysMs[attempt];
+    if (err instanceof PermanentError || delay === undefined) {
+      const why = err instanceof PermanentError ? 'permanent' : `gave up after ${attempt + 1} attempts`;
+      log.error({ err }, `handler failed (${why}), dead-lettering`);
+      await deadLetter(ctx, ch, msg, `${why}: ${errorMessage(err)}`, key, event.type);
+      return;
+    }
+    log.warn({ err: errorMessage(err), attempt: attempt + 1, delay }, 'handler failed, retrying later');
+    const headers = { ...msg.properties.headers, [Headers.retryCount]: attempt + 1, [Headers.lastError]: errorMessage(err) };
+    if (await forward(ctx, ch, msg, RETRY_EXCHANGE, retryQueueName(ctx.queue, delay), headers)) {
+      await track(ctx, key, 'pending', { lastError: errorMessage(err) });
+      eventsConsumed.inc({ queue: ctx.queue, type: event.type, outcome: 'retried' });
+    }
+    return;
+  }
+  settle(ctx, () => ch.ack(msg));
+  eventsConsumed.inc({ queue: ctx.queue, type: event.type, outcome });
+  log.debug({ outcome }, 'event handled');
+}
+
+async function deadLetter(
+  ctx: DeliveryContext,
+  ch: ConfirmChannel,
+  msg: ConsumeMessage,
+  reason: string,
+  key: TaskKey | undefined,
+  type: string,
+): Promise<void> {
+  const headers = {
+    ...msg.properties.headers,
+    [Headers.dlqReason]: reason.slice(0, 1000),
+    [Headers.dlqAt]: new Date().toISOString(),
+    [Headers.dlqQueue]: ctx.queue,
+  };
+  if (!(await forward(ctx, ch, msg, '', dlqName(ctx.queue), headers))) return;
+  ctx.logger.error({ messageId: msg.properties.messageId, reason }, 'message dead-lettered');
+  if (key) await track(ctx, key, 'failed', { lastError: reason });
+  eventsConsumed.inc({ queue: ctx.queue, type, outcome: 'dead_lettered' });
+}
+
+/** Publishes a copy with confirms, then acks the original; on failure leaves it for redelivery. */
+async function forward(
+  ctx: DeliveryContext,
+  ch: ConfirmChannel,
+  msg: ConsumeMessage,
+  exchange: string,
+  routingKey: string,
+  headers: Options.Publish['headers'],
+): Promise<boolean> {
+  try {
+    await new Promise<void>((resolve, reject) => {
+      ch.publish(exchange, routingKey, msg.content, { ...msg.properties, headers, persistent: true }, (err) =>
+        err ? reject(err) : resolve());
+    });
+  } catch (err) {
+    ctx.logger.error({ err: errorMessage(err), routingKey }, 'could not forward message; it will be redelivered');
+    settle(ctx, () => ch.nack(msg, false, true));
+    return false;
+  }
+  settle(ctx, () => ch.ack(msg));
+  return true;
+}
+
+// ack/nack throw once the channel is closed; the broker then redelivers, which is what we want.
+function settle(ctx: DeliveryContext, fn: () => void): void {
+  try {
+    fn();
+  } catch (err) {
+    ctx.logger.warn({ err: errorMessage(err) }, 'could not settle message; it will be redelivered');
+  }
+}
+
+// Task status is for people watching; a failure to record it must not block the message.
+async function track(
+  ctx: DeliveryContext,
+  key: TaskKey,
+  status: TaskStatus,
+  options: Parameters<typeof setTaskStatus>[3],
+): Promise<void> {
+  if (!ctx.db) return;
+  try {
+    await setTaskStatus(ctx.db, key, status, options);
+  } catch (err) {
+    ctx.logger.warn({ err: errorMessage(err), status }, 'could not record task status');
+  }
+}

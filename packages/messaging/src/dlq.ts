@@ -1,0 +1,84 @@
+import amqp from 'amqplib';
+import type { Channel, GetMessage, Options } from 'amqplib';
+import { dlqName, Headers } from './topology.js';
+
+export interface DeadLetter {
+  messageId: string | null;
+  type: string | null;
+  reason: string | null;
+  failedAt: string | null;
+}
+
+export interface ReplayOptions {
+  limit?: number;
+  dryRun?: boolean;
+}
+
+const RETRY_HEADERS = [Headers.retryCount, Headers.lastError, Headers.dlqReason, Headers.dlqAt, Headers.dlqQueue, 'x-death',
+  'x-first-death-exchange', 'x-first-death-queue', 'x-first-death-reason', 'x-last-death-exchange', 'x-last-death-queue', 'x-last-death-reason'];
+
+function describe(msg: GetMessage): DeadLetter {
+  const h = msg.properties.headers ?? {};
+  let type: string | null = msg.properties.type ?? null;
+  let messageId: string | null = msg.properties.messageId ?? null;
+  try {
+    const body = JSON.parse(msg.content.toString('utf8'));
+    type = typeof body?.type === 'string' ? body.type : type;
+    messageId = typeof body?.id === 'string' ? body.id : messageId;
+  } catch {
+    // an unparseable body is exactly what some dead letters are
+  }
+  return { messageId, type, reason: h[Headers.dlqReason] ?? null, failedAt: h[Headers.dlqAt] ?? null };
+}
+
+async function withChannel<T>(url: string, fn: (ch: Channel) => Promise<T>): Promise<T> {
+  const conn = await amqp.connect(url);
+  try {
+    const ch = await conn.createConfirmChannel();
+    return await fn(ch);
+  } finally {
+    await conn.close().catch(() => {});
+  }
+}
+
+/** Reads up to `limit` dead letters without removing them (they are requeued on close). */
+export async function listDeadLetters(url: string, queue: string, options: { limit?: number } = {}): Promise<DeadLetter[]> {
+  return withChannel(url, async (ch) => {
+    await ch.checkQueue(dlqName(queue));
+    const out: DeadLetter[] = [];
+    for (let i = 0; i < (options.limit ?? 1000); i++) {
+      const msg = await ch.get(dlqName(queue), { noAck: false });
+      if (!msg) break;
+      out.push(describe(msg));
+    }
+    await ch.close(); // unacked gets go back to the queue
+    return out;
+  });
+}
+
+/**
+ * Moves dead letters from `<queue>.dlq` back to `<queue>` with fresh retry headers. Each
+ * copy is confirmed by the broker before its dead letter is acked, so a crash duplicates
+ * at worst (the consumers' inbox absorbs that), never loses. Returns what was moved.
+ */
+export async function replayDeadLetters(url: string, queue: string, options: ReplayOptions = {}): Promise<DeadLetter[]> {
+  if (options.dryRun) return listDeadLetters(url, queue, options);
+  return withChannel(url, async (ch) => {
+    const confirm = ch as amqp.ConfirmChannel;
+    await ch.checkQueue(dlqName(queue));
+    await ch.checkQueue(queue);
+    const moved: DeadLetter[] = [];
+    for (let i = 0; i < (options.limit ?? Infinity); i++) {
+      const msg = await ch.get(dlqName(queue), { noAck: false });
+      if (!msg) break;
+      const headers: Options.Publish['headers'] = { ...msg.properties.headers };
+      for (const h of RETRY_HEADERS) delete headers[h];
+      await new Promise<void>((resolve, reject) =>
+        confirm.sendToQueue(queue, msg.content, { ...msg.properties, headers, persistent: true }, (err) =>
+          err ? reject(err) : resolve()));
+      ch.ack(msg);
+      moved.push(describe(msg));
+    }
+    return moved;
+  });
+}

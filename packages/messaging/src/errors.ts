@@ -1,0 +1,25 @@
+import { AppError } from '@shop/errors';
+
+/**
+ * Thrown by a handler when retrying cannot help (the order does not exist, the data
+ * contradicts itself): the message goes straight to the dead-letter queue.
+ */
+export class PermanentError extends Error {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'PermanentError';
+  }
+}
+
+/** The broker is not reachable right now; callers answer 503 or retry later. */
+export class BrokerUnavailableError extends AppError {
+  constructor(message = 'message broker is unavailable') {
+    super('DEPENDENCY_UNAVAILABLE', message, 503, undefined, { 'Retry-After': '1' });
+    this.name = 'BrokerUnavailableError';
+  }
+}
+
+export function errorMessage(err: unknown, max = 500): string {
+  const text = err instanceof Error ? `${err.name}: ${err.message}` : String(err);
+  return text.length > max ? `${text.slice(0, max)}…` : text;
+}

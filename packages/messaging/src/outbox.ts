@@ -1,0 +1,131 @@
+import type { Knex } from 'knex';
+import type { Logger } from '@shop/logger';
+import { parseEvent, type EventEnvelope } from '@shop/contracts';
+import { errorMessage } from './errors.js';
+import { outboxLag } from './metrics.js';
+
+/** What the relay needs from a broker (the Broker class, or a stand-in in tests). */
+export interface Publisher {
+  isConnected(): boolean;
+  publish(envelope: EventEnvelope): Promise<void>;
+}
+
+/**
+ * Writes events in the caller's transaction, so they commit or roll back with the business
+ * rows. Validates first: a malformed event fails the producer, not every consumer.
+ */
+export async function enqueueEvent(trx: Knex | Knex.Transaction, events: EventEnvelope | EventEnvelope[]): Promise<void> {
+  const list = Array.isArray(events) ? events : [events];
+  if (list.length === 0) return;
+  const rows = list.map((e) => {
+    const event = parseEvent(e);
+    return { id: event.id, type: event.type, payload: JSON.stringify(event) };
+  });
+  await trx('outbox').insert(rows);
+}
+
+export interface OutboxRelayOptions {
+  db: Knex;
+  broker: Publisher;
+  logger: Logger;
+  intervalMs?: number;
+  batchSize?: number;
+}
+
+export interface OutboxRelay {
+  /** Run a tick soon, e.g. right after a commit that enqueued events. */
+  kick(): void;
+  /** Stops the loop and waits for a tick in progress. */
+  stop(): Promise<void>;
+}
+
+interface OutboxRow {
+  id: string;
+  type: string;
+  payload: EventEnvelope;
+  created_at: Date;
+}
+
+/**
+ * Publishes unpublished outbox rows. Rows are claimed with FOR UPDATE SKIP LOCKED, so any
+ * number of replicas can run a relay without publishing a row twice; a row whose publish
+ * fails stays unpublished (attempts and last_error recorded) and is tried again next tick.
+ */
+export function startOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
+  const { db, broker, logger, intervalMs = 200, batchSize = 200 } = options;
+  const log = logger.child({ component: 'outbox-relay' });
+  let timer: NodeJS.Timeout | undefined;
+  let running: Promise<void> | undefined;
+  let again = false;
+  let stopped = false;
+
+  async function tick(): Promise<number> {
+    // While the broker is down, don't churn rows; just report how far behind we are.
+    if (!broker.isConnected()) {
+      const oldest = await db('outbox').whereNull('published_at').min({ at: 'created_at' }).first();
+      outboxLag.set(oldest?.at ? (Date.now() - new Date(oldest.at).getTime()) / 1000 : 0);
+      return 0;
+    }
+    return db.transaction(async (trx) => {
+      const rows: OutboxRow[] = await trx('outbox')
+        .select('id', 'type', 'payload', 'created_at')
+        .whereNull('published_at')
+        .orderBy('created_at')
+        .limit(batchSize)
+        .forUpdate()
+        .skipLocked();
+      outboxLag.set(rows.length ? (Date.now() - rows[0].created_at.getTime()) / 1000 : 0);
+      if (rows.length === 0) return 0;
+      // Publish the whole batch, then wait for all confirms together.
+      const results = await Promise.allSettled(rows.map((r) => broker.publish(r.payload)));
+      const published = rows.filter((_, i) => results[i].status === 'fulfilled').map((r) => r.id);
+      if (published.length) await trx('outbox').whereIn('id', published).update({ published_at: trx.fn.now(), last_error: null });
+      for (const [i, result] of results.entries()) {
+        if (result.status === 'fulfilled') continue;
+        await trx('outbox')
+          .where('id', rows[i].id)
+          .update({ attempts: trx.raw('attempts + 1'), last_error: errorMessage(result.reason) });
+      }
+      if (published.length < rows.length) log.warn({ failed: rows.length - published.length }, 'some outbox rows failed to publish; retrying next tick');
+      return rows.length;
+    });
+  }
+
+  function schedule(delay: number): void {
+    if (stopped) return;
+    clearTimeout(timer);
+    timer = setTimeout(run, delay);
+  }
+
+  function run(): void {
+    if (running) {
+      again = true;
+      return;
+    }
+    running = tick()
+      .then((n) => n === batchSize) // a full batch: there is probably more
+      .catch((err) => {
+        log.error({ err: errorMessage(err) }, 'outbox tick failed');
+        return false;
+      })
+      .then((more) => {
+        running = undefined;
+        const now = more || again;
+        again = false;
+        schedule(now ? 0 : intervalMs);
+      });
+  }
+
+  schedule(0);
+  return {
+    kick: () => {
+      if (running) again = true;
+      else schedule(0);
+    },
+    stop: async () => {
+      stopped = true;
+      clearTimeout(timer);
+      await running;
+    },
+  };
+}

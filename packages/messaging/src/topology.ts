@@ -1,0 +1,55 @@
+import type { Channel } from 'amqplib';
+
+/** Names every service agrees on (docs/conventions.md, "Messaging names"). */
+export const EVENTS_EXCHANGE = 'shop.events';
+export const RETRY_EXCHANGE = 'shop.retry';
+/** Events no queue is bound to land here instead of vanishing (exchange `alternate-exchange`). */
+export const UNROUTED_EXCHANGE = 'shop.unrouted';
+export const UNROUTED_QUEUE = 'shop.unrouted';
+
+export const Headers = {
+  retryCount: 'x-retry-count',
+  lastError: 'x-last-error',
+  dlqReason: 'x-dlq-reason',
+  dlqAt: 'x-dlq-at',
+  dlqQueue: 'x-dlq-queue',
+} as const;
+
+export const dlqName = (queue: string): string => `${queue}.dlq`;
+export const retryQueueName = (queue: string, delayMs: number): string => `${queue}.retry.${delayMs}`;
+
+/** The exchanges everybody publishes to; idempotent, safe to run from every process. */
+export async function assertExchanges(ch: Channel): Promise<void> {
+  await ch.assertExchange(UNROUTED_EXCHANGE, 'fanout', { durable: true });
+  await ch.assertQueue(UNROUTED_QUEUE, { durable: true });
+  await ch.bindQueue(UNROUTED_QUEUE, UNROUTED_EXCHANGE, '');
+  await ch.assertExchange(EVENTS_EXCHANGE, 'topic', { durable: true, alternateExchange: UNROUTED_EXCHANGE });
+  await ch.assertExchange(RETRY_EXCHANGE, 'direct', { durable: true });
+}
+
+/**
+ * One consumer's queues: the work queue bound to each event type, one TTL queue per retry
+ * delay that dead-letters straight back into the work queue (through the default exchange,
+ * so a retry never reaches other services' queues), and the dead-letter queue.
+ */
+export async function assertConsumerTopology(
+  ch: Channel,
+  queue: string,
+  events: readonly string[],
+  retryDelaysMs: readonly number[],
+): Promise<void> {
+  await assertExchanges(ch);
+  await ch.assertQueue(queue, { durable: true });
+  for (const type of events) await ch.bindQueue(queue, EVENTS_EXCHANGE, type);
+  for (const delay of retryDelaysMs) {
+    const name = retryQueueName(queue, delay);
+    await ch.assertQueue(name, {
+      durable: true,
+      messageTtl: delay,
+      deadLetterExchange: '',
+      deadLetterRoutingKey: queue,
+    });
+    await ch.bindQueue(name, RETRY_EXCHANGE, name);
+  }
+  await ch.assertQueue(dlqName(queue), { durable: true });
+}

@@ -1,0 +1,76 @@
+import { randomBytes } from 'node:crypto';
+import amqp, { type Channel, type ChannelModel } from 'amqplib';
+import { createDb, type Knex } from '@shop/db';
+import { createLogger } from '@shop/logger';
+import { Broker, messagingMigration } from '../src/index.js';
+
+// Our own vhost and database, so tests never touch the running services' data.
+export const AMQP_URL = process.env.TEST_AMQP_URL ?? 'amqp://guest:guest@127.0.0.1:5672/test';
+export const DATABASE_URL =
+  process.env.TEST_MESSAGING_DATABASE_URL ?? 'postgres://messaging_test:messaging_test@127.0.0.1:5432/messaging_test';
+
+export const logger = createLogger('messaging-test', process.env.TEST_LOG_LEVEL ?? 'silent');
+export const uniq = (prefix: string) => `${prefix}${randomBytes(4).toString('hex')}`;
+export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+export async function eventually<T>(fn: () => Promise<T | undefined | false> | T | undefined | false, timeoutMs = 5_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await fn();
+    if (value) return value;
+    if (Date.now() > deadline) throw new Error(`condition not met within ${timeoutMs}ms`);
+    await sleep(25);
+  }
+}
+
+export async function freshDb(): Promise<Knex> {
+  const db = createDb(DATABASE_URL, { poolMax: 10 });
+  await db.schema.dropTableIfExists('effects');
+  await messagingMigration.down(db);
+  await messagingMigration.up(db);
+  await db.schema.createTable('effects', (t) => {
+    t.increments('id');
+    t.text('event_id').notNullable();
+  });
+  return db;
+}
+
+/** A plain amqplib connection for inspecting and seeding queues from the outside. */
+export class RabbitProbe {
+  private constructor(
+    private readonly conn: ChannelModel,
+    readonly ch: Channel,
+    private readonly queues: Set<string> = new Set(),
+  ) {}
+
+  static async open(): Promise<RabbitProbe> {
+    const conn = await amqp.connect(AMQP_URL);
+    return new RabbitProbe(conn, await conn.createChannel());
+  }
+
+  /** Remember queues to delete at the end (with their retry and dead-letter queues). */
+  track(...names: string[]): void {
+    for (const n of names) this.queues.add(n);
+  }
+
+  async count(queue: string): Promise<number> {
+    return (await this.ch.checkQueue(queue)).messageCount;
+  }
+
+  async drain(queue: string): Promise<amqp.GetMessage[]> {
+    const out: amqp.GetMessage[] = [];
+    for (let m = await this.ch.get(queue, { noAck: true }); m; m = await this.ch.get(queue, { noAck: true })) out.push(m);
+    return out;
+  }
+
+  async close(): Promise<void> {
+    for (const q of this.queues) await this.ch.deleteQueue(q).catch(() => {});
+    await this.conn.close().catch(() => {});
+  }
+}
+
+export async function connectedBroker(name = 'test'): Promise<Broker> {
+  const broker = Broker.connect({ url: AMQP_URL, logger, serviceName: name, publishTimeoutMs: 2_000 });
+  await broker.waitUntilConnected();
+  return broker;
+}

@@ -1,0 +1,73 @@
+# Step: system packages, Node, Go and a JDK. Sourced by scripts/up.sh.
+
+# Debian packages the native stack runs on, keyed by a command each one provides.
+declare -A APT_PACKAGES=(
+  [pg_ctlcluster]=postgresql [redis-server]=redis-server [rabbitmq-server]=rabbitmq-server
+  [nginx]=nginx [mvn]=maven [curl]=curl [envsubst]=gettext-base [ss]=iproute2 [pgrep]=procps
+  [runuser]=util-linux [setsid]=util-linux [jq]=jq
+)
+
+ensure_apt_packages() {
+  local cmd missing=()
+  for cmd in "${!APT_PACKAGES[@]}"; do
+    have "$cmd" || missing+=("${APT_PACKAGES[$cmd]}")
+  done
+  ((${#missing[@]} == 0)) && return 0
+  [[ $EUID -eq 0 ]] || die "missing packages: ${missing[*]}; run as root or: sudo apt-get install -y ${missing[*]}"
+  have apt-get || die "missing packages: ${missing[*]}, and apt-get is not available; install them by hand"
+  mapfile -t missing < <(printf '%s\n' "${missing[@]}" | sort -u)
+  note "installing ${missing[*]} (log: .run/logs/apt.log)"
+  # Debian's maintainer scripts try to start daemons; there is no init here, so
+  # policy-rc.d says "don't" and we start everything ourselves below.
+  local policy=/usr/sbin/policy-rc.d created_policy=0
+  if [[ ! -e $policy ]]; then printf '#!/bin/sh\nexit 101\n' >"$policy"; chmod +x "$policy"; created_policy=1; fi
+  {
+    DEBIAN_FRONTEND=noninteractive apt-get update -q &&
+      DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends "${missing[@]}"
+  } >>"$LOGS/apt.log" 2>&1 || { ((created_policy)) && rm -f "$policy"; die "apt-get install failed; see .run/logs/apt.log"; }
+  ((created_policy)) && rm -f "$policy"
+  return 0
+}
+
+ensure_node() {
+  have node || die "Node.js >= 20.19 is required; install it and run again"
+  node -e 'const [a,b]=process.versions.node.split(".").map(Number); process.exit(a>20||(a===20&&b>=19)?0:1)' ||
+    die "Node.js $(node -v) is too old; >= 20.19 is required"
+}
+
+ensure_go() {
+  if ! have go && [[ -x /usr/local/go/bin/go ]]; then export PATH="/usr/local/go/bin:$PATH"; fi
+  have go || die "Go is required to build k6, mailpit, deck and actionlint; install Go >= 1.25 and run again"
+}
+
+# find_jdk prints the newest /usr/lib/jvm JDK whose major version is >= 21 (Keycloak 26 needs 21+).
+find_jdk() {
+  local dir major best='' best_major=0
+  for dir in /usr/lib/jvm/*; do
+    [[ -x "$dir/bin/java" ]] || continue
+    major="$("$dir/bin/java" -XshowSettings:properties -version 2>&1 | sed -nE 's/^ *java\.specification\.version = ([0-9]+).*/\1/p')"
+    [[ -n "$major" ]] || continue
+    if ((major >= 21 && major > best_major)); then best=$dir best_major=$major; fi
+  done
+  [[ -n "$best" ]] && echo "$best"
+}
+
+ensure_jdk() {
+  # Cached: probing every JDK starts a JVM each, which costs a second or two.
+  if [[ -s "$STATE/java_home" && -x "$(cat "$STATE/java_home")/bin/java" ]]; then
+    JAVA_HOME="$(cat "$STATE/java_home")"
+  else
+    JAVA_HOME="$(find_jdk)" || die "no JDK >= 21 under /usr/lib/jvm; Keycloak needs one (e.g. a Temurin 21+ JDK)"
+    echo "$JAVA_HOME" >"$STATE/java_home"
+  fi
+  export JAVA_HOME
+}
+
+step_prereqs() {
+  step "Checking prerequisites (apt packages, Node, Go, JDK >= 21)"
+  ensure_apt_packages
+  ensure_node
+  ensure_go
+  ensure_jdk
+  ok
+}

@@ -1,0 +1,70 @@
+# RabbitMQ from Debian. Run as root, Debian's wrappers (/usr/sbin/rabbitmq-*)
+# switch to the rabbitmq user, so the server and rabbitmqctl share
+# /var/lib/rabbitmq/.erlang.cookie and agree on the node name.
+
+# The node name is rabbit@<short hostname>; Erlang refuses to start when that
+# name does not resolve, so fall back to rabbit@localhost then. The same
+# variable reaches rabbitmqctl because `su` keeps the environment.
+rabbit_env() {
+  if ! getent hosts "$(hostname -s 2>/dev/null || hostname)" >/dev/null 2>&1; then
+    export RABBITMQ_NODENAME=rabbit@localhost
+  fi
+}
+
+rabbit_cookie() {
+  local cookie=/var/lib/rabbitmq/.erlang.cookie
+  if [[ ! -s $cookie ]]; then
+    # Normally written by the package's postinst; make one if it is missing.
+    head -c 32 /dev/urandom | base64 | tr -dc 'A-Z' | head -c 20 >"$cookie"
+  fi
+  # Erlang ignores (and refuses to start with) a cookie readable by others.
+  chown rabbitmq:rabbitmq "$cookie" && chmod 400 "$cookie"
+}
+
+rabbit_up() { timeout 30 rabbitmq-diagnostics -q ping >/dev/null 2>&1; }
+
+# Every rabbitmq* CLI call boots an Erlang VM (seconds on two cores), so checks
+# and settings go through the management HTTP API where it is up.
+MGMT=http://127.0.0.1:15672/api
+mgmt() { curl -fsS --max-time 5 -u guest:guest -H 'content-type: application/json' "$@"; }
+
+# rabbit_configured: node up, management on, vhost `test` with guest's permissions.
+rabbit_configured() { mgmt -o /dev/null "$MGMT/permissions/test/guest" 2>/dev/null; }
+
+step_rabbitmq() {
+  step "Starting RabbitMQ (AMQP 5672, management 15672)"
+  rabbit_env
+  ln -sfn /var/log/rabbitmq "$LOGS/rabbitmq"
+  if rabbit_configured; then skip "already running"; return 0; fi
+  if ! rabbit_up; then
+    port_busy 5672 && busy_not_ours RabbitMQ 5672
+    rabbit_cookie
+    # Enabling the plugin offline writes /etc/rabbitmq/enabled_plugins, so the
+    # management UI comes up with the node; no second restart needed.
+    rabbitmq-plugins --offline enable rabbitmq_management >>"$LOGS/rabbitmq-setup.log" 2>&1 ||
+      die "could not enable rabbitmq_management; see .run/logs/rabbitmq-setup.log"
+    note "rabbitmq-server -detached; waiting for rabbitmq-diagnostics ping"
+    rabbitmq-server -detached >>"$LOGS/rabbitmq-setup.log" 2>&1 ||
+      die "rabbitmq-server failed to start; see .run/logs/rabbitmq-setup.log"
+    wait_until 120 rabbit_up ||
+      die "RabbitMQ did not answer ping in 120 s; see .run/logs/rabbitmq/ and .run/logs/rabbitmq-setup.log"
+  fi
+  if ! wait_until 5 mgmt -o /dev/null "$MGMT/overview"; then
+    rabbitmq-plugins enable rabbitmq_management >>"$LOGS/rabbitmq-setup.log" 2>&1 ||
+      die "could not enable rabbitmq_management; see .run/logs/rabbitmq-setup.log"
+    wait_until 60 mgmt -o /dev/null "$MGMT/overview" ||
+      die "RabbitMQ management API is not answering on 15672; see .run/logs/rabbitmq/"
+  fi
+  # Tests use their own vhost so they can purge queues without touching the stack's.
+  { mgmt -X PUT "$MGMT/vhosts/test" &&
+    mgmt -X PUT -d '{"configure":".*","write":".*","read":".*"}' "$MGMT/permissions/test/guest"; } \
+    >>"$LOGS/rabbitmq-setup.log" 2>&1 || die "creating vhost 'test' failed; see .run/logs/rabbitmq-setup.log"
+  echo
+  ok
+}
+
+rabbit_stop() {
+  rabbit_env
+  rabbit_up || return 0
+  rabbitmqctl stop >>"$LOGS/rabbitmq-setup.log" 2>&1 || true
+}

@@ -1,0 +1,18 @@
+import { baseEnv, loadConfig, z } from '@shop/config';
+
+export const cartEnv = baseEnv.extend({
+  SERVICE_NAME: z.string().min(1).default('cart'),
+  /** A guest cart nobody has touched for this long is gone (lazily at once, physically by the sweeper). */
+  GUEST_CART_TTL_DAYS: z.coerce.number().int().min(1).max(365).default(7),
+  SWEEP_INTERVAL_MS: z.coerce.number().int().min(1_000).max(86_400_000).default(3_600_000),
+  /** Distinct lines one cart may hold; a cart is not a warehouse. */
+  MAX_CART_LINES: z.coerce.number().int().min(1).max(1_000).default(100),
+  /** Per-user (or per-IP for guests) budget for cart writes. */
+  CART_WRITES_PER_MINUTE: z.coerce.number().int().min(1).max(100_000).default(120),
+});
+
+export type CartConfig = z.infer<typeof cartEnv>;
+
+export function readConfig(env: NodeJS.ProcessEnv = process.env): CartConfig {
+  return loadConfig(cartEnv, env);
+}

@@ -1,0 +1,27 @@
+import { z } from 'zod';
+
+/** Postgres integer: the largest count a stock column holds. */
+const MAX_COUNT = 2_147_483_647;
+
+export const ProductParams = z.strictObject({ productId: z.uuid() });
+
+export const SetAvailableBody = z.strictObject({
+  available: z.number().int().min(0).max(MAX_COUNT),
+});
+
+export const Availability = z.object({
+  productId: z.uuid(),
+  available: z.number().int().min(0),
+});
+
+export const StockLevelsView = z.object({
+  productId: z.uuid(),
+  available: z.number().int().min(0),
+  reserved: z.number().int().min(0),
+  sold: z.number().int().min(0),
+  added: z.number().int(),
+  deleted: z.boolean(),
+  updatedAt: z.iso.datetime({ offset: true }),
+});
+
+export type SetAvailableInput = z.infer<typeof SetAvailableBody>;

@@ -1,0 +1,45 @@
+import { PermanentError, type Broker, type Subscription } from '@shop/messaging';
+import type { Db, Tx } from '@shop/db';
+import { EventTypes, type Event } from '@shop/contracts';
+import { commitReservation } from '../domain/commit-reservation.js';
+import { releaseReservation } from '../domain/release-reservation.js';
+import { txFor, type ConsumerDeps } from './handler-context.js';
+
+export const ORDER_OUTCOMES_QUEUE = 'inventory.order-outcomes';
+
+type OutcomeEvent = Event<'order.confirmed.v1'> | Event<'order.rejected.v1'> | Event<'order.cancelled.v1'>;
+
+const releaseReason = {
+  [EventTypes.OrderRejected]: 'ORDER_REJECTED',
+  [EventTypes.OrderCancelled]: 'ORDER_CANCELLED',
+} as const;
+
+/** Confirmed: held units become sold. Rejected or cancelled: held units go back on sale. */
+export function handleOrderOutcome(deps: ConsumerDeps) {
+  return async (event: OutcomeEvent, trx: Tx): Promise<void> => {
+    const tx = txFor(deps, event, trx);
+    const { orderId } = event.data;
+    if (event.type === EventTypes.OrderConfirmed) {
+      const outcome = await commitReservation(tx, orderId);
+      if (outcome.result === 'cannot_commit') {
+        // Paid, but the units are gone: retrying cannot help. The dead-letter queue and the
+        // failed task make it visible to an operator (refund or restock).
+        throw new PermanentError(`order ${orderId} was confirmed but its reservation is ${outcome.status}`);
+      }
+      deps.logger.info({ orderId, ...outcome }, 'order.confirmed handled');
+      return;
+    }
+    const outcome = await releaseReservation(tx, orderId, releaseReason[event.type], deps.now?.() ?? new Date());
+    deps.logger.info({ orderId, type: event.type, ...outcome }, 'order outcome handled');
+  };
+}
+
+export function consumeOrderOutcomes(broker: Broker, db: Db, deps: ConsumerDeps): Subscription {
+  const handle = handleOrderOutcome(deps);
+  return broker.consume({
+    queue: ORDER_OUTCOMES_QUEUE,
+    events: [EventTypes.OrderConfirmed, EventTypes.OrderRejected, EventTypes.OrderCancelled],
+    db,
+    handle,
+  });
+}

@@ -1,0 +1,28 @@
+import { baseEnv, loadConfig, z } from '@shop/config';
+
+/** The order service's environment; process.env is read here and nowhere else. */
+export const orderEnv = baseEnv.extend({
+  SERVICE_NAME: z.string().min(1).default('order'),
+  CART_URL: z.url().default('http://127.0.0.1:8000'),
+  INVENTORY_URL: z.url().default('http://127.0.0.1:8000'),
+  /** Calls to cart and inventory give up after this long (then 503 or fail open). */
+  UPSTREAM_TIMEOUT_MS: z.coerce.number().int().min(50).max(30_000).default(2_000),
+  /** Default per-customer cap for a product whose snapshot carries none. */
+  MAX_PER_CUSTOMER: z.coerce.number().int().min(1).max(1_000).default(5),
+  /** How long inventory holds a reservation for a placed order (sent as expiresAt). */
+  ORDER_TTL_SECONDS: z.coerce.number().int().min(10).max(86_400).default(900),
+  /** A charge not answered within this time counts as declined (PAYMENT_TIMEOUT). */
+  PAYMENT_TIMEOUT_MS: z.coerce.number().int().min(10).max(60_000).default(3_000),
+  /** How long the simulator sits on tok_timeout; must exceed PAYMENT_TIMEOUT_MS. */
+  PAYMENT_SIMULATED_DELAY_MS: z.coerce.number().int().min(0).max(120_000).default(10_000),
+  GATE_RECONCILE_INTERVAL_MS: z.coerce.number().int().min(0).max(3_600_000).default(30_000),
+  /** An in-flight idempotency key older than this belongs to a crashed request and may be taken over. */
+  IDEMPOTENCY_STALE_MS: z.coerce.number().int().min(1_000).max(600_000).default(60_000),
+  IDEMPOTENCY_TTL_HOURS: z.coerce.number().int().min(1).max(720).default(24),
+});
+
+export type OrderConfig = z.infer<typeof orderEnv>;
+
+export function readConfig(env: NodeJS.ProcessEnv = process.env): OrderConfig {
+  return loadConfig(orderEnv, env);
+}

@@ -1,0 +1,43 @@
+import { randomUUID } from 'node:crypto';
+import { AppError } from '@shop/errors';
+import type { NewProduct, Product } from './product.js';
+import type { CatalogDeps, WriteContext } from './ports.js';
+import { productCreated } from './product-events.js';
+
+/**
+ * Adds products to the catalog. Each product row and its product.created.v1 event
+ * (carrying initialStock, which the inventory service turns into a stock record) commit
+ * together; the cache forgets old listings and the relay is woken only after the commit.
+ * One call is one transaction, so the seed uses this same path in batches.
+ */
+export async function createProducts(deps: CatalogDeps, inputs: NewProduct[], ctx: WriteContext = {}): Promise<Product[]> {
+  if (inputs.length === 0) return [];
+  const created = await deps.transact(async (trx) => {
+    const categoryIds = [...new Set(inputs.flatMap((i) => (i.categoryId ? [i.categoryId] : [])))];
+    const missing = await deps.categories.missing(categoryIds, trx);
+    if (missing.length > 0) throw new AppError('CATEGORY_NOT_FOUND', `category ${missing[0]} does not exist`, 400);
+    const rows = inputs.map((i) => ({
+      id: randomUUID(),
+      sku: i.sku,
+      name: i.name,
+      description: i.description ?? null,
+      price: i.price,
+      currency: i.currency,
+      categoryId: i.categoryId ?? null,
+      imageUrl: i.imageUrl ?? null,
+      maxPerCustomer: i.maxPerCustomer ?? null,
+    }));
+    const products = await deps.products.insertMany(rows, trx);
+    const stockById = new Map(rows.map((r, n) => [r.id, inputs[n].initialStock]));
+    for (const p of products) await deps.enqueue(trx, productCreated(p, stockById.get(p.id) ?? 0, { deps, ctx }));
+    return products;
+  });
+  await deps.cache.productsChanged(created.map((p) => p.id));
+  deps.kickRelay();
+  return created;
+}
+
+export async function createProduct(deps: CatalogDeps, input: NewProduct, ctx: WriteContext = {}): Promise<Product> {
+  const [product] = await createProducts(deps, [input], ctx);
+  return product;
+}
