@@ -3,6 +3,7 @@
 // docs/conventions.md. scripts/up.sh runs it with PM2_HOME=.run/pm2.
 //
 // CommonJS on purpose: pm2 loads process files with require().
+/* eslint-disable @typescript-eslint/no-require-imports -- a CommonJS file has no other way */
 const fs = require('node:fs');
 const path = require('node:path');
 

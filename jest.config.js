@@ -9,6 +9,8 @@ export default {
   testEnvironment: 'node',
   roots: ['<rootDir>/packages', '<rootDir>/services', '<rootDir>/test'],
   testMatch: ['**/test/**/*.test.ts'],
+  // Suites that take a shared server away run on their own, last (scripts/test.sh).
+  testPathIgnorePatterns: process.env.DISRUPTIVE ? [] : ['/test/disruptive/'],
   testTimeout: 60000,
   maxWorkers: 1,
   globalSetup: '<rootDir>/test/global-setup.ts',

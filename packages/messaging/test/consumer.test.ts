@@ -102,7 +102,8 @@ describe('consumer', () => {
     await broker.publish(permanent);
     await broker.publish(transient);
 
-    await eventually(async () => (await getTask(db, queue, transient.id))?.status === 'failed');
+    const failed = async (id: string) => (await getTask(db, queue, id))?.status === 'failed';
+    await eventually(async () => (await failed(permanent.id)) && (await failed(transient.id)));
     expect(await probe.count(dlqName(queue))).toBe(2);
     expect(await getTask(db, queue, permanent.id)).toMatchObject({ status: 'failed', attempts: 1, lastError: expect.stringContaining('permanent') });
     expect(await getTask(db, queue, transient.id)).toMatchObject({ status: 'failed', attempts: 2, lastError: expect.stringContaining('gave up after 2') });

@@ -73,7 +73,7 @@ describe('rateLimit', () => {
     const limited = await get();
     expect(limited.status).toBe(429);
     expect(limited.headers['content-type']).toMatch(/application\/json/);
-    expect(limited.body.error.code).toBe('RATE_LIMITED');
+    expect(limited.body.error?.code).toBe('RATE_LIMITED');
     expect(limited.headers['ratelimit-limit']).toBe('3');
     expect(limited.headers['ratelimit-remaining']).toBe('0');
     const retryAfter = Number(limited.headers['retry-after']);
@@ -145,7 +145,7 @@ describe('rateLimit', () => {
       await expectStatus(get, 200);
       const limited = await get();
       expect(limited.status).toBe(429);
-      expect(limited.body.error.code).toBe('RATE_LIMITED');
+      expect(limited.body.error?.code).toBe('RATE_LIMITED');
       expect(Date.now() - started).toBeLessThan(2000);
     } finally {
       down.disconnect();

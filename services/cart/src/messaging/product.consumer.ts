@@ -1,5 +1,5 @@
 import type { Broker, Subscription } from '@shop/messaging';
-import { EventTypes } from '@shop/contracts';
+import { EventTypes, type AnyEvent } from '@shop/contracts';
 import type { Db } from '@shop/db';
 import { knexStores } from '../data/stores.js';
 import { productChanged, productDeleted } from '../domain/product-changed.js';
@@ -13,11 +13,14 @@ export function consumeProductEvents(broker: Broker, db: Db, retryDelaysMs?: num
     events: [EventTypes.ProductCreated, EventTypes.ProductUpdated, EventTypes.ProductDeleted],
     db,
     retryDelaysMs,
-    handle: async (event, trx) => {
+    handle: async (received, trx) => {
+      const event = received as AnyEvent; // the distributive union, so `type` narrows `data`
       const stores = knexStores(trx);
       const at = new Date(event.occurredAt);
       if (event.type === EventTypes.ProductDeleted) return productDeleted(stores, event.data.productId, at);
-      return productChanged(stores, event.data, at);
+      if (event.type === EventTypes.ProductCreated || event.type === EventTypes.ProductUpdated) {
+        return productChanged(stores, event.data, at);
+      }
     },
   });
 }

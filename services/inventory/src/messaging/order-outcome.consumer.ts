@@ -40,6 +40,6 @@ export function consumeOrderOutcomes(broker: Broker, db: Db, deps: ConsumerDeps)
     queue: ORDER_OUTCOMES_QUEUE,
     events: [EventTypes.OrderConfirmed, EventTypes.OrderRejected, EventTypes.OrderCancelled],
     db,
-    handle,
+    handle: (event, trx) => handle(event as OutcomeEvent, trx),
   });
 }

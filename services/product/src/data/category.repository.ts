@@ -11,7 +11,7 @@ interface CategoryRow {
 }
 
 const toCategory = (r: CategoryRow): Category => ({ id: r.id, name: r.name, slug: r.slug, createdAt: r.created_at.toISOString() });
-const COLUMNS = ['id', 'name', 'slug', 'created_at'];
+const COLUMNS: string[] = ['id', 'name', 'slug', 'created_at'];
 
 export function createCategoryRepository(db: Db): CategoryRepository {
   return {
@@ -25,7 +25,7 @@ export function createCategoryRepository(db: Db): CategoryRepository {
     },
 
     async list(query) {
-      const q = db<CategoryRow>('categories').select(COLUMNS).orderBy('slug').limit(query.limit + 1);
+      const q = db('categories').select(COLUMNS).orderBy('slug').limit(query.limit + 1);
       if (query.afterSlug !== undefined) q.where('slug', '>', query.afterSlug);
       return ((await q) as CategoryRow[]).map(toCategory);
     },
@@ -40,6 +40,6 @@ export function createCategoryRepository(db: Db): CategoryRepository {
 }
 
 export async function findCategoryBySlug(db: Db, slug: string): Promise<Category | undefined> {
-  const row = await db<CategoryRow>('categories').select(COLUMNS).where({ slug }).first();
+  const row = await db('categories').select(COLUMNS).where({ slug }).first();
   return row ? toCategory(row as CategoryRow) : undefined;
 }

@@ -18,10 +18,10 @@ interface ProductRow {
   updated_at: Date;
 }
 
-const COLUMNS = [
+const COLUMNS: string[] = [
   'id', 'sku', 'name', 'description', 'price', 'currency', 'category_id', 'image_url',
   'max_per_customer', 'status', 'created_at', 'updated_at',
-] as const;
+];
 
 const toProduct = (r: ProductRow): Product => ({
   id: r.id,
@@ -69,7 +69,7 @@ export function createProductRepository(db: Db): ProductRepository {
   return {
     async insertMany(rows, trx?: Tx) {
       try {
-        const inserted = await (trx ?? db)<ProductRow>('products')
+        const inserted = await (trx ?? db)('products')
           .insert(rows.map((r) => ({
             id: r.id, sku: r.sku, name: r.name, description: r.description, price: r.price, currency: r.currency,
             category_id: r.categoryId, image_url: r.imageUrl, max_per_customer: r.maxPerCustomer,
@@ -83,7 +83,7 @@ export function createProductRepository(db: Db): ProductRepository {
 
     async findActive(id, trx?: Tx) {
       if (!UUID.test(id)) return undefined;
-      const row = await (trx ?? db)<ProductRow>('products').select(COLUMNS).where({ id, status: 'active' }).first();
+      const row = await (trx ?? db)('products').select(COLUMNS).where({ id, status: 'active' }).first();
       return row ? toProduct(row as ProductRow) : undefined;
     },
 
@@ -109,7 +109,7 @@ export function createProductRepository(db: Db): ProductRepository {
 
     async list(query: ProductQuery) {
       const order = ORDER[query.sort];
-      const q = db<ProductRow>('products').select(COLUMNS).where('status', 'active');
+      const q = db('products').select(COLUMNS).where('status', 'active');
       if (query.q) q.whereRaw("search_text like ? escape '\\'", [`%${escapeLike(query.q.toLowerCase())}%`]);
       if (query.category) {
         const category = query.category;

@@ -28,7 +28,7 @@ export async function createProducts(deps: CatalogDeps, inputs: NewProduct[], ct
       maxPerCustomer: i.maxPerCustomer ?? null,
     }));
     const products = await deps.products.insertMany(rows, trx);
-    const stockById = new Map(rows.map((r, n) => [r.id, inputs[n].initialStock]));
+    const stockById = new Map<string, number>(rows.map((r, n) => [r.id, inputs[n].initialStock]));
     for (const p of products) await deps.enqueue(trx, productCreated(p, stockById.get(p.id) ?? 0, { deps, ctx }));
     return products;
   });

@@ -29,7 +29,7 @@ export function productRoutes(deps: CatalogDeps, adminOnly: RequestHandler[]): R
   });
 
   router.get('/:id', async (req, res) => {
-    const { product, cached } = await getProduct(deps, productId(req.params.id));
+    const { product, cached } = await getProduct(deps, productId(String(req.params.id)));
     xCache(res, cached);
     res.json(product);
   });
@@ -40,13 +40,13 @@ export function productRoutes(deps: CatalogDeps, adminOnly: RequestHandler[]): R
   });
 
   router.patch('/:id', ...adminOnly, async (req, res) => {
-    const id = productId(req.params.id);
+    const id = productId(String(req.params.id));
     const patch: ProductPatch = parseOrThrow(UpdateProductBody, req.body ?? {});
     res.json(await updateProduct(deps, id, patch, { correlationId: req.id }));
   });
 
   router.delete('/:id', ...adminOnly, async (req, res) => {
-    await deleteProduct(deps, productId(req.params.id), { correlationId: req.id });
+    await deleteProduct(deps, productId(String(req.params.id)), { correlationId: req.id });
     res.status(204).end();
   });
 

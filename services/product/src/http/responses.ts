@@ -16,20 +16,16 @@ export const ProductSchema = z
     status: z.literal('active'),
     createdAt: z.iso.datetime(),
     updatedAt: z.iso.datetime(),
-  })
-  .meta({ id: 'Product' });
+  });
 
 export const CategorySchema = z
-  .strictObject({ id: z.uuid(), name: z.string(), slug: z.string(), createdAt: z.iso.datetime() })
-  .meta({ id: 'Category' });
+  .strictObject({ id: z.uuid(), name: z.string(), slug: z.string(), createdAt: z.iso.datetime() });
 
 export const ProductPageSchema = z
-  .strictObject({ items: z.array(ProductSchema), nextCursor: z.string().nullable() })
-  .meta({ id: 'ProductPage' });
+  .strictObject({ items: z.array(ProductSchema), nextCursor: z.string().nullable() });
 
 export const CategoryPageSchema = z
-  .strictObject({ items: z.array(CategorySchema), nextCursor: z.string().nullable() })
-  .meta({ id: 'CategoryPage' });
+  .strictObject({ items: z.array(CategorySchema), nextCursor: z.string().nullable() });
 
 export const ErrorSchema = z
   .strictObject({
@@ -39,7 +35,6 @@ export const ErrorSchema = z
       requestId: z.string(),
       details: z.unknown().optional(),
     }),
-  })
-  .meta({ id: 'Error' });
+  });
 
 export { SORTS };

@@ -1,0 +1,242 @@
+import { describe, it, expect, beforeAll, afterAll } from '@jest/globals';
+import { createHmac } from 'node:crypto';
+import { createRedis, type RedisClient } from '@shop/cache';
+import { createHttpApp } from '@shop/http';
+import { createLogger } from '@shop/logger';
+import { createTestUser, listen, passwordGrant, testEnv, type TestUser } from '@shop/testing';
+import { createAuth, denyToken, type AuthOptions } from '../src/index.js';
+
+const env = testEnv('auth');
+const logger = createLogger('auth-test', 'silent');
+const b64 = (v: unknown) => Buffer.from(typeof v === 'string' ? v : JSON.stringify(v)).toString('base64url');
+const decode = (token: string) => JSON.parse(Buffer.from(token.split('.')[1], 'base64url').toString());
+
+interface Running {
+  url: string;
+  calls: string[];
+  close(): Promise<void>;
+}
+
+/** A tiny service guarded by @shop/auth whose handlers record every call that reaches them. */
+async function startGuarded(redis: RedisClient, overrides: Partial<AuthOptions> = {}): Promise<Running> {
+  const auth = createAuth({ keycloakUrl: env.KEYCLOAK_URL, realm: env.KEYCLOAK_REALM, audience: env.JWT_AUDIENCE, redis, logger, ...overrides });
+  const calls: string[] = [];
+  const app = createHttpApp({
+    name: 'auth-test',
+    logger,
+    readiness: { keycloak: () => auth.ready() },
+    accessLog: false,
+    routes: (a) => {
+      a.get('/me', auth.required, (req, res) => {
+        calls.push('me');
+        res.json(req.user);
+      });
+      a.get('/maybe', auth.optional, (req, res) => {
+        calls.push('maybe');
+        res.json({ user: req.user ?? null });
+      });
+      a.get('/admin', auth.requireRole('admin'), (_req, res) => {
+        calls.push('admin');
+        res.json({ ok: true });
+      });
+    },
+  });
+  const server = await listen(app);
+  return { url: server.url, calls, close: () => server.close() };
+}
+
+const get = (url: string, token?: string, header?: string) =>
+  fetch(url, { headers: header ? { authorization: header } : token ? { authorization: `Bearer ${token}` } : {} });
+
+describe('@shop/auth against the real Keycloak', () => {
+  let redis: RedisClient;
+  let svc: Running;
+  let customer: TestUser;
+  let admin: TestUser;
+
+  beforeAll(async () => {
+    redis = createRedis({ url: env.REDIS_URL });
+    svc = await startGuarded(redis);
+    [customer, admin] = await Promise.all([createTestUser(), createTestUser({ roles: ['admin'] })]);
+  });
+
+  afterAll(async () => {
+    await svc.close();
+    redis.disconnect();
+  });
+
+  async function expectRefused(token: string | undefined, reason: RegExp, header?: string): Promise<void> {
+    const before = svc.calls.length;
+    const res = await get(`${svc.url}/me`, token, header);
+    expect(res.status).toBe(401);
+    expect(res.headers.get('content-type')).toMatch(/application\/json/);
+    const body = (await res.json()) as { error: { code: string; message: string; requestId: string } };
+    expect(body.error.code).toBe('UNAUTHENTICATED');
+    expect(body.error.message).toMatch(reason);
+    expect(body.error.requestId).toBeTruthy();
+    expect(svc.calls.length).toBe(before);
+  }
+
+  it('when a valid access token is sent, then the handler sees the user and its realm roles', async () => {
+    const res = await get(`${svc.url}/me`, customer.accessToken);
+    expect(res.status).toBe(200);
+    const user = (await res.json()) as { id: string; email: string; roles: string[] };
+    expect(user.id).toBe(customer.id);
+    expect(user.email).toBe(customer.email);
+    expect(user.roles).toContain('customer');
+    expect(user.roles).not.toContain('admin');
+  });
+
+  it('when no token or a malformed header is sent, then 401 and the handler is not called', async () => {
+    await expectRefused(undefined, /Authentication required/);
+    await expectRefused(undefined, /Authorization header/, 'Basic dXNlcjpwYXNz');
+    await expectRefused('not-a-jwt', /Authorization header/);
+  });
+
+  it('when a token says alg none, then 401', async () => {
+    const payload = decode(customer.accessToken);
+    await expectRefused(`${b64({ alg: 'none', typ: 'JWT' })}.${b64(payload)}.`, /algorithm/);
+  });
+
+  it("when a token is HS256-signed with the realm's public key as the secret, then 401", async () => {
+    const jwks = (await (await fetch(`${env.KEYCLOAK_URL}/realms/shop/protocol/openid-connect/certs`)).json()) as {
+      keys: Array<{ kid: string; use: string; x5c: string[] }>;
+    };
+    const key = jwks.keys.find((k) => k.use === 'sig')!;
+    const pem = `-----BEGIN CERTIFICATE-----\n${key.x5c[0]}\n-----END CERTIFICATE-----\n`;
+    const head = `${b64({ alg: 'HS256', typ: 'JWT', kid: key.kid })}.${b64(decode(customer.accessToken))}`;
+    const sig = createHmac('sha256', pem).update(head).digest('base64url');
+    await expectRefused(`${head}.${sig}`, /algorithm/);
+  });
+
+  it('when the payload is tampered with (roles raised to admin), then 401 bad signature', async () => {
+    const [h, , s] = admin.accessToken.split('.');
+    const payload = decode(customer.accessToken);
+    payload.realm_access = { roles: ['customer', 'admin'] };
+    const before = svc.calls.length;
+    const res = await get(`${svc.url}/admin`, `${h}.${b64(payload)}.${s}`);
+    expect(res.status).toBe(401);
+    expect(((await res.json()) as { error: { message: string } }).error.message).toMatch(/bad signature/);
+    expect(svc.calls.length).toBe(before);
+  });
+
+  it('when an ID token or a refresh token is sent as the bearer, then 401', async () => {
+    const tokens = await passwordGrant(customer.email, customer.password, 'openid');
+    expect(tokens.idToken).toBeTruthy();
+    await expectRefused(tokens.idToken, /audience|not an access token/);
+    await expectRefused(tokens.refreshToken, /algorithm/);
+  });
+
+  it('when an ID token names the configured audience, then the typ check alone still refuses it', async () => {
+    const idAudience = await startGuarded(redis, { audience: 'user-service' });
+    try {
+      const { idToken } = await passwordGrant(customer.email, customer.password, 'openid');
+      const res = await get(`${idAudience.url}/me`, idToken);
+      expect(res.status).toBe(401);
+      expect(((await res.json()) as { error: { message: string } }).error.message).toMatch(/not an access token \(typ ID\)/);
+      expect(idAudience.calls).toEqual([]);
+    } finally {
+      await idAudience.close();
+    }
+  });
+
+  it('when the service expects another issuer or audience, then a genuine token is 401 with the reason', async () => {
+    const otherIssuer = await startGuarded(redis, { keycloakUrl: env.KEYCLOAK_URL.replace('127.0.0.1', 'localhost') });
+    const otherAudience = await startGuarded(redis, { audience: 'another-api' });
+    try {
+      const r1 = await get(`${otherIssuer.url}/me`, customer.accessToken);
+      expect(r1.status).toBe(401);
+      expect(((await r1.json()) as { error: { message: string } }).error.message).toMatch(/wrong issuer/);
+      const r2 = await get(`${otherAudience.url}/me`, customer.accessToken);
+      expect(r2.status).toBe(401);
+      expect(((await r2.json()) as { error: { message: string } }).error.message).toMatch(/wrong audience/);
+      expect([...otherIssuer.calls, ...otherAudience.calls]).toEqual([]);
+    } finally {
+      await Promise.all([otherIssuer.close(), otherAudience.close()]);
+    }
+  });
+
+  it('when the token has expired (clock moved past exp + 30 s leeway), then 401 token expired, also from the cache', async () => {
+    let offsetMs = 0;
+    const clocked = await startGuarded(redis, { now: () => Date.now() + offsetMs });
+    try {
+      expect((await get(`${clocked.url}/me`, customer.accessToken)).status).toBe(200);
+      offsetMs = (decode(customer.accessToken).exp * 1000 - Date.now()) + 20_000;
+      expect((await get(`${clocked.url}/me`, customer.accessToken)).status).toBe(200);
+      offsetMs += 15_000;
+      const res = await get(`${clocked.url}/me`, customer.accessToken);
+      expect(res.status).toBe(401);
+      expect(((await res.json()) as { error: { message: string } }).error.message).toMatch(/expired/);
+      expect(clocked.calls).toEqual(['me', 'me']);
+    } finally {
+      await clocked.close();
+    }
+  });
+
+  it('when a customer calls an admin route, then 403; when an admin does, then 200', async () => {
+    const before = svc.calls.length;
+    const res = await get(`${svc.url}/admin`, customer.accessToken);
+    expect(res.status).toBe(403);
+    expect(((await res.json()) as { error: { code: string } }).error.code).toBe('FORBIDDEN');
+    expect(svc.calls.length).toBe(before);
+    expect((await get(`${svc.url}/admin`, admin.accessToken)).status).toBe(200);
+    expect((await get(`${svc.url}/admin`)).status).toBe(401);
+  });
+
+  it('when optional auth gets no token, then the handler runs anonymously; a bad token is still 401', async () => {
+    const anon = await get(`${svc.url}/maybe`);
+    expect(await anon.json()).toEqual({ user: null });
+    expect((await get(`${svc.url}/maybe`, `${customer.accessToken}x`)).status).toBe(401);
+    const named = (await (await get(`${svc.url}/maybe`, customer.accessToken)).json()) as { user: { id: string } };
+    expect(named.user.id).toBe(customer.id);
+  });
+
+  it('when a session is denied, then every token of it is refused by any service, including a fresh instance', async () => {
+    const user = await createTestUser();
+    const refreshed = await passwordGrant(user.email, user.password);
+    expect((await get(`${svc.url}/me`, user.accessToken)).status).toBe(200);
+    await denyToken(redis, decode(user.accessToken));
+    const another = await startGuarded(createRedis({ url: env.REDIS_URL }));
+    try {
+      expect((await get(`${svc.url}/me`, user.accessToken)).status).toBe(401);
+      expect((await get(`${another.url}/me`, user.accessToken)).status).toBe(401);
+      const res = await get(`${another.url}/me`, user.accessToken);
+      expect(((await res.json()) as { error: { message: string } }).error.message).toMatch(/logged out/);
+      // A second login is another session and stays valid.
+      expect((await get(`${another.url}/me`, refreshed.accessToken)).status).toBe(200);
+      expect(await redis.ttl(`auth:deny:sid:${decode(user.accessToken).sid}`)).toBeGreaterThan(250);
+    } finally {
+      await another.close();
+    }
+  });
+
+  it('when Redis is down, then a token seen before is accepted and an unseen one gets 503', async () => {
+    const flaky = createRedis({ url: env.REDIS_URL });
+    const guarded = await startGuarded(flaky);
+    try {
+      expect((await get(`${guarded.url}/me`, customer.accessToken)).status).toBe(200);
+      flaky.disconnect();
+      expect((await get(`${guarded.url}/me`, customer.accessToken)).status).toBe(200);
+      const res = await get(`${guarded.url}/me`, admin.accessToken);
+      expect(res.status).toBe(503);
+      expect(((await res.json()) as { error: { code: string } }).error.code).toBe('DEPENDENCY_UNAVAILABLE');
+    } finally {
+      await guarded.close();
+    }
+  });
+
+  it('when Keycloak cannot be reached for keys, then 503 fast and readiness says down', async () => {
+    const dead = await startGuarded(redis, { keycloakUrl: 'http://127.0.0.1:9', jwksTimeoutMs: 1_000 });
+    try {
+      const started = Date.now();
+      const res = await get(`${dead.url}/me`, customer.accessToken);
+      expect(res.status).toBe(503);
+      expect(Date.now() - started).toBeLessThan(3_000);
+      expect((await fetch(`${dead.url}/health/ready`)).status).toBe(503);
+      expect((await fetch(`${svc.url}/health/ready`)).status).toBe(200);
+      expect(dead.calls).toEqual([]);
+    } finally {
+      await dead.close();
+    }
+  });
+});

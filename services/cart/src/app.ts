@@ -1,0 +1,60 @@
+import { createHttpApp, type Express, type RequestHandler } from '@shop/http';
+import type { Auth } from '@shop/auth';
+import type { RedisClient } from '@shop/cache';
+import { pingDb, type Db } from '@shop/db';
+import type { Logger } from '@shop/logger';
+import type { Broker } from '@shop/messaging';
+import { rateLimit } from '@shop/ratelimit';
+import type { CartConfig } from './config.js';
+import { knexStores } from './data/stores.js';
+import { adminRoutes } from './http/admin.routes.js';
+import { cartRoutes } from './http/cart.routes.js';
+import { openApiDocument } from './http/openapi.js';
+
+export interface AppDeps {
+  config: CartConfig;
+  db: Db;
+  redis: RedisClient;
+  broker: Pick<Broker, 'isConnected'>;
+  auth: Auth;
+  logger: Logger;
+  /** Override the write budget (tests); defaults to a Redis-backed per-user limiter. */
+  writeLimit?: RequestHandler;
+}
+
+export function createApp(deps: AppDeps): Express {
+  const { config, db, redis, broker, auth, logger } = deps;
+  const writeLimit = deps.writeLimit ?? rateLimit({
+    redis,
+    keyPrefix: 'rl:cart-writes',
+    points: config.CART_WRITES_PER_MINUTE,
+    durationSec: 60,
+    by: 'user',
+    onStoreError: (err) => logger.warn({ err: (err as Error).message }, 'rate limiter store error; letting the request through'),
+  });
+  return createHttpApp({
+    name: 'cart',
+    logger,
+    bodyLimit: '16kb',
+    readiness: {
+      db: () => pingDb(db),
+      redis: () => redis.ping(),
+      broker: () => {
+        if (!broker.isConnected()) throw new Error('not connected');
+      },
+      keycloak: () => auth.ready(),
+    },
+    routes: (app) => {
+      app.get('/api/cart/openapi.json', (_req, res) => {
+        res.json(openApiDocument);
+      });
+      app.use('/api/cart/admin', adminRoutes(db, auth));
+      app.use('/api/cart', cartRoutes({
+        stores: knexStores(db),
+        auth,
+        policy: { guestTtlDays: config.GUEST_CART_TTL_DAYS, maxLines: config.MAX_CART_LINES },
+        writeLimit,
+      }));
+    },
+  });
+}

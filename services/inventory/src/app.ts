@@ -1,0 +1,41 @@
+import type { Auth } from '@shop/auth';
+import type { RedisClient } from '@shop/cache';
+import type { Db } from '@shop/db';
+import { pingDb } from '@shop/db';
+import { createHttpApp, type Express } from '@shop/http';
+import type { Logger } from '@shop/logger';
+import type { Broker } from '@shop/messaging';
+import { databaseUnavailable } from './http/db-errors.js';
+import { inventoryRoutes } from './http/inventory.routes.js';
+import { openApiDocument } from './http/openapi.js';
+
+export interface AppDeps {
+  db: Db;
+  redis: RedisClient;
+  broker: Broker;
+  auth: Auth;
+  logger: Logger;
+}
+
+/** Wiring only: no listen(), no timers. main.ts and the tests both build the app with this. */
+export function createApp(deps: AppDeps): Express {
+  const { db, redis, broker, auth, logger } = deps;
+  return createHttpApp({
+    name: 'inventory',
+    logger,
+    readiness: {
+      db: () => pingDb(db),
+      redis: () => redis.ping(),
+      broker: () => {
+        if (!broker.isConnected()) throw new Error('not connected');
+      },
+      keycloak: () => auth.ready(),
+    },
+    routes: (app) => {
+      app.get('/api/inventory/openapi.json', (_req, res) => {
+        res.json(openApiDocument);
+      });
+      app.use('/api/inventory', inventoryRoutes({ db, auth }), databaseUnavailable);
+    },
+  });
+}

@@ -1,0 +1,62 @@
+import type { DbOrTx } from '@shop/db';
+
+export interface IdempotencyRow {
+  user_id: string;
+  key: string;
+  request_hash: string;
+  state: 'in_flight' | 'done';
+  response_status: number | null;
+  response_body: unknown;
+  created_at: Date;
+}
+
+export type Claim = { claimed: true } | { claimed: false; row: IdempotencyRow };
+
+/**
+ * Claims (user, key) for this request. The insert's ON CONFLICT is the lock: of any number
+ * of simultaneous requests exactly one claims the key. An in-flight row older than `staleMs`
+ * (its request crashed) or any row past the retention window may be taken over, once.
+ */
+export async function claimKey(
+  db: DbOrTx,
+  input: { userId: string; key: string; hash: string; staleMs: number; ttlHours: number },
+): Promise<Claim> {
+  const where = { user_id: input.userId, key: input.key };
+  for (let attempt = 0; attempt < 3; attempt++) {
+    const inserted = await db('idempotency_keys')
+      .insert({ ...where, request_hash: input.hash, state: 'in_flight' })
+      .onConflict(['user_id', 'key'])
+      .ignore()
+      .returning('key');
+    if (inserted.length > 0) return { claimed: true };
+    const row = await db<IdempotencyRow>('idempotency_keys').where(where).first();
+    if (!row) continue; // released by a failed request in between: try the insert again
+    // The conditions are re-checked by the update itself, so only one request takes over.
+    const taken = await db('idempotency_keys')
+      .where(where)
+      .where((q) =>
+        q
+          .where((a) => a.where('state', 'in_flight').whereRaw('created_at < now() - make_interval(secs => ?)', [input.staleMs / 1000]))
+          .orWhereRaw('created_at < now() - make_interval(hours => ?)', [input.ttlHours]))
+      .update({ request_hash: input.hash, state: 'in_flight', response_status: null, response_body: null, created_at: db.fn.now() })
+      .returning('key');
+    if (taken.length > 0) return { claimed: true };
+    return { claimed: false, row };
+  }
+  throw new Error('idempotency key kept changing under us');
+}
+
+export async function completeKey(trx: DbOrTx, userId: string, key: string, status: number, body: unknown): Promise<void> {
+  await trx('idempotency_keys')
+    .where({ user_id: userId, key })
+    .update({ state: 'done', response_status: status, response_body: JSON.stringify(body) });
+}
+
+/** Frees a key whose request created nothing, so the client may retry with it. */
+export async function releaseKey(db: DbOrTx, userId: string, key: string): Promise<void> {
+  await db('idempotency_keys').where({ user_id: userId, key, state: 'in_flight' }).delete();
+}
+
+export async function deleteExpiredKeys(db: DbOrTx, ttlHours: number): Promise<number> {
+  return db('idempotency_keys').where('created_at', '<', db.raw(`now() - make_interval(hours => ?)`, [ttlHours])).delete();
+}

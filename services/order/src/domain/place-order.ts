@@ -1,0 +1,136 @@
+import { randomUUID } from 'node:crypto';
+import type { Db } from '@shop/db';
+import { AppError } from '@shop/errors';
+import type { Logger } from '@shop/logger';
+import { EventTypes } from '@shop/contracts';
+import { claimKey, completeKey, releaseKey, type IdempotencyRow } from '../data/idempotency.repository.js';
+import { findOrderView, insertOrder, lockUser } from '../data/order.repository.js';
+import { findCustomer } from '../data/customer-snapshot.repository.js';
+import { emit } from './emit.js';
+import { checkPurchaseCap, priceLines } from './price-lines.js';
+import { requestHash } from './request-hash.js';
+import type { CartSource, RelayKick, StockGate } from './ports.js';
+import type { Address, Caller, Line, OrderView, PaymentToken } from './types.js';
+
+export interface PlaceOrderDeps {
+  db: Db;
+  gate: StockGate;
+  cart: CartSource;
+  relay: RelayKick;
+  logger: Logger;
+  settings: { source: string; maxPerCustomer: number; orderTtlSeconds: number; idempotencyStaleMs: number; idempotencyTtlHours: number };
+}
+
+export interface PlaceOrderBody {
+  items?: Line[];
+  paymentToken: PaymentToken;
+  shippingAddress?: Address;
+}
+
+export interface PlaceOrderInput {
+  caller: Caller;
+  idempotencyKey: string;
+  body: PlaceOrderBody;
+  authorization: string;
+  requestId: string;
+}
+
+export interface Reply {
+  status: number;
+  body: unknown;
+  replayed: boolean;
+}
+
+/**
+ * POST /api/orders with Stripe's idempotency semantics. Only a created order is remembered
+ * under its key; a request that was refused (4xx) or failed (5xx) created nothing, so it
+ * frees the key and a retry runs the checks again (stock may have come back meanwhile).
+ */
+export async function placeOrder(deps: PlaceOrderDeps, input: PlaceOrderInput): Promise<Reply> {
+  const { db, settings } = deps;
+  const userId = input.caller.id;
+  const key = input.idempotencyKey;
+  const hash = requestHash(input.body);
+  const claim = await claimKey(db, { userId, key, hash, staleMs: settings.idempotencyStaleMs, ttlHours: settings.idempotencyTtlHours });
+  if (!claim.claimed) return replay(claim.row, hash);
+  try {
+    return { status: 202, body: await createOrder(deps, input), replayed: false };
+  } catch (err) {
+    await releaseKey(db, userId, key).catch((e) => deps.logger.warn({ err: e }, 'could not release idempotency key'));
+    throw err;
+  }
+}
+
+function replay(row: IdempotencyRow, hash: string): Reply {
+  if (row.request_hash !== hash) {
+    throw new AppError('IDEMPOTENCY_KEY_REUSED', 'This Idempotency-Key was used with a different request body', 422);
+  }
+  if (row.state === 'in_flight') {
+    throw new AppError('IDEMPOTENCY_KEY_IN_FLIGHT', 'A request with this Idempotency-Key is still being processed', 409, undefined, {
+      'Retry-After': '1',
+    });
+  }
+  return { status: row.response_status ?? 202, body: row.response_body, replayed: true };
+}
+
+async function createOrder(deps: PlaceOrderDeps, input: PlaceOrderInput): Promise<OrderView> {
+  const { db, gate, settings } = deps;
+  const userId = input.caller.id;
+  const lines = input.body.items ?? (await deps.cart.items(input.authorization));
+  if (lines.length === 0) throw new AppError('EMPTY_ORDER', 'The order has no items and the cart is empty', 400);
+  const priced = await priceLines(db, lines);
+  // A cheap early refusal that spends no gate units; the binding check runs again under the lock.
+  await checkPurchaseCap(db, userId, priced, settings.maxPerCustomer);
+
+  const gated = await gate.take(lines);
+  if (gated.outcome === 'sold_out') {
+    throw new AppError('OUT_OF_STOCK', 'Sold out', 409, { productId: gated.productId });
+  }
+  if (gated.outcome === 'bypassed') deps.logger.warn({ why: gated.why }, 'sale gate bypassed; inventory decides');
+  const gatePassed = gated.outcome === 'passed';
+
+  const orderId = randomUUID();
+  const expiresAt = new Date(Date.now() + settings.orderTtlSeconds * 1000);
+  try {
+    const view = await db.transaction(async (trx) => {
+      await lockUser(trx, userId);
+      await checkPurchaseCap(trx, userId, priced, settings.maxPerCustomer);
+      const customer = await findCustomer(trx, userId);
+      await insertOrder(trx, {
+        id: orderId,
+        userId,
+        email: input.caller.email ?? customer?.email ?? null,
+        total: priced.total,
+        currency: priced.currency,
+        paymentToken: input.body.paymentToken,
+        gatePassed,
+        shippingName: customer?.name ?? input.caller.name ?? null,
+        shippingPhone: customer?.phone ?? null,
+        shippingAddress: input.body.shippingAddress ?? customer?.shippingAddress ?? null,
+        expiresAt,
+        lines: priced.lines,
+      });
+      await emit(
+        trx,
+        EventTypes.OrderPlaced,
+        {
+          orderId,
+          userId,
+          items: priced.lines.map((l) => ({ productId: l.productId, quantity: l.quantity, unitPrice: l.unitPrice })),
+          total: priced.total,
+          currency: priced.currency,
+          expiresAt: expiresAt.toISOString(),
+        },
+        { source: settings.source, correlationId: input.requestId },
+      );
+      const created = (await findOrderView(trx, orderId))!;
+      await completeKey(trx, userId, input.idempotencyKey, 202, created);
+      return created;
+    });
+    deps.relay.kick();
+    return view;
+  } catch (err) {
+    if (gatePassed) await gate.giveBack(lines);
+    throw err;
+  }
+}

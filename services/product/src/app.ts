@@ -1,0 +1,75 @@
+import type { Auth } from '@shop/auth';
+import { Cache, type RedisClient } from '@shop/cache';
+import { AppError } from '@shop/errors';
+import type { Db } from '@shop/db';
+import { pingDb } from '@shop/db';
+import { createHttpApp, type Express, type RequestHandler } from '@shop/http';
+import type { Logger } from '@shop/logger';
+import { enqueueEvent, tasksRouter, type OutboxRelay } from '@shop/messaging';
+import type { ProductConfig } from './config.js';
+import { createCatalogCache } from './data/catalog.cache.js';
+import { createCategoryRepository } from './data/category.repository.js';
+import { createProductRepository } from './data/product.repository.js';
+import type { CatalogDeps } from './domain/ports.js';
+import { categoryRoutes } from './http/category.routes.js';
+import { openApiDocument } from './http/openapi.js';
+import { productRoutes } from './http/product.routes.js';
+
+export interface AppDeps {
+  config: Pick<ProductConfig, 'SERVICE_NAME' | 'INSTANCE_ID' | 'CACHE_TTL_SECONDS'>;
+  logger: Logger;
+  db: Db;
+  redis: RedisClient;
+  broker: { isConnected(): boolean };
+  relay: Pick<OutboxRelay, 'kick'>;
+  auth: Auth;
+}
+
+/** The use cases' dependencies, built from the process's clients (also used by the seed). */
+export function catalogDeps(deps: Omit<AppDeps, 'auth' | 'broker'>): CatalogDeps {
+  const { db, config } = deps;
+  return {
+    transact: (work) => db.transaction(work),
+    products: createProductRepository(db),
+    categories: createCategoryRepository(db),
+    cache: createCatalogCache(new Cache(deps.redis, deps.logger, 'product'), config.CACHE_TTL_SECONDS),
+    enqueue: (trx, event) => enqueueEvent(trx, event),
+    kickRelay: () => deps.relay.kick(),
+    source: config.INSTANCE_ID ?? config.SERVICE_NAME,
+  };
+}
+
+/** Wiring only: routes, guards and readiness; main.ts owns the clients and listen(). */
+export function createApp(deps: AppDeps): Express {
+  const catalog = catalogDeps(deps);
+  const adminOnly: RequestHandler[] = [deps.auth.required, deps.auth.requireRole('admin')];
+  const doc = openApiDocument();
+
+  return createHttpApp({
+    name: deps.config.SERVICE_NAME,
+    logger: deps.logger,
+    readiness: {
+      db: () => pingDb(deps.db),
+      redis: () => deps.redis.ping(),
+      broker: () => {
+        if (!deps.broker.isConnected()) throw new Error('not connected');
+      },
+    },
+    routes: (app) => {
+      app.get(['/openapi.json', '/api/products/openapi.json'], (_req, res) => {
+        res.json(doc);
+      });
+      app.use('/api/products/admin/tasks', ...adminOnly, tasksRouter(deps.db));
+      app.use('/api/products', productRoutes(catalog, adminOnly));
+      app.use('/api/categories', categoryRoutes(catalog, adminOnly));
+      // A database that cannot hand out a connection is a fast 503, not a 500.
+      app.use(dbUnavailable);
+    },
+  });
+}
+
+const dbUnavailable = (err: unknown, _req: unknown, _res: unknown, next: (err?: unknown) => void) => {
+  const e = err as { name?: string; code?: string; message?: string };
+  const down = e?.name === 'KnexTimeoutError' || ['ECONNREFUSED', 'ECONNRESET', '57P01', '57P03', '08006', '08001'].includes(e?.code ?? '');
+  next(down ? AppError.unavailable('Catalog database') : err);
+};

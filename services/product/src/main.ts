@@ -1,0 +1,33 @@
+import { createAuth } from '@shop/auth';
+import { createRedis } from '@shop/cache';
+import { createDb } from '@shop/db';
+import { startServer } from '@shop/http';
+import { createLogger } from '@shop/logger';
+import { Broker, startOutboxRelay } from '@shop/messaging';
+import { createApp } from './app.js';
+import { loadProductConfig } from './config.js';
+
+// Boot order: config → db → redis → broker → http. Nothing here waits for a dependency:
+// the broker reconnects in the background and the outbox holds events until it is back.
+const config = loadProductConfig();
+const logger = createLogger(config.INSTANCE_ID ?? config.SERVICE_NAME, config.LOG_LEVEL);
+const db = createDb(config.DATABASE_URL, { poolMax: config.DATABASE_POOL_MAX });
+const redis = createRedis({ url: config.REDIS_URL, nodes: config.REDIS_NODES });
+redis.on('error', (err: Error) => logger.warn({ err: err.message }, 'redis error'));
+const broker = Broker.connect({ url: config.AMQP_URL, logger, serviceName: config.INSTANCE_ID ?? config.SERVICE_NAME });
+const relay = startOutboxRelay({ db, broker, logger });
+const auth = createAuth({
+  keycloakUrl: config.KEYCLOAK_URL,
+  realm: config.KEYCLOAK_REALM,
+  audience: config.JWT_AUDIENCE,
+  redis,
+  logger,
+});
+
+const app = createApp({ config, logger, db, redis, broker, relay, auth });
+await startServer(app, config.PORT, logger, [
+  () => relay.stop(),
+  () => broker.close(),
+  () => db.destroy(),
+  () => redis.quit().catch(() => redis.disconnect()),
+]);

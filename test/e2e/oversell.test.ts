@@ -1,0 +1,44 @@
+import { describe, expect, it } from '@jest/globals';
+import { adminStock, adminToken, finalOrder, newCustomer, newProduct, placeOrder } from './api.js';
+
+/** Sum of POST /api/orders requests one order replica has counted. */
+async function ordersServedBy(port: number): Promise<number> {
+  const text = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
+  return text
+    .split('\n')
+    .filter((l) => l.startsWith('http_request_duration_seconds_count') && l.includes('method="POST"') && l.includes('route="/api/orders"'))
+    .reduce((sum, l) => sum + Number(l.split(' ').pop()), 0);
+}
+
+describe('the drop, in small: 50 units, 200 concurrent orders', () => {
+  it('when 200 orders race for 50 units across both replicas, then exactly 50 are CONFIRMED and stock is conserved', async () => {
+    const admin = await adminToken();
+    const product = await newProduct(admin, { stock: 50, maxPerCustomer: 10 });
+    const customers = await Promise.all(Array.from({ length: 40 }, (_, n) => newCustomer(`race${n}`)));
+    const before = await Promise.all([4031, 4032].map(ordersServedBy));
+
+    const attempts = Array.from({ length: 200 }, (_, n) =>
+      placeOrder(customers[n % customers.length].token, { items: [{ productId: product.id, quantity: 1 }], paymentToken: 'tok_visa' }),
+    );
+    const replies = await Promise.all(attempts);
+
+    const after = await Promise.all([4031, 4032].map(ordersServedBy));
+    expect(after[0]).toBeGreaterThan(before[0]);
+    expect(after[1]).toBeGreaterThan(before[1]);
+
+    const accepted = replies.filter((r) => r.status === 202);
+    const refused = replies.filter((r) => r.status === 409);
+    expect(refused.every((r) => r.body.error.code === 'OUT_OF_STOCK')).toBe(true);
+    expect(accepted.length + refused.length).toBe(200);
+
+    const finals = await Promise.all(
+      accepted.map((r) => finalOrder(customers[replies.indexOf(r) % customers.length].token, r.body.id, 30_000)),
+    );
+    const confirmed = finals.filter((o) => o.status === 'CONFIRMED');
+    expect(confirmed).toHaveLength(50);
+    expect(finals.filter((o) => o.status !== 'CONFIRMED').every((o) => o.status === 'REJECTED')).toBe(true);
+
+    const stock = await adminStock(admin, product.id);
+    expect(stock).toMatchObject({ available: 0, reserved: 0, sold: 50, added: 50 });
+  });
+});
