@@ -15,9 +15,14 @@ for f in common prereqs node-deps tools keycloak keycloak-demo-admin postgres re
   source "$LIB/$f.sh"
 done
 
-# One up.sh at a time: two racing runs would start everything twice.
-exec 9>"$RUN/up.lock"
-flock -n 9 || { echo "error: another scripts/up.sh is running (lock .run/up.lock); wait for it" >&2; exit 1; }
+# One up.sh at a time: two racing runs would start everything twice. flock -o
+# keeps the lock out of the daemons we start (they would hold it forever).
+if [[ -z "${UP_SH_LOCKED:-}" ]]; then
+  rc=0
+  UP_SH_LOCKED=1 flock -n -o -E 75 "$RUN/up.lock" bash "${BASH_SOURCE[0]}" "$@" || rc=$?
+  ((rc == 75)) && echo "error: another scripts/up.sh is running (lock .run/up.lock); wait for it to finish" >&2
+  exit "$rc"
+fi
 
 STEP_TOTAL=13
 UP_STARTED=$SECONDS

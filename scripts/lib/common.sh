@@ -19,23 +19,34 @@ fi
 STEP_NO=0
 STEP_TOTAL=${STEP_TOTAL:-0}
 STEP_STARTED=0
+STEP_TITLE=''
+LINE_OPEN=0   # the "[n/N] title ... " line still waits for its result
+STEP_BROKEN=0 # something was printed below the step line
 
-# step "Starting Redis" prints "[4/11] Starting Redis ... " and leaves the line open
-# for ok/skip/fail. Anything a step prints in between goes on lines of its own.
+# step "Starting Redis" prints "[4/13] Starting Redis ... " and leaves the line
+# open for ok/skip/FAILED. Notes and warnings break it; the result then repeats
+# the step line so every step ends with one "[n/N] ... ok" line.
 step() {
   STEP_NO=$((STEP_NO + 1))
-  STEP_STARTED=$SECONDS
+  STEP_STARTED=$SECONDS STEP_TITLE=$1 STEP_BROKEN=0 LINE_OPEN=1
   printf '[%d/%d] %s ... ' "$STEP_NO" "$STEP_TOTAL" "$1"
 }
-ok()   { printf '%sok%s%s\n' "$C_OK" "$C_OFF" "$(elapsed)"; }
-skip() { printf '%sok%s (%s)%s\n' "$C_OK" "$C_OFF" "$1" "$(elapsed)"; }
+_result() {
+  ((LINE_OPEN)) || printf '[%d/%d] %s ... ' "$STEP_NO" "$STEP_TOTAL" "$STEP_TITLE"
+  LINE_OPEN=0
+  printf '%s\n' "$1"
+}
+_break() { if ((LINE_OPEN)); then printf '\n'; LINE_OPEN=0; STEP_BROKEN=1; fi; }
+ok()   { _result "${C_OK}ok${C_OFF}$(elapsed)"; }
+skip() { _result "${C_OK}ok${C_OFF} ($1)$(elapsed)"; }
 elapsed() { local s=$((SECONDS - STEP_STARTED)); ((s >= 3)) && printf ' %s[%ds]%s' "$C_DIM" "$s" "$C_OFF"; return 0; }
-note() { printf '\n      %s' "$*"; }
-warn() { printf '%swarning:%s %s\n' "$C_WARN" "$C_OFF" "$*" >&2; }
+note() { _break; printf '      %s\n' "$*"; }
+warn() { _break; printf '      %swarning:%s %s\n' "$C_WARN" "$C_OFF" "$*" >&2; }
 
 # die prints one line that says what to do, and exits non-zero (no stack traces).
 die() {
-  printf '%sFAILED%s\n%serror:%s %s\n' "$C_ERR" "$C_OFF" "$C_ERR" "$C_OFF" "$*" >&2
+  if ((STEP_NO > 0)); then _result "${C_ERR}FAILED${C_OFF}" >&2; fi
+  printf '%serror:%s %s\n' "$C_ERR" "$C_OFF" "$*" >&2
   exit 1
 }
 

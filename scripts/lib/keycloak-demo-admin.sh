@@ -33,7 +33,7 @@ keycloak_demo_admin() {
   case "$state" in
     ok) return 0 ;;
     no-token) die "cannot log in to Keycloak as kcadmin; its dev database predates this setup: npm run down, rm -rf .run/keycloak/data, npm run up" ;;
-    no-realm) echo; warn "realm '$KC_REALM' does not exist (no realm JSON imported yet): demo admin not created"; return 0 ;;
+    no-realm) warn "realm '$KC_REALM' does not exist (no realm JSON imported yet): demo admin not created"; return 0 ;;
   esac
   {
     kcadm config credentials --server "$KC_URL" --realm master --user kcadmin --password kcadmin

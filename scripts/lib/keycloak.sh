@@ -32,6 +32,7 @@ keycloak_install() {
   rm -rf "$KC_HOME" && mv "$tmp" "$KC_HOME"
   [[ -d "$KC_HOME/data.keep" ]] && rm -rf "$KC_HOME/data" && mv "$KC_HOME/data.keep" "$KC_HOME/data"
   echo "$KEYCLOAK_VERSION" >"$KC_HOME/.version"
+  rm -f "$tgz" # 160 MB; Maven still has it in ~/.m2 should we need it again
 }
 
 # keycloak_stage_realm: copy the realm JSON where --import-realm looks. Import
@@ -80,16 +81,16 @@ step_keycloak_launch() {
   keycloak_stage_realm
   keycloak_start
   KC_LAUNCHED=1
-  ((KC_REALM_MISSING)) && { echo; warn "keycloak-docker-compose/realm-shop.json not found: realm 'shop' not imported"; }
+  ((KC_REALM_MISSING)) && warn "keycloak-docker-compose/realm-shop.json not found: realm 'shop' not imported"
   ok
 }
 
 # Step 2 of 2: wait for health, then make sure the demo admin exists.
 step_keycloak_ready() {
   step "Waiting for Keycloak (http://127.0.0.1:9000/health/ready; 30-60 s on a cold start)"
-  if ! wait_until 180 keycloak_ready; then
+  if ! wait_until 300 keycloak_ready; then
     pid_alive "$KC_PIDFILE" || die "Keycloak exited during boot; see .run/logs/keycloak.log"
-    die "Keycloak not ready after 180 s; see .run/logs/keycloak.log"
+    die "Keycloak not ready after 300 s; see .run/logs/keycloak.log"
   fi
   keycloak_demo_admin
   ok

@@ -46,7 +46,7 @@ step_nginx() {
       die "the nginx config does not render or fails nginx -t; see .run/logs/nginx-render.log"
   else
     nginx_placeholder
-    echo; warn "nginx/render.sh not found: the edge is a placeholder answering 503"
+    warn "nginx/render.sh not found: the edge is a placeholder answering 503"
   fi
   nginx_cmd -t -q >>"$LOGS/nginx-render.log" 2>&1 ||
     die "nginx -t failed for .run/nginx/nginx.conf; see .run/logs/nginx-render.log"
@@ -63,6 +63,9 @@ step_nginx() {
 
 nginx_stop() {
   nginx_running || return 0
+  local pid
+  pid="$(tr -dc '0-9' <"$NGINX_PIDFILE")"
+  # quit = graceful: finish the requests in flight (nginx removes its pid file).
   nginx_cmd -s quit >/dev/null 2>&1 || true
-  wait_until 15 bash -c "! kill -0 $(tr -dc '0-9' <"$NGINX_PIDFILE") 2>/dev/null" || stop_pidfile nginx "$NGINX_PIDFILE"
+  wait_until 15 bash -c "! kill -0 $pid 2>/dev/null" || { kill -KILL "$pid" 2>/dev/null; rm -f "$NGINX_PIDFILE"; }
 }

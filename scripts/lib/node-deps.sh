@@ -13,7 +13,7 @@ step_node_deps() {
   fi
   if [[ -f "$lock" && ! -d "$ROOT/node_modules" ]]; then
     note "npm ci (log: .run/logs/npm-install.log)"
-    (cd "$ROOT" && npm ci --no-audit --no-fund) >>"$LOGS/npm-install.log" 2>&1 && { echo; ok; return 0; }
+    (cd "$ROOT" && npm ci --no-audit --no-fund) >>"$LOGS/npm-install.log" 2>&1 && { ok; return 0; }
     # A lockfile that lags a workspace's package.json makes npm ci refuse; npm
     # install reconciles it instead of leaving the stack down.
     warn "npm ci failed (lockfile out of date?); falling back to npm install"
@@ -22,6 +22,5 @@ step_node_deps() {
   (cd "$ROOT" && npm install --no-audit --no-fund) >>"$LOGS/npm-install.log" 2>&1 ||
     die "npm install failed; see .run/logs/npm-install.log"
   touch "$marker"
-  echo
   ok
 }

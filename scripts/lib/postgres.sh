@@ -51,19 +51,23 @@ SQL
   fi
 }
 
-# pg_service_dbs NAME: role NAME_svc owns NAME_db and NAME_test; nobody else may connect.
-pg_service_dbs() {
+# pg_service_sql NAME -> SQL: role NAME_svc owns NAME_db and NAME_test, and
+# nobody else may connect to them. Idempotent; fed to one psql with the rest.
+pg_service_sql() {
   local name=$1 db
-  psql_su -v role="${name}_svc" -v pw="${name}_pw" <<'SQL'
+  cat <<SQL
+\\set role ${name}_svc
+\\set pw ${name}_pw
 SELECT format('CREATE ROLE %I LOGIN PASSWORD %L', :'role', :'pw')
-  WHERE NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = :'role') \gexec
+  WHERE NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = :'role') \\gexec
 -- Keep the documented local password even if someone changed it.
 ALTER ROLE :"role" WITH LOGIN PASSWORD :'pw';
 SQL
   for db in "${name}_db" "${name}_test"; do
-    psql_su -v role="${name}_svc" -v db="$db" <<'SQL'
+    cat <<SQL
+\\set db $db
 SELECT format('CREATE DATABASE %I OWNER %I', :'db', :'role')
-  WHERE NOT EXISTS (SELECT 1 FROM pg_database WHERE datname = :'db') \gexec
+  WHERE NOT EXISTS (SELECT 1 FROM pg_database WHERE datname = :'db') \\gexec
 ALTER DATABASE :"db" OWNER TO :"role";
 REVOKE CONNECT, TEMPORARY ON DATABASE :"db" FROM PUBLIC;
 GRANT CONNECT, TEMPORARY ON DATABASE :"db" TO :"role";
@@ -80,13 +84,13 @@ step_postgres() {
     die "Postgres is not accepting connections on 5432; see .run/logs/postgresql.log"
   ln -sfn "/var/log/postgresql/postgresql-$(pg_cluster | tr ' ' '-').log" "$LOGS/postgresql.log"
   pg_tune || die "tuning Postgres failed; see .run/logs/postgres-setup.log"
-  # The maintenance database is no service's business either.
-  psql_su -c 'REVOKE CONNECT ON DATABASE postgres FROM PUBLIC' >>"$LOGS/postgres-setup.log" 2>&1
   local name
-  for name in "${SERVICES[@]}"; do
-    pg_service_dbs "$name" >>"$LOGS/postgres-setup.log" 2>&1 ||
-      die "setting up ${name}_db failed; see .run/logs/postgres-setup.log"
-  done
+  {
+    # The maintenance database is no service's business either.
+    echo 'REVOKE CONNECT ON DATABASE postgres FROM PUBLIC;'
+    for name in "${SERVICES[@]}"; do pg_service_sql "$name"; done
+  } | psql_su >>"$LOGS/postgres-setup.log" 2>&1 ||
+    die "setting up the service databases failed; see .run/logs/postgres-setup.log"
   if ((PG_STARTED)); then ok; else skip "already running"; fi
 }
 

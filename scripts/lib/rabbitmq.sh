@@ -59,7 +59,6 @@ step_rabbitmq() {
   { mgmt -X PUT "$MGMT/vhosts/test" &&
     mgmt -X PUT -d '{"configure":".*","write":".*","read":".*"}' "$MGMT/permissions/test/guest"; } \
     >>"$LOGS/rabbitmq-setup.log" 2>&1 || die "creating vhost 'test' failed; see .run/logs/rabbitmq-setup.log"
-  echo
   ok
 }
 

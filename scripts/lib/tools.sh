@@ -20,7 +20,7 @@ go_tool() {
   note "building $name $version (a few minutes on a fresh machine; log: .run/logs/go-build.log)"
   echo "== $(date -Is) $name $version" >>"$LOGS/go-build.log"
   GOBIN="$TOOLS_BIN" "$@" >>"$LOGS/go-build.log" 2>&1 ||
-    { echo; die "building $name failed; see .run/logs/go-build.log"; }
+    { die "building $name failed; see .run/logs/go-build.log"; }
   BUILT_ANY=1
 }
 
@@ -46,5 +46,5 @@ step_go_tools() {
   # scripts/tools/deck is a wrapper module that repeats them (see its go.mod).
   go_tool deck github.com/kong/deck "$DECK_VERSION" \
     build_wrapper deck deck "-X github.com/kong/deck/cmd.VERSION=$DECK_VERSION"
-  if ((BUILT_ANY)); then echo; ok; else skip "already built"; fi
+  if ((BUILT_ANY)); then ok; else skip "already built"; fi
 }

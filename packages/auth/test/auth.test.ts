@@ -196,7 +196,8 @@ describe('@shop/auth against the real Keycloak', () => {
     const refreshed = await passwordGrant(user.email, user.password);
     expect((await get(`${svc.url}/me`, user.accessToken)).status).toBe(200);
     await denyToken(redis, decode(user.accessToken));
-    const another = await startGuarded(createRedis({ url: env.REDIS_URL }));
+    const otherRedis = createRedis({ url: env.REDIS_URL });
+    const another = await startGuarded(otherRedis);
     try {
       expect((await get(`${svc.url}/me`, user.accessToken)).status).toBe(401);
       expect((await get(`${another.url}/me`, user.accessToken)).status).toBe(401);
@@ -207,6 +208,7 @@ describe('@shop/auth against the real Keycloak', () => {
       expect(await redis.ttl(`auth:deny:sid:${decode(user.accessToken).sid}`)).toBeGreaterThan(250);
     } finally {
       await another.close();
+      otherRedis.disconnect();
     }
   });
 

@@ -30,6 +30,8 @@ const productFields = {
   currency,
   categoryId: id.optional(),
   status: ProductStatus,
+  /** Per-customer purchase cap for this product; null or absent means no cap. */
+  maxPerCustomer: z.number().int().positive().nullable().optional(),
 };
 
 const orderItem = z.object({ productId: id, quantity, unitPrice: money });

@@ -31,10 +31,21 @@ function describe(msg: GetMessage): DeadLetter {
   return { messageId, type, reason: h[Headers.dlqReason] ?? null, failedAt: h[Headers.dlqAt] ?? null };
 }
 
+async function checkQueue(ch: Channel, name: string): Promise<void> {
+  try {
+    await ch.checkQueue(name);
+  } catch {
+    throw new Error(`queue ${name} does not exist`);
+  }
+}
+
 async function withChannel<T>(url: string, fn: (ch: Channel) => Promise<T>): Promise<T> {
   const conn = await amqp.connect(url);
+  // Errors also reject the pending operation; without these listeners they would crash the process.
+  conn.on('error', () => {});
   try {
     const ch = await conn.createConfirmChannel();
+    ch.on('error', () => {});
     return await fn(ch);
   } finally {
     await conn.close().catch(() => {});
@@ -44,7 +55,7 @@ async function withChannel<T>(url: string, fn: (ch: Channel) => Promise<T>): Pro
 /** Reads up to `limit` dead letters without removing them (they are requeued on close). */
 export async function listDeadLetters(url: string, queue: string, options: { limit?: number } = {}): Promise<DeadLetter[]> {
   return withChannel(url, async (ch) => {
-    await ch.checkQueue(dlqName(queue));
+    await checkQueue(ch, dlqName(queue));
     const out: DeadLetter[] = [];
     for (let i = 0; i < (options.limit ?? 1000); i++) {
       const msg = await ch.get(dlqName(queue), { noAck: false });
@@ -65,8 +76,8 @@ export async function replayDeadLetters(url: string, queue: string, options: Rep
   if (options.dryRun) return listDeadLetters(url, queue, options);
   return withChannel(url, async (ch) => {
     const confirm = ch as amqp.ConfirmChannel;
-    await ch.checkQueue(dlqName(queue));
-    await ch.checkQueue(queue);
+    await checkQueue(ch, dlqName(queue));
+    await checkQueue(ch, queue);
     const moved: DeadLetter[] = [];
     for (let i = 0; i < (options.limit ?? Infinity); i++) {
       const msg = await ch.get(dlqName(queue), { noAck: false });

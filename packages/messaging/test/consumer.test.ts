@@ -1,4 +1,4 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals';
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { execFile } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { promisify } from 'node:util';
@@ -25,7 +25,7 @@ afterAll(async () => {
 const deleted = () => makeEvent('product.deleted.v1', { productId: randomUUID() }, { source: 'test' });
 
 /** A fresh queue name whose queues are deleted after the run. */
-function queueName(delays: number[] = []): string {
+function queueName(delays: number[] = [1_000, 5_000, 30_000]): string {
   const queue = uniq('test.q');
   probe.track(queue, dlqName(queue), ...delays.map((d) => retryQueueName(queue, d)));
   return queue;

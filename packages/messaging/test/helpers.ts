@@ -63,9 +63,13 @@ export class RabbitProbe {
     return out;
   }
 
+  /** Deletes the tracked queues on a fresh connection (a test may have force-closed ours). */
   async close(): Promise<void> {
-    for (const q of this.queues) await this.ch.deleteQueue(q).catch(() => {});
     await this.conn.close().catch(() => {});
+    const conn = await amqp.connect(AMQP_URL);
+    const ch = await conn.createChannel();
+    for (const q of this.queues) await ch.deleteQueue(q);
+    await conn.close();
   }
 }
 

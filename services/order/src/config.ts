@@ -15,6 +15,9 @@ export const orderEnv = baseEnv.extend({
   PAYMENT_TIMEOUT_MS: z.coerce.number().int().min(10).max(60_000).default(3_000),
   /** How long the simulator sits on tok_timeout; must exceed PAYMENT_TIMEOUT_MS. */
   PAYMENT_SIMULATED_DELAY_MS: z.coerce.number().int().min(0).max(120_000).default(10_000),
+  /** Orders one user may place per window (all replicas together). */
+  ORDER_RATE_LIMIT_POINTS: z.coerce.number().int().min(1).max(100_000).default(10),
+  ORDER_RATE_LIMIT_WINDOW_SEC: z.coerce.number().int().min(1).max(3_600).default(10),
   GATE_RECONCILE_INTERVAL_MS: z.coerce.number().int().min(0).max(3_600_000).default(30_000),
   /** An in-flight idempotency key older than this belongs to a crashed request and may be taken over. */
   IDEMPOTENCY_STALE_MS: z.coerce.number().int().min(1_000).max(600_000).default(60_000),

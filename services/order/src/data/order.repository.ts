@@ -139,7 +139,7 @@ export async function unitsInOpenOrders(
     .groupBy('l.product_id')
     .select('l.product_id as productId')
     .sum({ units: 'l.quantity' });
-  return new Map(rows.map((r) => [r.productId as string, Number(r.units)]));
+  return new Map((rows as unknown as Array<{ productId: string; units: string }>).map((r) => [r.productId, Number(r.units)]));
 }
 
 /** Units in PENDING orders (placed, not yet reserved by inventory), per product. */
@@ -151,7 +151,7 @@ export async function pendingUnits(db: DbOrTx, productIds: string[]): Promise<Ma
     .groupBy('l.product_id')
     .select('l.product_id as productId')
     .sum({ units: 'l.quantity' });
-  return new Map(rows.map((r) => [r.productId as string, Number(r.units)]));
+  return new Map((rows as unknown as Array<{ productId: string; units: string }>).map((r) => [r.productId, Number(r.units)]));
 }
 
 /** Serialises one user's placements for the rest of the transaction (the cap check). */

@@ -76,7 +76,7 @@ function replay(row: IdempotencyRow, hash: string): Reply {
 async function createOrder(deps: PlaceOrderDeps, input: PlaceOrderInput): Promise<OrderView> {
   const { db, gate, settings } = deps;
   const userId = input.caller.id;
-  const lines = input.body.items ?? (await deps.cart.items(input.authorization));
+  const lines = input.body.items ?? checkCartLines(await deps.cart.items(input.authorization));
   if (lines.length === 0) throw new AppError('EMPTY_ORDER', 'The order has no items and the cart is empty', 400);
   const priced = await priceLines(db, lines);
   // A cheap early refusal that spends no gate units; the binding check runs again under the lock.
@@ -133,4 +133,13 @@ async function createOrder(deps: PlaceOrderDeps, input: PlaceOrderInput): Promis
     if (gatePassed) await gate.giveBack(lines);
     throw err;
   }
+}
+
+/** Lines from the cart obey the same limits as lines in a body. */
+function checkCartLines(lines: Line[]): Line[] {
+  if (lines.length > 50) throw AppError.badRequest('An order holds at most 50 lines; the cart has more');
+  const tooMany = lines.find((l) => l.quantity > 10);
+  if (tooMany) throw AppError.badRequest(`At most 10 units per line; the cart has ${tooMany.quantity} of ${tooMany.productId}`);
+  const seen = new Set<string>();
+  return lines.filter((l) => !seen.has(l.productId) && seen.add(l.productId));
 }

@@ -28,3 +28,10 @@ export interface CartSource {
 export interface RelayKick {
   kick(): void;
 }
+
+/** What the reconciler needs from the gate besides take/give-back. */
+export interface GateAdmin {
+  trackedProducts(): Promise<string[]>;
+  reset(productId: string, units: number): Promise<void>;
+  tryLock(ms: number): Promise<boolean>;
+}

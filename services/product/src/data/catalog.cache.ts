@@ -27,7 +27,7 @@ export function createCatalogCache(cache: Cache, ttlSeconds: number): CatalogCac
 
     async listing(query: ProductQuery, load) {
       const version = await cache.version(LISTINGS);
-      const key = hash([query.q ?? null, query.category ?? null, query.minPrice ?? null, query.maxPrice ?? null,
+      const key = hash([query.q ?? null, query.sku ?? null, query.category ?? null, query.minPrice ?? null, query.maxPrice ?? null,
         query.sort, query.limit, query.after?.key ?? null, query.after?.id ?? null]);
       return cache.getOrLoad(`list:v${version}:${key}`, options, load);
     },

@@ -111,6 +111,7 @@ export function createProductRepository(db: Db): ProductRepository {
       const order = ORDER[query.sort];
       const q = db('products').select(COLUMNS).where('status', 'active');
       if (query.q) q.whereRaw("search_text like ? escape '\\'", [`%${escapeLike(query.q.toLowerCase())}%`]);
+      if (query.sku) q.where('sku', query.sku);
       if (query.category) {
         const category = query.category;
         q.whereIn('category_id', db('categories').select('id').where((b) => {

@@ -17,7 +17,7 @@ export async function createProducts(deps: CatalogDeps, inputs: NewProduct[], ct
     const missing = await deps.categories.missing(categoryIds, trx);
     if (missing.length > 0) throw new AppError('CATEGORY_NOT_FOUND', `category ${missing[0]} does not exist`, 400);
     const rows = inputs.map((i) => ({
-      id: randomUUID(),
+      id: i.id ?? randomUUID(),
       sku: i.sku,
       name: i.name,
       description: i.description ?? null,

@@ -11,6 +11,7 @@ function eventFields(p: Product): ProductUpdated {
     currency: p.currency,
     ...(p.categoryId ? { categoryId: p.categoryId } : {}),
     status: 'ACTIVE',
+    maxPerCustomer: p.maxPerCustomer,
   };
 }
 

@@ -17,6 +17,8 @@ export interface Product {
 }
 
 export interface NewProduct {
+  /** Only for well-known fixtures (the seed's drop product); the API always generates one. */
+  id?: string;
   sku: string;
   name: string;
   description?: string;
@@ -59,6 +61,8 @@ export interface CursorPosition {
 
 export interface ProductQuery {
   q?: string;
+  /** Exact SKU match (how load tests find DROP-001 without a text search). */
+  sku?: string;
   /** A category id or slug. */
   category?: string;
   minPrice?: number;

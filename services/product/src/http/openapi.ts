@@ -50,6 +50,7 @@ export function openApiDocument(): object {
           summary: 'Search and browse live products (cached)',
           parameters: [
             strParam('q', 'substring of sku, name or description (case-insensitive)', { minLength: 1, maxLength: 100 }),
+            strParam('sku', 'exact SKU, e.g. DROP-001', { minLength: 1, maxLength: 64 }),
             strParam('category', 'category id or slug', { minLength: 1, maxLength: 100 }),
             intParam('minPrice', 'lowest price, minor units', 0, 2_147_483_647),
             intParam('maxPrice', 'highest price, minor units', 0, 2_147_483_647),

@@ -42,6 +42,7 @@ const count = (min: number, max: number) =>
 export const ListProductsQuery = z
   .strictObject({
     q: z.string().trim().min(1).max(100).optional(),
+    sku: z.string().trim().min(1).max(64).optional(),
     category: z.string().trim().min(1).max(100).optional(),
     minPrice: count(0, 2_147_483_647).optional(),
     maxPrice: count(0, 2_147_483_647).optional(),

@@ -1,0 +1,44 @@
+#!/usr/bin/env bash
+# Stops what scripts/up.sh started. Idempotent: stopping a stopped thing is fine.
+#
+#   bash scripts/down.sh                 everything (npm run down)
+#   bash scripts/down.sh --keep-infra    only the Node services and nginx
+#                                        (npm run down -- --keep-infra)
+set -euo pipefail
+
+LIB="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)/lib"
+for f in common keycloak postgres redis rabbitmq mailpit services nginx; do
+  # shellcheck source=/dev/null
+  source "$LIB/$f.sh"
+done
+
+KEEP_INFRA=0
+for arg in "$@"; do
+  case "$arg" in
+    --keep-infra) KEEP_INFRA=1 ;;
+    -h | --help) sed -n '2,7p' "$0"; exit 0 ;;
+    *) echo "error: unknown option $arg (try --help)" >&2; exit 2 ;;
+  esac
+done
+
+# stop_step LABEL PROBE STOP: print whether it was running, stop it if so.
+stop_step() {
+  step "Stopping $1"
+  if "$2"; then "$3"; ok; else skip "not running"; fi
+}
+
+kc_running() { pid_alive "$KC_PIDFILE" || http_ok "$KC_HEALTH"; }
+mailpit_running() { pid_alive "$MAILPIT_PIDFILE" || mailpit_up; }
+rabbit_running() { rabbit_env; rabbit_up; }
+
+if ((KEEP_INFRA)); then STEP_TOTAL=2; else STEP_TOTAL=7; fi
+stop_step "services (pm2)" pm2_running services_stop
+stop_step "the edge (nginx)" nginx_running nginx_stop
+if ((!KEEP_INFRA)); then
+  stop_step Keycloak kc_running keycloak_stop
+  stop_step Mailpit mailpit_running mailpit_stop
+  stop_step RabbitMQ rabbit_running rabbit_stop
+  stop_step Redis redis_up redis_stop
+  stop_step Postgres pg_online pg_stop
+fi
+echo "Stopped. Start again with: npm run up"

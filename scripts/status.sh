@@ -1,0 +1,49 @@
+#!/usr/bin/env bash
+# One line per component of the native stack (up/down, port, pid), then pm2's list.
+#   bash scripts/status.sh    (npm run status)
+set -euo pipefail
+
+LIB="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)/lib"
+for f in common keycloak postgres redis rabbitmq mailpit services nginx; do
+  # shellcheck source=/dev/null
+  source "$LIB/$f.sh"
+done
+
+# pid_on PORT -> pid of the listener (or "-").
+pid_on() {
+  local pid
+  pid="$(ss -Hltnp "sport = :$1" 2>/dev/null | grep -o 'pid=[0-9]*' | head -1 | cut -d= -f2)"
+  echo "${pid:--}"
+}
+
+DOWN=0
+# row NAME PORT PROBE...: probe decides up/down; the pid is the listener's
+# (or ROW_PID's, e.g. nginx's master rather than a worker).
+row() {
+  local name=$1 port=$2 state pid; shift 2
+  if "$@"; then state="${C_OK}up${C_OFF}  "; else state="${C_ERR}down${C_OFF}"; DOWN=$((DOWN + 1)); fi
+  pid="${ROW_PID:-$(pid_on "${port%%/*}")}"
+  printf '%-22s %s  port %-11s pid %s\n' "$name" "$state" "$port" "$pid"
+}
+
+rabbit_ok() { rabbit_env; mgmt -o /dev/null "$MGMT/overview" 2>/dev/null || rabbit_up; }
+pg_ok() { runuser -u postgres -- pg_isready -q -h 127.0.0.1 -p 5432; }
+
+row "Postgres" 5432 pg_ok
+row "Redis" 6379 redis_up
+row "RabbitMQ" 5672/15672 rabbit_ok
+row "Keycloak" 8080/9000 keycloak_ready
+row "Mailpit" 1025/8025 mailpit_up
+ROW_PID="$(cat "$NGINX_PIDFILE" 2>/dev/null || echo -)" row "Edge (nginx)" 8000 nginx_running
+while read -r name port; do
+  [[ -n "$name" ]] || continue
+  row "  $name" "$port" replica_ready "$port"
+done < <(apps)
+
+echo
+if pm2_running; then
+  pm2 list --no-color 2>/dev/null || pm2 list
+else
+  echo "pm2: daemon not running (PM2_HOME=.run/pm2)"
+fi
+((DOWN == 0)) && echo "All components up." || echo "$DOWN component(s) down. Start with: npm run up"

@@ -1,0 +1,41 @@
+import { createHttpApp, type Express } from '@shop/http';
+import type { Auth } from '@shop/auth';
+import type { RedisClient } from '@shop/cache';
+import { pingDb, type Db } from '@shop/db';
+import type { Logger } from '@shop/logger';
+import type { Broker } from '@shop/messaging';
+import { adminRoutes } from './http/admin.routes.js';
+import { openApiDocument } from './http/openapi.js';
+
+export interface AppDeps {
+  db: Db;
+  redis: RedisClient;
+  broker: Pick<Broker, 'isConnected'>;
+  auth: Auth;
+  logger: Logger;
+}
+
+/**
+ * Health, metrics, OpenAPI and the admin views. SMTP is deliberately not a readiness
+ * check: with SMTP down the service still takes events and holds them for retry.
+ */
+export function createApp({ db, redis, broker, auth, logger }: AppDeps): Express {
+  return createHttpApp({
+    name: 'email',
+    logger,
+    bodyLimit: '1kb',
+    readiness: {
+      db: () => pingDb(db),
+      redis: () => redis.ping(),
+      broker: () => {
+        if (!broker.isConnected()) throw new Error('not connected');
+      },
+    },
+    routes: (app) => {
+      app.get('/api/email/openapi.json', (_req, res) => {
+        res.json(openApiDocument);
+      });
+      app.use('/api/email/admin', adminRoutes(db, auth));
+    },
+  });
+}

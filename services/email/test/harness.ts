@@ -1,0 +1,119 @@
+import { createServer, connect, type Server, type Socket } from 'node:net';
+import { createAuth } from '@shop/auth';
+import { createRedis } from '@shop/cache';
+import { makeEvent, type EventData, type EventType } from '@shop/contracts';
+import { createDb, migrateLatest, type Db } from '@shop/db';
+import { createLogger } from '@shop/logger';
+import { Broker, eventsConsumed, type Subscription } from '@shop/messaging';
+import { listen, testEnv, waitFor } from '@shop/testing';
+import { createApp } from '../src/app.js';
+import { readConfig } from '../src/config.js';
+import { migrationsDir } from '../src/data/migrations-dir.js';
+import { SmtpMailer } from '../src/mail/smtp-mailer.js';
+import { consumeOrderMails } from '../src/messaging/order-mails.consumer.js';
+import { consumeUserEvents } from '../src/messaging/user-events.consumer.js';
+
+export const env = testEnv('email', { MAIL_RETRY_DELAYS_MS: '100,200' });
+const logger = createLogger('email-test', env.LOG_LEVEL);
+const MAILPIT = process.env.MAILPIT_API ?? 'http://127.0.0.1:8025';
+
+export function event<T extends EventType>(type: T, data: EventData<T>) {
+  return makeEvent(type, data, { source: 'email-test' });
+}
+
+export interface EmailHarness {
+  url: string;
+  db: Db;
+  broker: Broker;
+  close(): Promise<void>;
+}
+
+/** The email service in-process: its consumers against the test vhost and the real Mailpit. */
+export async function startEmail(overrides: Record<string, string> = {}): Promise<EmailHarness> {
+  const config = readConfig({ ...env, ...overrides });
+  const db = createDb(config.DATABASE_URL, { poolMax: 20 });
+  await migrateLatest(db, migrationsDir);
+  const redis = createRedis({ url: config.REDIS_URL });
+  const broker = Broker.connect({ url: config.AMQP_URL, logger, serviceName: 'email-test' });
+  await broker.waitUntilConnected();
+  const auth = createAuth({ keycloakUrl: config.KEYCLOAK_URL, realm: config.KEYCLOAK_REALM, audience: config.JWT_AUDIENCE, redis, logger });
+  const mailer = new SmtpMailer(config.SMTP_URL, config.MAIL_FROM, 2_000);
+  const deps = { db, mailer, logger, retryDelaysMs: config.MAIL_RETRY_DELAYS_MS, concurrency: 4, idDomain: config.MAIL_ID_DOMAIN };
+  const subs: Subscription[] = [consumeUserEvents(broker, deps), consumeOrderMails(broker, deps)];
+  await Promise.all(subs.map((s) => s.waitUntilActive()));
+  const server = await listen(createApp({ db, redis, broker, auth, logger }));
+  return {
+    url: server.url,
+    db,
+    broker,
+    close: async () => {
+      await server.close();
+      await Promise.all(subs.map((s) => s.cancel()));
+      await broker.close();
+      mailer.close();
+      await db.destroy();
+      redis.disconnect();
+    },
+  };
+}
+
+export interface MailpitMessage {
+  ID: string;
+  MessageID: string;
+  Subject: string;
+  To: Array<{ Address: string }>;
+}
+
+/** Every message Mailpit holds for one address. */
+export async function mailsTo(address: string): Promise<MailpitMessage[]> {
+  const res = await fetch(`${MAILPIT}/api/v1/search?query=${encodeURIComponent(`to:"${address}"`)}`, { signal: AbortSignal.timeout(5_000) });
+  if (!res.ok) throw new Error(`Mailpit search answered ${res.status}`);
+  return ((await res.json()) as { messages: MailpitMessage[] }).messages;
+}
+
+export async function mailBody(id: string): Promise<{ Text: string; HTML: string }> {
+  const res = await fetch(`${MAILPIT}/api/v1/message/${id}`, { signal: AbortSignal.timeout(5_000) });
+  return (await res.json()) as { Text: string; HTML: string };
+}
+
+export const firstMailTo = (address: string, timeoutMs = 10_000) =>
+  waitFor(async () => (await mailsTo(address))[0], { timeoutMs, what: `a mail to ${address}` });
+
+/** How many deliveries of this queue ended with the given outcome so far (process-wide counter). */
+export async function consumed(queue: string, outcome: string): Promise<number> {
+  const metric = await eventsConsumed.get();
+  return metric.values.filter((v) => v.labels.queue === queue && v.labels.outcome === outcome).reduce((n, v) => n + v.value, 0);
+}
+
+/** A port that refuses connections until `open()`, then forwards to the real SMTP sink: an SMTP outage on demand. */
+export class FlakySmtp {
+  private server?: Server;
+  private readonly sockets = new Set<Socket>();
+  private constructor(readonly port: number) {}
+
+  static async reserve(): Promise<FlakySmtp> {
+    const probe = createServer();
+    await new Promise<void>((r) => probe.listen(0, '127.0.0.1', r));
+    const { port } = probe.address() as { port: number };
+    await new Promise<void>((r) => probe.close(() => r()));
+    return new FlakySmtp(port);
+  }
+
+  async open(target = 1025): Promise<void> {
+    this.server = createServer((client) => {
+      const upstream = connect(target, '127.0.0.1');
+      for (const s of [client, upstream]) {
+        this.sockets.add(s);
+        s.on('close', () => this.sockets.delete(s));
+        s.on('error', () => s.destroy());
+      }
+      client.pipe(upstream).pipe(client);
+    });
+    await new Promise<void>((r) => this.server!.listen(this.port, '127.0.0.1', r));
+  }
+
+  async close(): Promise<void> {
+    for (const s of this.sockets) s.destroy();
+    if (this.server) await new Promise<void>((r) => this.server!.close(() => r()));
+  }
+}

@@ -1,0 +1,48 @@
+import { createHttpApp, type Express, type RequestHandler } from '@shop/http';
+import { pingDb, type Db } from '@shop/db';
+import type { RedisClient } from '@shop/cache';
+import type { Auth } from '@shop/auth';
+import type { Logger } from '@shop/logger';
+import { tasksRouter, type Broker } from '@shop/messaging';
+import type { PlaceOrderDeps } from './domain/place-order.js';
+import type { OutcomeDeps } from './domain/order-outcomes.js';
+import { ordersRouter } from './http/orders.routes.js';
+import { openApiDocument } from './http/openapi.js';
+import { dependencyErrors } from './http/dependency-errors.js';
+
+export interface AppDeps {
+  logger: Logger;
+  db: Db;
+  redis: RedisClient;
+  broker: Broker;
+  auth: Auth;
+  place: PlaceOrderDeps;
+  outcomes: OutcomeDeps;
+  placeLimiter: RequestHandler;
+}
+
+/** Wiring only: routes, readiness and the OpenAPI document. No listen() here. */
+export function createApp(deps: AppDeps): Express {
+  const { db, redis, broker, auth } = deps;
+  const doc = openApiDocument();
+  return createHttpApp({
+    name: 'order',
+    logger: deps.logger,
+    readiness: {
+      db: () => pingDb(db),
+      redis: () => redis.ping(),
+      broker: () => {
+        if (!broker.isConnected()) throw new Error('not connected');
+      },
+      keycloak: () => auth.ready(),
+    },
+    routes: (app) => {
+      app.get(['/openapi.json', '/api/orders/openapi.json'], (_req, res) => {
+        res.json(doc);
+      });
+      app.use('/api/orders/admin/tasks', auth.requireRole('admin'), tasksRouter(db));
+      app.use('/api/orders', ordersRouter({ db, auth, place: deps.place, outcomes: deps.outcomes, placeLimiter: deps.placeLimiter }));
+      app.use(dependencyErrors);
+    },
+  });
+}

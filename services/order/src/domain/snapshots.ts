@@ -1,0 +1,53 @@
+import type { Tx } from '@shop/db';
+import type { AnyEvent } from '@shop/contracts';
+import { markProductDeleted, upsertProduct } from '../data/product-snapshot.repository.js';
+import { upsertProfile, upsertRegistered } from '../data/customer-snapshot.repository.js';
+import { updateShippingForUser } from '../data/order.repository.js';
+import { FAILED_STATUSES } from './order-state.js';
+
+type ProductEvent = Extract<AnyEvent, { type: 'product.created.v1' | 'product.updated.v1' | 'product.deleted.v1' }>;
+type UserEvent = Extract<AnyEvent, { type: 'user.registered.v1' | 'user.profile_updated.v1' }>;
+
+/**
+ * Keeps the price list this service sells from. The events carry no purchase cap today
+ * (the contract has no maxPerCustomer), so a product's cap is the configured default
+ * unless a future contract version adds one; the column is ready for it.
+ */
+export async function applyProductEvent(trx: Tx, event: ProductEvent): Promise<void> {
+  const at = new Date(event.occurredAt);
+  if (event.type === 'product.deleted.v1') {
+    await markProductDeleted(trx, event.data.productId, at);
+    return;
+  }
+  const d = event.data;
+  const cap = (d as { maxPerCustomer?: unknown }).maxPerCustomer;
+  await upsertProduct(
+    trx,
+    {
+      id: d.productId,
+      name: d.name,
+      price: d.price,
+      currency: d.currency,
+      status: d.status,
+      maxPerCustomer: typeof cap === 'number' && Number.isInteger(cap) && cap > 0 ? cap : null,
+    },
+    at,
+  );
+}
+
+/**
+ * Keeps the customer's contact details; a profile change also re-addresses the user's
+ * orders that have not ended. There is no SHIPPED state yet, so every order that is not
+ * REJECTED, CANCELLED or EXPIRED (CONFIRMED included) follows the new address.
+ */
+export async function applyUserEvent(trx: Tx, event: UserEvent): Promise<void> {
+  const at = new Date(event.occurredAt);
+  if (event.type === 'user.registered.v1') {
+    await upsertRegistered(trx, event.data, at);
+    return;
+  }
+  const d = event.data;
+  const shipping = { name: d.name, phone: d.phone ?? null, address: d.shippingAddress ?? null };
+  const applied = await upsertProfile(trx, { userId: d.userId, name: d.name, phone: shipping.phone, shippingAddress: shipping.address }, at);
+  if (applied) await updateShippingForUser(trx, d.userId, shipping, FAILED_STATUSES);
+}

@@ -1,0 +1,88 @@
+import type { Express } from '@shop/http';
+import { createDb, type Db } from '@shop/db';
+import { createRedis, type RedisClient } from '@shop/cache';
+import { createAuth } from '@shop/auth';
+import { createLogger, type Logger } from '@shop/logger';
+import { Broker, startOutboxRelay, type OutboxRelay, type Subscription } from '@shop/messaging';
+import { rateLimit } from '@shop/ratelimit';
+import type { OrderConfig } from './config.js';
+import { createApp } from './app.js';
+import { RedisSaleGate } from './gate/redis-sale-gate.js';
+import { InventoryClient } from './clients/inventory.client.js';
+import { CartClient } from './clients/cart.client.js';
+import { SimulatedPaymentProvider } from './payment/simulated.provider.js';
+import type { PaymentProvider } from './domain/payment-provider.js';
+import type { OutcomeDeps } from './domain/order-outcomes.js';
+import { startGateReconciler, startKeySweeper, startPaymentWorker } from './jobs/background.js';
+import type { Loop } from './jobs/loop.js';
+import { consumeInventoryEvents } from './messaging/inventory.consumer.js';
+import { consumeProductEvents, consumeUserEvents } from './messaging/snapshot.consumers.js';
+
+export interface OrderService {
+  app: Express;
+  db: Db;
+  redis: RedisClient;
+  broker: Broker;
+  relay: OutboxRelay;
+  gate: RedisSaleGate;
+  subscriptions: Subscription[];
+  logger: Logger;
+  /** Stops background work, then closes broker, database and Redis, in that order. */
+  closers: Array<() => Promise<unknown>>;
+}
+
+/** The composition root shared by main.ts and the component tests: config → db → redis → broker → http. */
+export function buildService(config: OrderConfig, options: { provider?: PaymentProvider } = {}): OrderService {
+  const logger = createLogger(config.INSTANCE_ID ?? config.SERVICE_NAME, config.LOG_LEVEL);
+  const source = config.INSTANCE_ID ?? config.SERVICE_NAME;
+  const db = createDb(config.DATABASE_URL, { poolMax: config.DATABASE_POOL_MAX });
+  const redis = createRedis({ url: config.REDIS_URL, nodes: config.REDIS_NODES });
+  redis.on('error', (err: Error) => logger.debug({ err: err.message }, 'redis error'));
+  const broker = Broker.connect({ url: config.AMQP_URL, logger, serviceName: source });
+  const relay = startOutboxRelay({ db, broker, logger });
+
+  const stock = new InventoryClient(config.INVENTORY_URL, config.UPSTREAM_TIMEOUT_MS, logger);
+  const gate = new RedisSaleGate(redis, stock, logger);
+  const provider = options.provider ?? new SimulatedPaymentProvider(config.PAYMENT_SIMULATED_DELAY_MS);
+  const wake = { kick: () => payments?.kick() };
+  const outcomes: OutcomeDeps = { gate, relay, payments: wake, logger, source };
+  const payments: Loop = startPaymentWorker({ ...outcomes, db, provider, timeoutMs: config.PAYMENT_TIMEOUT_MS });
+  const loops: Loop[] = [payments, startKeySweeper({ db, logger, ttlHours: config.IDEMPOTENCY_TTL_HOURS })];
+  if (config.GATE_RECONCILE_INTERVAL_MS > 0) {
+    loops.push(startGateReconciler({ db, gate, stock, logger, intervalMs: config.GATE_RECONCILE_INTERVAL_MS }));
+  }
+
+  const subscriptions = [consumeProductEvents(broker, db), consumeUserEvents(broker, db), consumeInventoryEvents(broker, db, outcomes)];
+  const auth = createAuth({ keycloakUrl: config.KEYCLOAK_URL, realm: config.KEYCLOAK_REALM, audience: config.JWT_AUDIENCE, redis, logger });
+  const placeLimiter = rateLimit({
+    redis,
+    keyPrefix: 'rl:orders',
+    points: config.ORDER_RATE_LIMIT_POINTS,
+    durationSec: config.ORDER_RATE_LIMIT_WINDOW_SEC,
+    by: 'user',
+  });
+  const place = {
+    db,
+    gate,
+    cart: new CartClient(config.CART_URL, config.UPSTREAM_TIMEOUT_MS),
+    relay,
+    logger,
+    settings: {
+      source,
+      maxPerCustomer: config.MAX_PER_CUSTOMER,
+      orderTtlSeconds: config.ORDER_TTL_SECONDS,
+      idempotencyStaleMs: config.IDEMPOTENCY_STALE_MS,
+      idempotencyTtlHours: config.IDEMPOTENCY_TTL_HOURS,
+    },
+  };
+  const app = createApp({ logger, db, redis, broker, auth, place, outcomes, placeLimiter });
+
+  const closers = [
+    () => Promise.all(loops.map((l) => l.stop())),
+    () => broker.close(),
+    () => relay.stop(),
+    () => db.destroy(),
+    () => redis.quit().catch(() => redis.disconnect()),
+  ];
+  return { app, db, redis, broker, relay, gate, subscriptions, logger, closers };
+}

@@ -1,0 +1,189 @@
+import { randomUUID } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { createTestUser, openApiChecker, waitFor, type TestUser } from '@shop/testing';
+import { openApiDocument } from '../src/http/openapi.js';
+import { api, EventPublisher, EventRecorder, gateUnits, seedProduct, sleep, startOrderService, waitForStatus, type Running } from './support.js';
+
+const check = openApiChecker(openApiDocument());
+let run: Running;
+let events: EventPublisher;
+let recorder: EventRecorder;
+let alice: TestUser;
+let bob: TestUser;
+let admin: TestUser;
+
+beforeAll(async () => {
+  run = await startOrderService();
+  await Promise.all(run.service.subscriptions.map((s) => s.waitUntilActive()));
+  events = new EventPublisher();
+  recorder = await new EventRecorder().start();
+  [alice, bob, admin] = await Promise.all([createTestUser(), createTestUser(), createTestUser({ roles: ['admin'] })]);
+});
+
+afterAll(async () => {
+  await recorder?.close();
+  await events?.close();
+  await run?.close();
+});
+
+async function place(user: TestUser, options: { token?: string; units?: number; quantity?: number } = {}) {
+  const productId = await seedProduct(run.service, { units: options.units ?? 10 });
+  const body: Record<string, unknown> = { items: [{ productId, quantity: options.quantity ?? 2 }] };
+  if (options.token) body.paymentToken = options.token;
+  const res = await api(run.url, user.accessToken)('POST', '/api/orders', body, { 'Idempotency-Key': randomUUID() });
+  expect(res.status).toBe(202);
+  return { order: res.body, productId, quantity: options.quantity ?? 2 };
+}
+
+const reserved = (orderId: string, productId: string, quantity: number) => ({
+  orderId,
+  items: [{ productId, quantity }],
+  expiresAt: new Date(Date.now() + 60_000).toISOString(),
+});
+
+describe('payment after inventory reserves', () => {
+  it('when inventory.reserved.v1 arrives twice for a tok_visa order, then it is CONFIRMED and order.confirmed.v1 is published once', async () => {
+    const { order, productId, quantity } = await place(alice);
+    const id = await events.publish('inventory.reserved.v1', reserved(order.id, productId, quantity));
+    await events.publish('inventory.reserved.v1', reserved(order.id, productId, quantity), id); // same message again
+    await events.publish('inventory.reserved.v1', reserved(order.id, productId, quantity)); // a second, different message
+    const confirmed = await waitForStatus(run, alice.accessToken, order.id, 'CONFIRMED');
+    expect(confirmed.statusHistory.map((h: { status: string }) => h.status)).toEqual(['PENDING', 'RESERVED', 'CONFIRMED']);
+    check('get', '/api/orders/{id}', 200, confirmed);
+    await waitFor(() => recorder.of('order.confirmed.v1', order.id).length > 0, { what: 'order.confirmed.v1' });
+    await sleep(1_000);
+    const published = recorder.of('order.confirmed.v1', order.id);
+    expect(published).toHaveLength(1);
+    expect(published[0].data).toMatchObject({ userId: alice.id, email: alice.email, total: order.total, items: [expect.objectContaining({ productId, name: expect.any(String) })] });
+    const attempt = await run.service.db('payment_attempts').where('order_id', order.id).first();
+    expect(attempt).toMatchObject({ status: 'APPROVED', attempts: 1 });
+  });
+
+  it('when the card is declined, then REJECTED, order.rejected.v1 and the gate gets its units back', async () => {
+    const { order, productId, quantity } = await place(alice, { token: 'tok_declined', units: 7, quantity: 3 });
+    expect(await gateUnits(run.service, productId)).toBe(4);
+    await events.publish('inventory.reserved.v1', reserved(order.id, productId, quantity));
+    const rejected = await waitForStatus(run, alice.accessToken, order.id, 'REJECTED');
+    expect(rejected.statusHistory.at(-1)).toMatchObject({ status: 'REJECTED', reason: 'CARD_DECLINED' });
+    await waitFor(() => recorder.of('order.rejected.v1', order.id).length > 0, { what: 'order.rejected.v1' });
+    await waitFor(async () => (await gateUnits(run.service, productId)) === 7, { what: 'units back in the gate' });
+  });
+
+  it('when the provider does not answer in time, then REJECTED with PAYMENT_TIMEOUT', async () => {
+    const { order, productId, quantity } = await place(bob, { token: 'tok_timeout' });
+    await events.publish('inventory.reserved.v1', reserved(order.id, productId, quantity));
+    const rejected = await waitForStatus(run, bob.accessToken, order.id, 'REJECTED');
+    expect(rejected.statusHistory.at(-1)).toMatchObject({ reason: 'PAYMENT_TIMEOUT' });
+  });
+});
+
+describe('inventory outcomes', () => {
+  it('when inventory rejects, then REJECTED (OUT_OF_STOCK), order.rejected.v1 and units back', async () => {
+    const { order, productId } = await place(bob, { units: 4, quantity: 1 });
+    await events.publish('inventory.rejected.v1', { orderId: order.id, reason: 'OUT_OF_STOCK', productIds: [productId] });
+    const rejected = await waitForStatus(run, bob.accessToken, order.id, 'REJECTED');
+    expect(rejected.statusHistory.at(-1)).toMatchObject({ reason: 'OUT_OF_STOCK' });
+    await waitFor(() => recorder.of('order.rejected.v1', order.id).length > 0, { what: 'order.rejected.v1' });
+    await waitFor(async () => (await gateUnits(run.service, productId)) === 4, { what: 'units back in the gate' });
+  });
+
+  it('when inventory releases an expired reservation, then EXPIRED; a late reservation then changes nothing', async () => {
+    const { order, productId, quantity } = await place(bob);
+    await events.publish('inventory.released.v1', { orderId: order.id, reason: 'EXPIRED' });
+    await waitForStatus(run, bob.accessToken, order.id, 'EXPIRED');
+    await events.publish('inventory.reserved.v1', reserved(order.id, productId, quantity));
+    await sleep(800);
+    const after = await api(run.url, bob.accessToken)('GET', `/api/orders/${order.id}`);
+    expect(after.body.status).toBe('EXPIRED');
+    expect(await run.service.db('payment_attempts').where('order_id', order.id)).toHaveLength(0);
+  });
+});
+
+describe('reading and cancelling', () => {
+  it("when a user asks for another user's order, then 404; an admin sees it", async () => {
+    const { order } = await place(alice);
+    const res = await api(run.url, bob.accessToken)('GET', `/api/orders/${order.id}`);
+    expect(res.status).toBe(404);
+    check('get', '/api/orders/{id}', 404, res.body);
+    expect((await api(run.url, bob.accessToken)('POST', `/api/orders/${order.id}/cancel`)).status).toBe(404);
+    expect((await api(run.url, admin.accessToken)('GET', `/api/orders/${order.id}`)).status).toBe(200);
+    expect((await api(run.url, bob.accessToken)('GET', `/api/orders?userId=${alice.id}`)).status).toBe(403);
+    const list = await api(run.url, admin.accessToken)('GET', `/api/orders?userId=${alice.id}&limit=100`);
+    expect(list.body.items.map((o: { id: string }) => o.id)).toContain(order.id);
+  });
+
+  it('when the owner cancels a PENDING order, then CANCELLED, order.cancelled.v1, units back; a second cancel is 409', async () => {
+    const { order, productId } = await place(alice, { units: 6, quantity: 2 });
+    const call = api(run.url, alice.accessToken);
+    const res = await call('POST', `/api/orders/${order.id}/cancel`);
+    expect(res.status).toBe(200);
+    expect(res.body.status).toBe('CANCELLED');
+    check('post', '/api/orders/{id}/cancel', 200, res.body);
+    await waitFor(() => recorder.of('order.cancelled.v1', order.id).length > 0, { what: 'order.cancelled.v1' });
+    await waitFor(async () => (await gateUnits(run.service, productId)) === 6, { what: 'units back in the gate' });
+    const again = await call('POST', `/api/orders/${order.id}/cancel`);
+    expect(again.status).toBe(409);
+    expect(again.body.error.code).toBe('INVALID_STATE');
+  });
+
+  it('when a user pages through orders, then each order appears once and nextCursor ends with null', async () => {
+    const user = await createTestUser();
+    for (let i = 0; i < 3; i++) await place(user, { quantity: 1 });
+    const call = api(run.url, user.accessToken);
+    const first = await call('GET', '/api/orders?limit=2');
+    check('get', '/api/orders', 200, first.body);
+    expect(first.body.items).toHaveLength(2);
+    const second = await call('GET', `/api/orders?limit=2&cursor=${first.body.nextCursor}`);
+    expect(second.body.items).toHaveLength(1);
+    expect(second.body.nextCursor).toBeNull();
+    expect(new Set([...first.body.items, ...second.body.items].map((o: { id: string }) => o.id)).size).toBe(3);
+    expect((await call('GET', '/api/orders?limit=0')).status).toBe(400);
+  });
+
+  it('when admin asks for tasks, then 200; a customer gets 403', async () => {
+    expect((await api(run.url, admin.accessToken)('GET', '/api/orders/admin/tasks')).status).toBe(200);
+    expect((await api(run.url, alice.accessToken)('GET', '/api/orders/admin/tasks')).status).toBe(403);
+  });
+});
+
+describe('snapshots from events', () => {
+  it('when product.created.v1 arrives, then the product can be ordered at its price', async () => {
+    const productId = randomUUID();
+    await events.publish('product.created.v1', { productId, sku: `SKU-${productId.slice(0, 8)}`, name: 'Drop hoodie', price: 4500, currency: 'EUR', status: 'ACTIVE' });
+    await waitFor(async () => (await run.service.db('product_snapshots').where('id', productId).first()) ?? false, { what: 'snapshot' });
+    const res = await api(run.url, bob.accessToken)('POST', '/api/orders', { items: [{ productId, quantity: 1 }] }, { 'Idempotency-Key': randomUUID() });
+    expect(res.status).toBe(202);
+    expect(res.body.items[0]).toMatchObject({ name: 'Drop hoodie', unitPrice: 4500 });
+  });
+
+  it("when the user's profile changes, then their open orders take the new shipping address", async () => {
+    const user = await createTestUser();
+    const { order } = await place(user);
+    const address = { line1: '1 Main St', city: 'Berlin', postalCode: '10115', country: 'DE' };
+    await events.publish('user.profile_updated.v1', { userId: user.id, name: 'New Name', phone: '+49 30 123', shippingAddress: address });
+    const updated = await waitFor(
+      async () => {
+        const res = await api(run.url, user.accessToken)('GET', `/api/orders/${order.id}`);
+        return res.body.shipping.address ? res.body : undefined;
+      },
+      { what: 'shipping updated' },
+    );
+    expect(updated.shipping).toEqual({ name: 'New Name', phone: '+49 30 123', address });
+  });
+});
+
+describe('when Postgres is down', () => {
+  it('then placing an order answers 503 fast, not a hang or a 500', async () => {
+    const broken = await startOrderService({ DATABASE_URL: 'postgres://order_svc:order_pw@127.0.0.1:1/order_test' }, { migrate: false });
+    try {
+      const started = Date.now();
+      const res = await api(broken.url, alice.accessToken)('POST', '/api/orders', { items: [{ productId: randomUUID(), quantity: 1 }] }, { 'Idempotency-Key': randomUUID() });
+      expect(res.status).toBe(503);
+      expect(res.body.error.code).toBe('DEPENDENCY_UNAVAILABLE');
+      expect(Date.now() - started).toBeLessThan(5_000);
+      expect((await fetch(`${broken.url}/health/ready`)).status).toBe(503);
+    } finally {
+      await broken.close();
+    }
+  });
+});

@@ -1,0 +1,154 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { randomUUID } from 'node:crypto';
+import amqp from 'amqplib';
+import { makeEvent, type EventData, type EventType } from '@shop/contracts';
+import { migrateLatest } from '@shop/db';
+import { createLogger } from '@shop/logger';
+import { Broker } from '@shop/messaging';
+import { listen, testEnv, waitFor } from '@shop/testing';
+import { orderEnv } from '../src/config.js';
+import { buildService, type OrderService } from '../src/service.js';
+import { migrationsDir } from '../src/data/migrations-dir.js';
+import { upsertProduct } from '../src/data/product-snapshot.repository.js';
+import { gateKey } from '../src/gate/redis-sale-gate.js';
+
+export interface Running {
+  url: string;
+  service: OrderService;
+  close(): Promise<void>;
+}
+
+/** The service in-process on port 0 against order_test, Redis db 1 and the `test` vhost. */
+export async function startOrderService(extra: Record<string, string> = {}, { migrate = true } = {}): Promise<Running> {
+  const config = orderEnv.parse(
+    testEnv('order', {
+      MAX_PER_CUSTOMER: '1000',
+      ORDER_RATE_LIMIT_POINTS: '10000',
+      PAYMENT_TIMEOUT_MS: '300',
+      PAYMENT_SIMULATED_DELAY_MS: '1500',
+      GATE_RECONCILE_INTERVAL_MS: '0',
+      ...extra,
+    }),
+  );
+  const service = buildService(config);
+  if (migrate) await migrateLatest(service.db, migrationsDir);
+  const server = await listen(service.app, service.closers);
+  return { url: server.url, service, close: () => server.close() };
+}
+
+/** Stands in for the inventory service's GET /api/inventory/:id and the cart's GET /api/cart (loopback). */
+export class PeerStub {
+  readonly stock = new Map<string, number>();
+  readonly carts = new Map<string, Array<{ productId: string; quantity: number }>>();
+  private server?: Server;
+  url = '';
+
+  async start(): Promise<this> {
+    this.server = createServer((req, res) => {
+      const send = (status: number, body: unknown) => res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(body));
+      const inv = /^\/api\/inventory\/([0-9a-f-]{36})$/.exec(req.url ?? '');
+      if (inv) {
+        const available = this.stock.get(inv[1]);
+        return available === undefined ? send(404, { error: { code: 'NOT_FOUND' } }) : send(200, { productId: inv[1], available });
+      }
+      if (req.url === '/api/cart') {
+        const items = this.carts.get(req.headers.authorization ?? '') ?? [];
+        return send(200, { id: randomUUID(), items: items.map((i) => ({ ...i, name: 'x', unitPrice: 1 })), subtotal: 0 });
+      }
+      send(404, {});
+    });
+    await new Promise<void>((r) => this.server!.listen(0, '127.0.0.1', r));
+    this.url = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
+    return this;
+  }
+
+  close(): Promise<void> {
+    return new Promise((r) => (this.server ? this.server.close(() => r()) : r()));
+  }
+}
+
+/** A sellable product in the snapshot, with `units` in the sale gate (undefined: no gate key). */
+export async function seedProduct(
+  svc: OrderService,
+  options: { price?: number; currency?: string; units?: number; cap?: number } = {},
+): Promise<string> {
+  const id = randomUUID();
+  await upsertProduct(
+    svc.db,
+    { id, name: `Product ${id.slice(0, 6)}`, price: options.price ?? 2999, currency: options.currency ?? 'EUR', status: 'ACTIVE', maxPerCustomer: options.cap ?? null },
+    new Date(),
+  );
+  if (options.units !== undefined) await svc.redis.set(gateKey(id), String(options.units));
+  return id;
+}
+
+export async function gateUnits(svc: OrderService, productId: string): Promise<number | null> {
+  const v = await svc.redis.get(gateKey(productId));
+  return v === null ? null : Number(v);
+}
+
+export function api(base: string, token: string) {
+  return async (method: string, path: string, body?: unknown, headers: Record<string, string> = {}) => {
+    const res = await fetch(`${base}${path}`, {
+      method,
+      headers: { authorization: `Bearer ${token}`, ...(body !== undefined ? { 'content-type': 'application/json' } : {}), ...headers },
+      body: body === undefined ? undefined : JSON.stringify(body),
+      signal: AbortSignal.timeout(15_000),
+    });
+    const text = await res.text();
+    return { status: res.status, headers: res.headers, body: text ? JSON.parse(text) : undefined };
+  };
+}
+
+/** Publishes real events to the test vhost, as inventory, product and user would. */
+export class EventPublisher {
+  private broker = Broker.connect({ url: testEnv('order').AMQP_URL, logger: createLogger('test-publisher', 'silent'), serviceName: 'order-tests' });
+
+  async publish<T extends EventType>(type: T, data: EventData<T>, id?: string): Promise<string> {
+    await this.broker.waitUntilConnected();
+    const event = makeEvent(type, data, { source: 'order-tests', id });
+    await this.broker.publish(event);
+    return event.id;
+  }
+
+  close(): Promise<void> {
+    return this.broker.close();
+  }
+}
+
+/** Records every order.* event on the test vhost through its own exclusive queue. */
+export class EventRecorder {
+  readonly events: Array<{ type: string; data: Record<string, unknown> }> = [];
+  private conn?: amqp.ChannelModel;
+
+  async start(): Promise<this> {
+    this.conn = await amqp.connect(testEnv('order').AMQP_URL);
+    const ch = await this.conn.createChannel();
+    await ch.assertExchange('shop.events', 'topic', { durable: true, alternateExchange: 'shop.unrouted' });
+    const { queue } = await ch.assertQueue('', { exclusive: true, autoDelete: true });
+    await ch.bindQueue(queue, 'shop.events', 'order.#');
+    await ch.consume(queue, (msg) => msg && this.events.push(JSON.parse(msg.content.toString())), { noAck: true });
+    return this;
+  }
+
+  of(type: string, orderId: string) {
+    return this.events.filter((e) => e.type === type && e.data.orderId === orderId);
+  }
+
+  async close(): Promise<void> {
+    await this.conn?.close().catch(() => {});
+  }
+}
+
+export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+export async function waitForStatus(run: Running, token: string, orderId: string, status: string) {
+  return waitFor(
+    async () => {
+      const res = await api(run.url, token)('GET', `/api/orders/${orderId}`);
+      return res.body?.status === status ? res.body : undefined;
+    },
+    { timeoutMs: 10_000, what: `order ${orderId} to become ${status}` },
+  );
+}

@@ -1,0 +1,3 @@
+import { messagingMigration } from '@shop/messaging';
+
+export const { up, down } = messagingMigration;

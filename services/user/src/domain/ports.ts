@@ -1,0 +1,42 @@
+import type { AnyEvent } from '@shop/contracts';
+import type { Caller, Profile, ProfilePatch, TokenSet } from './types.js';
+
+/** Keycloak, seen from the domain. Every method throws AppError 503 when Keycloak is away. */
+export interface IdentityProvider {
+  /** Throws EMAIL_TAKEN (409), WEAK_PASSWORD (400) or VALIDATION_FAILED (400). */
+  createUser(input: { email: string; password: string; name: string }): Promise<string>;
+  deleteUser(id: string): Promise<void>;
+  /** undefined when the credentials are wrong (or the account cannot log in). */
+  passwordLogin(email: string, password: string): Promise<TokenSet | undefined>;
+  /** undefined when the refresh token is invalid, expired or revoked. */
+  refresh(refreshToken: string): Promise<TokenSet | undefined>;
+  /** Ends the session behind the refresh token; an already-ended session is fine. */
+  revokeSession(refreshToken: string): Promise<void>;
+}
+
+/** Brute-force protection for password logins. */
+export interface LoginGuard {
+  /** Throws RATE_LIMITED (429, Retry-After) while the email+address or address is blocked. */
+  check(email: string, ip: string): Promise<void>;
+  recordFailure(email: string, ip: string): Promise<void>;
+  recordSuccess(email: string, ip: string): Promise<void>;
+}
+
+export interface SessionDenyList {
+  /** Refuses the caller's access token (and its session) on every service until it expires. */
+  deny(caller: Caller): Promise<void>;
+}
+
+export interface Page<T> {
+  items: T[];
+  nextCursor: string | null;
+}
+
+/** Profiles plus the outbox: each write commits its event in the same transaction. */
+export interface ProfileStore {
+  find(id: string): Promise<Profile | undefined>;
+  /** Inserts unless a row with this id exists (a race between replicas); returns the row and whether it was new. */
+  insertIfAbsent(profile: Omit<Profile, 'createdAt' | 'updatedAt'>, event: (p: Profile) => AnyEvent): Promise<{ profile: Profile; created: boolean }>;
+  update(id: string, patch: ProfilePatch, event: (p: Profile) => AnyEvent): Promise<Profile | undefined>;
+  list(limit: number, cursor?: string): Promise<Page<Profile>>;
+}

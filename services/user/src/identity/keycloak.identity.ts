@@ -1,0 +1,132 @@
+import KcAdminClient from '@keycloak/keycloak-admin-client';
+import { AppError } from '@shop/errors';
+import type { Logger } from '@shop/logger';
+import type { IdentityProvider } from '../domain/ports.js';
+import type { TokenSet } from '../domain/types.js';
+import { fromCreateUserRejection, keycloakUnavailable } from './keycloak-errors.js';
+
+export interface KeycloakIdentityOptions {
+  url: string;
+  realm: string;
+  clientId: string;
+  clientSecret: string;
+  timeoutMs: number;
+  logger: Logger;
+}
+
+interface TokenResponse {
+  access_token: string;
+  refresh_token: string;
+  expires_in: number;
+}
+
+interface NetworkErrorLike {
+  response?: { status: number };
+  responseData?: unknown;
+}
+
+/**
+ * Keycloak behind the IdentityProvider port: the OIDC token and logout endpoints with
+ * the confidential client, and the admin API with its service account. Every call has
+ * a timeout; a Keycloak that does not answer becomes a 503, never a hang.
+ */
+export class KeycloakIdentity implements IdentityProvider {
+  private readonly oidc: string;
+  private readonly admin: KcAdminClient;
+  private serviceToken?: { value: string; expiresAt: number };
+  private pendingToken?: Promise<string>;
+
+  constructor(private readonly options: KeycloakIdentityOptions) {
+    this.oidc = `${options.url.replace(/\/+$/, '')}/realms/${options.realm}/protocol/openid-connect`;
+    this.admin = new KcAdminClient({ baseUrl: options.url, realmName: options.realm, timeout: options.timeoutMs });
+    this.admin.registerTokenProvider({ getAccessToken: () => this.accessTokenForAdmin() });
+  }
+
+  async createUser(input: { email: string; password: string; name: string }): Promise<string> {
+    try {
+      const { id } = await this.admin.users.create({
+        username: input.email,
+        email: input.email,
+        emailVerified: true,
+        enabled: true,
+        firstName: input.name,
+        credentials: [{ type: 'password', value: input.password, temporary: false }],
+      });
+      return id;
+    } catch (err) {
+      const e = err as NetworkErrorLike;
+      const rejection = e.response ? fromCreateUserRejection(e.response.status, (e.responseData ?? {}) as object) : undefined;
+      if (rejection) throw rejection;
+      throw this.unavailable(err, 'create user');
+    }
+  }
+
+  async deleteUser(id: string): Promise<void> {
+    try {
+      await this.admin.users.del({ id });
+    } catch (err) {
+      if ((err as NetworkErrorLike).response?.status === 404) return;
+      throw this.unavailable(err, 'delete user');
+    }
+  }
+
+  async passwordLogin(email: string, password: string): Promise<TokenSet | undefined> {
+    return this.tokenGrant({ grant_type: 'password', username: email, password });
+  }
+
+  async refresh(refreshToken: string): Promise<TokenSet | undefined> {
+    return this.tokenGrant({ grant_type: 'refresh_token', refresh_token: refreshToken });
+  }
+
+  async revokeSession(refreshToken: string): Promise<void> {
+    const res = await this.post('logout', { refresh_token: refreshToken });
+    // 400 invalid_grant: the session is already gone (expired, or a repeated logout).
+    if (res.status === 204 || res.status === 200 || res.status === 400) return;
+    throw this.unavailable(new Error(`logout answered ${res.status}`), 'logout');
+  }
+
+  private async tokenGrant(params: Record<string, string>): Promise<TokenSet | undefined> {
+    const res = await this.post('token', params);
+    if (res.status === 200) {
+      const body = (await res.json()) as TokenResponse;
+      return { accessToken: body.access_token, refreshToken: body.refresh_token, expiresIn: body.expires_in, tokenType: 'Bearer' };
+    }
+    // 401 invalid_grant (wrong password), 400 invalid_grant (disabled, locked, bad refresh token).
+    if (res.status === 400 || res.status === 401) return undefined;
+    throw this.unavailable(new Error(`token endpoint answered ${res.status}`), params.grant_type);
+  }
+
+  private async post(endpoint: 'token' | 'logout', params: Record<string, string>): Promise<Response> {
+    const body = new URLSearchParams({ client_id: this.options.clientId, client_secret: this.options.clientSecret, ...params });
+    try {
+      const res = await fetch(`${this.oidc}/${endpoint}`, { method: 'POST', body, signal: AbortSignal.timeout(this.options.timeoutMs) });
+      if (res.status >= 500) throw new Error(`${endpoint} answered ${res.status}`);
+      return res;
+    } catch (err) {
+      throw this.unavailable(err, endpoint);
+    }
+  }
+
+  /** The service account's token for the admin API, shared by concurrent calls and renewed early. */
+  private async accessTokenForAdmin(): Promise<string> {
+    if (this.serviceToken && this.serviceToken.expiresAt - 30_000 > Date.now()) return this.serviceToken.value;
+    this.pendingToken ??= (async () => {
+      try {
+        const res = await this.post('token', { grant_type: 'client_credentials' });
+        if (res.status !== 200) throw new Error(`client_credentials grant answered ${res.status}`);
+        const body = (await res.json()) as TokenResponse;
+        this.serviceToken = { value: body.access_token, expiresAt: Date.now() + body.expires_in * 1000 };
+        return body.access_token;
+      } finally {
+        this.pendingToken = undefined;
+      }
+    })();
+    return this.pendingToken;
+  }
+
+  private unavailable(err: unknown, what: string): AppError {
+    if (err instanceof AppError) return err;
+    this.options.logger.warn({ err: (err as Error).message, what }, 'keycloak call failed');
+    return keycloakUnavailable();
+  }
+}

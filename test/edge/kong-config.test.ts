@@ -1,0 +1,88 @@
+import { beforeAll, describe, expect, it } from '@jest/globals';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { DECK, KONG_YML, RENDERED_EDGE, ROOT, kongFile, kongRoutes, nginxApiLocations, nginxDirectives, nginxServers, nginxUpstreams, render, run } from './edge-files.js';
+
+const hasDeck = existsSync(DECK);
+// Skipped only when deck is not built yet (scripts/up.sh builds it into .run/tools/bin).
+const itWithDeck = hasDeck ? it : it.skip;
+
+describe('kong.yml', () => {
+  itWithDeck(`passes Kong's own \`deck file validate\`${hasDeck ? '' : ' (SKIPPED: .run/tools/bin/deck is not built; run npm run up)'}`, async () => {
+    const { stdout, stderr } = await run(DECK, ['file', 'validate', KONG_YML], { cwd: ROOT, timeout: 60_000 });
+    expect(`${stdout}${stderr}`).not.toMatch(/error/i);
+  });
+
+  it('is DB-less declarative config 3.0 with the edge plugins', () => {
+    const raw = readFileSync(KONG_YML, 'utf8');
+    expect(raw).toMatch(/^_format_version: "3\.0"$/m);
+    const plugins = ((kongFile() as { plugins?: Array<{ name: string; config: Record<string, unknown> }> }).plugins ?? []);
+    const byName = new Map(plugins.map((p) => [p.name, p.config]));
+    expect([...byName.keys()].sort()).toEqual(['correlation-id', 'cors', 'prometheus', 'rate-limiting', 'request-size-limiting']);
+    expect(byName.get('correlation-id')).toMatchObject({ header_name: 'X-Request-Id', echo_downstream: true });
+    expect(byName.get('request-size-limiting')).toMatchObject({ allowed_payload_size: 1, size_unit: 'megabytes' });
+    expect(byName.get('rate-limiting')).toMatchObject({ policy: 'local', limit_by: 'ip' });
+  });
+});
+
+describe('route tables: kong.yml and the local nginx edge', () => {
+  let edge = '';
+  beforeAll(async () => {
+    await render();
+    edge = readFileSync(RENDERED_EDGE, 'utf8');
+  });
+
+  it('when Kong routes a prefix to a service, then nginx routes the same prefix to the same service', () => {
+    const kong = kongRoutes();
+    expect(kong.length).toBeGreaterThan(0);
+    const nginx = new Map(nginxApiLocations(edge).map((l) => [l.prefix, l.service]));
+    for (const { prefix, service } of kong) expect({ prefix, service: nginx.get(prefix) }).toEqual({ prefix, service });
+  });
+
+  it('when nginx has an API route, then Kong has it too, as a plain prefix', () => {
+    const kong = new Map(kongRoutes().map((r) => [r.prefix, r.service]));
+    for (const loc of nginxApiLocations(edge)) {
+      expect({ prefix: loc.prefix, modifier: loc.modifier, service: kong.get(loc.prefix) }).toEqual({ prefix: loc.prefix, modifier: null, service: loc.service });
+    }
+  });
+
+  it('covers the API table of DESIGN.md', () => {
+    const kong = new Map(kongRoutes().map((r) => [r.prefix, r.service]));
+    expect(Object.fromEntries(kong)).toMatchObject({
+      '/api/auth': 'user',
+      '/api/users': 'user',
+      '/api/products': 'product',
+      '/api/categories': 'product',
+      '/api/cart': 'cart',
+      '/api/orders': 'order',
+      '/api/inventory': 'inventory',
+    });
+  });
+
+  it('when nginx balances a service, then both replicas of docs/conventions.md are in its upstream', () => {
+    const ports: Record<string, number> = { user: 4001, product: 4011, cart: 4021, order: 4031, inventory: 4041, email: 4051 };
+    const ups = nginxUpstreams(edge);
+    for (const [name, base] of Object.entries(ports)) {
+      expect({ name, servers: ups.get(name) }).toEqual({ name, servers: [`127.0.0.1:${base}`, `127.0.0.1:${base + 1}`] });
+    }
+  });
+
+  it('when a non-idempotent request reached a replica, then nginx does not re-send it', () => {
+    const retries = nginxDirectives(edge, 'proxy_next_upstream');
+    expect(retries.length).toBeGreaterThan(0);
+    for (const args of retries) expect(args).toEqual(['error', 'timeout', 'http_502', 'http_503', 'http_504']);
+  });
+
+  it('when Kong points a service at the Docker balancer, then nginx/docker.conf listens there and passes to that service', () => {
+    const docker = readFileSync(join(ROOT, 'nginx', 'docker.conf'), 'utf8');
+    const servers = nginxServers(docker);
+    const ups = nginxUpstreams(docker);
+    for (const svc of kongFile().services ?? []) {
+      const url = new URL(svc.url ?? '');
+      expect(url.hostname).toBe('nginx');
+      const server = servers.find((s) => s.listen.some((l) => l.endsWith(url.port)));
+      expect({ service: svc.name, passes: server?.passes }).toEqual({ service: svc.name, passes: [svc.name] });
+      expect(ups.get(svc.name)?.length).toBe(2);
+    }
+  });
+});
