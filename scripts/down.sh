@@ -27,7 +27,7 @@ stop_step() {
   if "$2"; then "$3"; ok; else skip "not running"; fi
 }
 
-kc_running() { pid_alive "$KC_PIDFILE" || http_ok "$KC_HEALTH"; }
+kc_ours() { pid_alive "$KC_PIDFILE" || pgrep -f "kc.home.dir=$KC_HOME" >/dev/null; }
 mailpit_running() { pid_alive "$MAILPIT_PIDFILE" || mailpit_up; }
 rabbit_running() { rabbit_env; rabbit_up; }
 
@@ -35,7 +35,10 @@ if ((KEEP_INFRA)); then STEP_TOTAL=2; else STEP_TOTAL=7; fi
 stop_step "services (pm2)" pm2_running services_stop
 stop_step "the edge (nginx)" nginx_running nginx_stop
 if ((!KEEP_INFRA)); then
-  stop_step Keycloak kc_running keycloak_stop
+  step "Stopping Keycloak"
+  if kc_ours; then keycloak_stop; ok
+  elif keycloak_ready; then skip "one not started from .run/keycloak answers on 8080; left alone"
+  else skip "not running"; fi
   stop_step Mailpit mailpit_running mailpit_stop
   stop_step RabbitMQ rabbit_running rabbit_stop
   stop_step Redis redis_up redis_stop

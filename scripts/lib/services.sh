@@ -18,12 +18,13 @@ online_apps() {
   pm2 jlist 2>/dev/null | jq -r '.[] | select(.pm2_env.status == "online") | .name' 2>/dev/null || true
 }
 
-# code_changed: any source, package or process file newer than the last (re)start.
+# code_changed: runtime code (src/, package.json, lockfile, process file) newer
+# than the last (re)start. Tests and docs do not restart anything.
 code_changed() {
   [[ -e "$SERVICES_STAMP" ]] || return 0
-  [[ -n "$(find "$ECOSYSTEM" "$ROOT/package-lock.json" "$ROOT/services" "$ROOT/packages" \
-    -path '*/node_modules' -prune -o -type f \( -name '*.ts' -o -name '*.json' -o -name '*.cjs' \) \
-    -newer "$SERVICES_STAMP" -print 2>/dev/null | head -1)" ]]
+  [[ -n "$(find "$ECOSYSTEM" "$ROOT/package-lock.json" "$ROOT"/services/*/src "$ROOT"/packages/*/src \
+    "$ROOT"/services/*/package.json "$ROOT"/packages/*/package.json \
+    -type f -newer "$SERVICES_STAMP" -print 2>/dev/null | head -1)" ]]
 }
 
 replica_ready() { http_ok "http://127.0.0.1:$1/health/ready"; }

@@ -1,6 +1,7 @@
 import type { ErrorRequestHandler, RequestHandler } from 'express';
 import { AppError, isAppError } from '@shop/errors';
 import type { Logger } from '@shop/logger';
+import { asUnavailable } from './unavailable.js';
 
 interface BodyParserError extends Error {
   type?: string;
@@ -19,7 +20,7 @@ function fromBodyParser(err: BodyParserError): AppError | undefined {
 /** The one place that turns anything thrown into `{error: {code, message, requestId}}`. */
 export function errorHandler(logger: Logger): ErrorRequestHandler {
   return (err, req, res, _next) => {
-    const known = isAppError(err) ? err : fromBodyParser(err as BodyParserError);
+    const known = isAppError(err) ? err : (fromBodyParser(err as BodyParserError) ?? asUnavailable(err));
     const requestId = req.id;
     if (!known) {
       logger.error({ err, requestId, path: req.path }, 'unhandled error');

@@ -4,3 +4,4 @@ export { validate, parseOrThrow } from './validate.js';
 export { startServer, type RunningServer } from './server.js';
 export { metricsRegistry } from './metrics.js';
 export { Router, type Request, type Response, type NextFunction, type RequestHandler, type Express } from 'express';
+export { asUnavailable } from './unavailable.js';

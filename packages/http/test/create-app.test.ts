@@ -73,3 +73,25 @@ describe('the shared http app', () => {
     expect(text).toContain('http_request_duration_seconds_bucket');
   });
 });
+
+describe('dependency failures', () => {
+  const failing = createHttpApp({
+    name: 'http-test-deps',
+    logger,
+    readiness: {},
+    routes: (a) => {
+      a.get('/db-down', () => { throw Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:5432'), { code: 'ECONNREFUSED' }); });
+      a.get('/pool', () => { throw Object.assign(new Error('Knex: Timeout acquiring a connection'), { name: 'KnexTimeoutError' }); });
+    },
+  });
+  let s: Awaited<ReturnType<typeof listen>>;
+  beforeAll(async () => { s = await listen(failing); });
+  afterAll(() => s.close());
+
+  it.each(['/db-down', '/pool'])('when %s fails to reach its database, then 503 with Retry-After, not 500', async (path) => {
+    const res = await fetch(`${s.url}${path}`);
+    expect(res.status).toBe(503);
+    expect(res.headers.get('retry-after')).toBe('1');
+    expect(((await res.json()) as { error: { code: string } }).error.code).toBe('DEPENDENCY_UNAVAILABLE');
+  });
+});

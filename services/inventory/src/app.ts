@@ -5,7 +5,6 @@ import { pingDb } from '@shop/db';
 import { createHttpApp, type Express } from '@shop/http';
 import type { Logger } from '@shop/logger';
 import type { Broker } from '@shop/messaging';
-import { databaseUnavailable } from './http/db-errors.js';
 import { inventoryRoutes } from './http/inventory.routes.js';
 import { openApiDocument } from './http/openapi.js';
 
@@ -36,7 +35,7 @@ export function createApp(deps: AppDeps): Express {
       app.get('/api/inventory/openapi.json', (_req, res) => {
         res.json(openApiDocument);
       });
-      app.use('/api/inventory', inventoryRoutes({ db, auth }), databaseUnavailable);
+      app.use('/api/inventory', inventoryRoutes({ db, auth }));
     },
   });
 }

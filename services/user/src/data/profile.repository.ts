@@ -29,8 +29,8 @@ function toProfile(row: ProfileRow): Profile {
 }
 
 export async function findProfile(db: DbOrTx, id: string): Promise<Profile | undefined> {
-  const row = await db<ProfileRow>('profiles').select(columns).where({ id }).first();
-  return row ? toProfile(row as ProfileRow) : undefined;
+  const row = (await db('profiles').select(columns).where({ id }).first()) as ProfileRow | undefined;
+  return row ? toProfile(row) : undefined;
 }
 
 /** Inserts, or does nothing if the id exists; returns the new row or undefined. */
@@ -62,7 +62,7 @@ function decodeCursor(cursor: string): [string, string] {
 
 /** Newest first, keyset-paginated on (created_at, id). */
 export async function listProfileRows(db: DbOrTx, limit: number, cursor?: string): Promise<{ items: Profile[]; nextCursor: string | null }> {
-  const query = db<ProfileRow>('profiles')
+  const query = db('profiles')
     .select([...columns, db.raw('created_at::text as created_key')])
     .orderBy([
       { column: 'created_at', order: 'desc' },
@@ -73,7 +73,7 @@ export async function listProfileRows(db: DbOrTx, limit: number, cursor?: string
     const [ts, id] = decodeCursor(cursor);
     query.whereRaw('(created_at, id) < (?::timestamptz, ?::uuid)', [ts, id]);
   }
-  const rows = (await query) as ProfileRow[];
+  const rows = (await query) as unknown as ProfileRow[];
   const page = rows.slice(0, limit);
   const last = page[page.length - 1];
   const nextCursor = rows.length > limit && last ? Buffer.from(`${last.created_key}|${last.id}`).toString('base64url') : null;

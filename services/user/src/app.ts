@@ -1,0 +1,53 @@
+import type { BlockList } from 'node:net';
+import type { Auth } from '@shop/auth';
+import type { RedisClient } from '@shop/cache';
+import { pingDb, type Db } from '@shop/db';
+import { createHttpApp, type Express } from '@shop/http';
+import type { Logger } from '@shop/logger';
+import type { Broker } from '@shop/messaging';
+import type { IdentityProvider, LoginGuard, ProfileStore, SessionDenyList } from './domain/ports.js';
+import { authRoutes } from './http/auth.routes.js';
+import { dependencyErrors } from './http/dependency-errors.js';
+import { openApiDocument } from './http/openapi.js';
+import { usersRoutes } from './http/users.routes.js';
+
+export interface AppDeps {
+  logger: Logger;
+  db: Db;
+  redis: RedisClient;
+  broker: Broker;
+  auth: Auth;
+  identity: IdentityProvider;
+  guard: LoginGuard;
+  denyList: SessionDenyList;
+  profiles: ProfileStore;
+  trustedProxies: BlockList;
+  source: string;
+}
+
+/** Wiring only: routes, readiness and the OpenAPI document. No listen() here. */
+export function createApp(deps: AppDeps): Express {
+  const { db, redis, broker, auth } = deps;
+  const doc = openApiDocument();
+  return createHttpApp({
+    name: 'user',
+    logger: deps.logger,
+    bodyLimit: '16kb',
+    readiness: {
+      db: () => pingDb(db),
+      redis: () => redis.ping(),
+      broker: () => {
+        if (!broker.isConnected()) throw new Error('not connected');
+      },
+      keycloak: () => auth.ready(),
+    },
+    routes: (app) => {
+      app.get(['/openapi.json', '/api/users/openapi.json'], (_req, res) => {
+        res.json(doc);
+      });
+      app.use('/api/auth', authRoutes(deps));
+      app.use('/api/users', usersRoutes(deps));
+      app.use(dependencyErrors);
+    },
+  });
+}
