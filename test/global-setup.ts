@@ -3,6 +3,8 @@
  * here we only check that the servers the tests need answer, and say what to do if not.
  */
 import { createConnection } from 'node:net';
+// Imported by path: jest loads global setup outside its ESM pipeline, where .js -> .ts mapping does not apply.
+import { TEST_VHOSTS } from '../packages/testing/src/test-env.ts';
 
 const needed: Array<[string, number]> = [
   ['Postgres', 5432],
@@ -19,10 +21,37 @@ function reachable(port: number): Promise<boolean> {
   });
 }
 
+const RABBIT_API = process.env.RABBIT_API ?? 'http://127.0.0.1:15672/api';
+const RABBIT_AUTH = `Basic ${Buffer.from('guest:guest').toString('base64')}`;
+
+async function rabbit(method: string, path: string, body?: unknown): Promise<void> {
+  const res = await fetch(`${RABBIT_API}${path}`, {
+    method,
+    headers: { authorization: RABBIT_AUTH, 'content-type': 'application/json' },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  if (!res.ok && res.status !== 404) throw new Error(`RabbitMQ ${method} ${path}: ${res.status} ${await res.text()}`);
+}
+
+/**
+ * `npm test` (FRESH_TEST_VHOSTS=1) starts from empty test vhosts: no queue, no message left
+ * over from an earlier run. A bare jest run only makes missing ones, so that it cannot pull
+ * the vhost from under another jest run working beside it.
+ */
+async function freshVhosts(): Promise<void> {
+  for (const vhost of TEST_VHOSTS) {
+    const name = encodeURIComponent(vhost);
+    if (process.env.FRESH_TEST_VHOSTS === '1') await rabbit('DELETE', `/vhosts/${name}`);
+    await rabbit('PUT', `/vhosts/${name}`);
+    await rabbit('PUT', `/permissions/${name}/guest`, { configure: '.*', write: '.*', read: '.*' });
+  }
+}
+
 export default async function globalSetup(): Promise<void> {
   const missing: string[] = [];
   for (const [name, port] of needed) if (!(await reachable(port))) missing.push(`${name} (:${port})`);
   if (missing.length > 0) {
     throw new Error(`Not running: ${missing.join(', ')}. Start the stack with \`npm run up\` (or run \`npm test\`, which does).`);
   }
+  await freshVhosts();
 }

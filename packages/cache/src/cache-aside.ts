@@ -1,4 +1,6 @@
+import { randomUUID } from 'node:crypto';
 import type { Logger } from '@shop/logger';
+import { evalScript } from './eval-script.js';
 import type { RedisClient } from './redis.js';
 
 export interface CacheOptions {
@@ -8,12 +10,19 @@ export interface CacheOptions {
 }
 
 const WAIT_STEP_MS = 25;
+/** What a Redis call gives back when Redis is unreachable (never a Redis answer). */
+const DOWN = Symbol('redis unavailable');
+type Down = typeof DOWN;
+
+// Delete the lock only if it is still ours: after lockMs it may belong to another process.
+const RELEASE = `if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end return 0`;
 
 /**
  * Cache-aside with stampede protection on two levels: concurrent misses in one process
  * share one load (single flight), and across processes one holder of a short Redis lock
  * rebuilds while the others poll briefly for its result. When Redis is down, reads go
- * straight to the loader: the cache is an accelerator, never a dependency.
+ * straight to the loader: the cache is an accelerator, never a dependency, and one
+ * failed Redis call is enough to stop talking to it for that request.
  *
  * Invalidation of whole families (e.g. every listing page) uses a namespace version:
  * keys embed the version, and a bump makes every old key unreachable at once, which
@@ -30,11 +39,13 @@ export class Cache {
 
   async getOrLoad<T>(key: string, options: CacheOptions, load: () => Promise<T>): Promise<{ value: T; hit: boolean }> {
     const fullKey = `${this.prefix}:${key}`;
+    const joined = this.inflight.get(fullKey) as Promise<T> | undefined;
+    if (joined) return { value: await joined, hit: false };
     const cached = await this.read<T>(fullKey);
-    if (cached !== undefined) return { value: cached, hit: true };
-    const running = this.inflight.get(fullKey) as Promise<T> | undefined;
+    if (cached !== undefined && cached !== DOWN) return { value: cached, hit: true };
+    const running = this.inflight.get(fullKey) as Promise<T> | undefined; // set while we read
     if (running) return { value: await running, hit: false };
-    const loading = this.loadWithLock(fullKey, options, load).finally(() => this.inflight.delete(fullKey));
+    const loading = (cached === DOWN ? load() : this.loadWithLock(fullKey, options, load)).finally(() => this.inflight.delete(fullKey));
     this.inflight.set(fullKey, loading);
     return { value: await loading, hit: false };
   }
@@ -44,9 +55,13 @@ export class Cache {
     await this.safely(() => Promise.all(keys.map((k) => this.redis.del(`${this.prefix}:${k}`))));
   }
 
-  /** The current version of a namespace, for building keys. */
+  /**
+   * The current version of a namespace, for building keys. When Redis cannot say, a
+   * one-off value: falling back to '0' would reach entries written before the first bump.
+   */
   async version(namespace: string): Promise<string> {
     const v = await this.safely(() => this.redis.get(`${this.prefix}:ver:${namespace}`));
+    if (v === DOWN) return `unknown-${randomUUID()}`;
     return v ?? '0';
   }
 
@@ -56,32 +71,57 @@ export class Cache {
 
   private async loadWithLock<T>(fullKey: string, options: CacheOptions, load: () => Promise<T>): Promise<T> {
     const lockMs = options.lockMs ?? 2_000;
-    const gotLock = await this.safely(() => this.redis.set(`${fullKey}:lock`, '1', 'PX', lockMs, 'NX'));
-    if (gotLock === undefined) return load(); // Redis is away: serve from the source.
-    if (gotLock !== 'OK') {
-      for (let waited = 0; waited < lockMs; waited += WAIT_STEP_MS) {
-        await new Promise((r) => setTimeout(r, WAIT_STEP_MS));
-        const value = await this.read<T>(fullKey);
-        if (value !== undefined) return value;
+    const lockKey = `${fullKey}:lock`;
+    const token = randomUUID();
+    const gotLock = await this.safely(() => this.redis.set(lockKey, token, 'PX', lockMs, 'NX'));
+    if (gotLock === DOWN) return load(); // Redis is away: serve from the source.
+    if (gotLock === 'OK') {
+      try {
+        // The holder before us may have stored the value between our read and our lock.
+        const stored = await this.read<T>(fullKey);
+        if (stored !== undefined && stored !== DOWN) return stored;
+        return await this.loadAndStore(fullKey, options, load);
+      } finally {
+        await this.safely(() => evalScript(this.redis, { name: 'cache-unlock', lua: RELEASE, keys: [lockKey], args: [token] }));
       }
     }
+    for (let waited = 0; waited < lockMs; waited += WAIT_STEP_MS) {
+      await new Promise((r) => setTimeout(r, WAIT_STEP_MS));
+      const value = await this.read<T>(fullKey);
+      if (value === DOWN) return load();
+      if (value !== undefined) return value;
+      // The holder gave up (its load failed, or it timed out): stop waiting for it.
+      const holder = await this.safely(() => this.redis.exists(lockKey));
+      if (holder === 0) break;
+    }
+    return this.loadAndStore(fullKey, options, load);
+  }
+
+  private async loadAndStore<T>(fullKey: string, options: CacheOptions, load: () => Promise<T>): Promise<T> {
     const value = await load();
-    await this.safely(() => this.redis.set(fullKey, JSON.stringify(value), 'EX', options.ttlSeconds));
-    if (gotLock === 'OK') await this.safely(() => this.redis.del(`${fullKey}:lock`));
+    // JSON has no `undefined`: storing it would write an empty string that never parses.
+    if (value !== undefined) await this.safely(() => this.redis.set(fullKey, JSON.stringify(value), 'EX', options.ttlSeconds));
     return value;
   }
 
-  private async read<T>(fullKey: string): Promise<T | undefined> {
+  /** The cached value, undefined on a miss, DOWN when Redis did not answer. */
+  private async read<T>(fullKey: string): Promise<T | undefined | Down> {
     const raw = await this.safely(() => this.redis.get(fullKey));
-    return raw == null ? undefined : (JSON.parse(raw) as T);
+    if (raw === DOWN || raw == null) return raw ?? undefined;
+    try {
+      return JSON.parse(raw) as T;
+    } catch {
+      this.logger.warn({ key: fullKey }, 'unparseable cache entry, treating as a miss');
+      return undefined;
+    }
   }
 
-  private async safely<R>(op: () => Promise<R>): Promise<R | undefined> {
+  private async safely<R>(op: () => Promise<R>): Promise<R | Down> {
     try {
       return await op();
     } catch (err) {
       this.logger.warn({ err: (err as Error).message }, 'cache unavailable, bypassing');
-      return undefined;
+      return DOWN;
     }
   }
 }

@@ -9,24 +9,72 @@ export interface RedisConfig {
   keyPrefix?: string;
 }
 
+const CONNECT_TIMEOUT_MS = 2_000;
+const COMMAND_TIMEOUT_MS = 1_000;
+
 /**
  * One client per process. Commands fail fast when Redis is away (no offline queue
  * growing without bound), so callers can degrade instead of hanging.
+ *
+ * "Fail fast" must not mean "fail the first commands": with `enableOfflineQueue: false`
+ * from the start, everything sent before the connection is ready (the first requests
+ * after boot; on a Cluster, everything until the slot map is loaded) is rejected. So
+ * the queue is on while the client connects for the first time or is ready, and off
+ * (whatever waits in it rejected) from the moment the connection is lost, or the first
+ * connect fails or outlasts the connect timeout. No caller needs to await 'ready'.
  */
 export function createRedis(config: RedisConfig): RedisClient {
   const common = {
-    enableOfflineQueue: false,
     maxRetriesPerRequest: 1,
-    connectTimeout: 2_000,
-    commandTimeout: 1_000,
+    connectTimeout: CONNECT_TIMEOUT_MS,
+    commandTimeout: COMMAND_TIMEOUT_MS,
     keyPrefix: config.keyPrefix,
   };
   if (config.nodes) {
     const startupNodes = config.nodes.split(',').map((hostPort) => {
-      const [host, port] = hostPort.split(':');
+      const [host, port] = hostPort.trim().split(':');
       return { host, port: Number(port) };
     });
-    return new Cluster(startupNodes, { enableOfflineQueue: false, redisOptions: common, clusterRetryStrategy: () => 500 });
+    // Node connections keep ioredis' cluster default (offline queue on), bounded by
+    // commandTimeout; the cluster-level queue is the one switched below.
+    const cluster = new Cluster(startupNodes, {
+      enableOfflineQueue: true,
+      redisOptions: common,
+      clusterRetryStrategy: () => 500,
+      // A CLUSTERDOWN/TRYAGAIN answer is retried briefly, not 16 times over 1.6 s.
+      maxRedirections: 6,
+    });
+    return queueOnlyWhileUsable(cluster, 'Redis Cluster is not reachable');
   }
-  return new Redis(config.url, { ...common, retryStrategy: (times) => Math.min(times * 200, 2_000) });
+  const redis = new Redis(config.url, {
+    ...common,
+    enableOfflineQueue: true,
+    retryStrategy: (times) => Math.min(times * 200, 2_000),
+  });
+  return queueOnlyWhileUsable(redis, 'Redis is not reachable');
+}
+
+type Flushable = { flushQueue(error: Error, options?: { offlineQueue?: boolean; commandQueue?: boolean }): void };
+
+function queueOnlyWhileUsable<C extends RedisClient>(client: C, message: string): C {
+  const setQueue = (on: boolean) => {
+    client.options.enableOfflineQueue = on;
+    // flushQueue is private in the typings but stable across ioredis 4 and 5.
+    if (!on) (client as unknown as Flushable).flushQueue(new Error(message), { offlineQueue: true, commandQueue: false });
+  };
+  const firstConnect = setTimeout(() => {
+    if (client.status !== 'ready') setQueue(false);
+  }, CONNECT_TIMEOUT_MS);
+  firstConnect.unref();
+  client.on('ready', () => {
+    clearTimeout(firstConnect);
+    setQueue(true);
+  });
+  for (const lost of ['close', 'reconnecting', 'end']) {
+    client.on(lost, () => {
+      clearTimeout(firstConnect);
+      setQueue(false);
+    });
+  }
+  return client;
 }

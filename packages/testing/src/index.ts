@@ -1,5 +1,6 @@
-export { testEnv, type TestEnv } from './test-env.js';
+export { testEnv, TEST_VHOSTS, type TestEnv } from './test-env.js';
 export { listen } from './listen.js';
 export { waitFor } from './wait-for.js';
 export { openApiChecker } from './openapi-check.js';
 export { createTestUser, passwordGrant, uniqueEmail, type TestUser, type TestUserOptions, type TokenSet } from './keycloak-users.js';
+export { ensureRedisCluster } from './redis-cluster.js';

@@ -1,7 +1,9 @@
 /**
  * Where component tests find the real servers. Tests use each service's `<name>_test`
- * database, the RabbitMQ vhost `test` and Redis database 1, so they never disturb the
- * platform running beside them.
+ * database, a RabbitMQ vhost of their own (`test-<name>`, made afresh by the jest global
+ * setup) and Redis database 1, so they never disturb the platform running beside them,
+ * nor each other: a service's durable queues would otherwise collect, and later consume,
+ * events that another service's tests published.
  */
 export interface TestEnv {
   SERVICE_NAME: string;
@@ -23,10 +25,13 @@ export function testEnv(service: string, extra: Record<string, string> = {}): Te
     LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
     DATABASE_URL: `postgres://${service}_svc:${service}_pw@127.0.0.1:5432/${service}_test`,
     REDIS_URL: 'redis://127.0.0.1:6379/1',
-    AMQP_URL: 'amqp://guest:guest@127.0.0.1:5672/test',
+    AMQP_URL: `amqp://guest:guest@127.0.0.1:5672/test-${service}`,
     KEYCLOAK_URL: 'http://127.0.0.1:8080',
     KEYCLOAK_REALM: 'shop',
     JWT_AUDIENCE: 'shop-api',
     ...extra,
   };
 }
+
+/** The vhosts the jest global setup recreates before every run. */
+export const TEST_VHOSTS = ['test', ...['user', 'product', 'cart', 'order', 'inventory', 'email'].map((s) => `test-${s}`)];

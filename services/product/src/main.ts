@@ -1,4 +1,3 @@
-import { once } from 'node:events';
 import { createAuth } from '@shop/auth';
 import { createRedis } from '@shop/cache';
 import { createDb } from '@shop/db';
@@ -27,7 +26,10 @@ const auth = createAuth({
 
 // Give Redis a moment before taking traffic: a write whose cache-version bump is lost
 // (client not yet connected) could leave other replicas serving a stale entry until its TTL.
-await Promise.race([once(redis, 'ready'), new Promise((r) => setTimeout(r, 3_000).unref())]);
+await new Promise<void>((resolve) => {
+  redis.once('ready', () => resolve());
+  setTimeout(resolve, 3_000).unref();
+});
 
 const app = createApp({ config, logger, db, redis, broker, relay, auth });
 await startServer(app, config.PORT, logger, [

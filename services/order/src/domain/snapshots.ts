@@ -9,9 +9,8 @@ type ProductEvent = Extract<AnyEvent, { type: 'product.created.v1' | 'product.up
 type UserEvent = Extract<AnyEvent, { type: 'user.registered.v1' | 'user.profile_updated.v1' }>;
 
 /**
- * Keeps the price list this service sells from. The events carry no purchase cap today
- * (the contract has no maxPerCustomer), so a product's cap is the configured default
- * unless a future contract version adds one; the column is ready for it.
+ * Keeps the price list this service sells from, with each product's purchase cap
+ * (`maxPerCustomer`; absent or null means the configured default).
  */
 export async function applyProductEvent(trx: Tx, event: ProductEvent): Promise<void> {
   const at = new Date(event.occurredAt);
@@ -20,7 +19,6 @@ export async function applyProductEvent(trx: Tx, event: ProductEvent): Promise<v
     return;
   }
   const d = event.data;
-  const cap = (d as { maxPerCustomer?: unknown }).maxPerCustomer;
   await upsertProduct(
     trx,
     {
@@ -29,7 +27,7 @@ export async function applyProductEvent(trx: Tx, event: ProductEvent): Promise<v
       price: d.price,
       currency: d.currency,
       status: d.status,
-      maxPerCustomer: typeof cap === 'number' && Number.isInteger(cap) && cap > 0 ? cap : null,
+      maxPerCustomer: d.maxPerCustomer ?? null,
     },
     at,
   );
