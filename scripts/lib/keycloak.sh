@@ -61,11 +61,15 @@ keycloak_start() {
   # Bind to loopback only (conventions: everything on 127.0.0.1) and pin the
   # hostname so the token issuer is http://127.0.0.1:8080/realms/shop however
   # a client reaches the server: services compare `iss` exactly.
+  # With brute-force detection on, Keycloak 26 refuses concurrent logins of one user by
+  # default (all but one get invalid_grant); a shopper on two devices, or the load tests,
+  # must not be refused for that. Failures are still counted and locked out.
   JAVA_OPTS_KC_HEAP="-Xms128m -Xmx1g" \
     KC_BOOTSTRAP_ADMIN_USERNAME=kcadmin KC_BOOTSTRAP_ADMIN_PASSWORD=kcadmin \
     start_bg keycloak "$LOGS/keycloak.log" "$KC_HOME/bin/kc.sh" start-dev \
     --http-host=127.0.0.1 --http-port=8080 --hostname=http://127.0.0.1:8080 \
-    --import-realm --health-enabled=true
+    --import-realm --health-enabled=true \
+    --spi-brute-force-protector-default-brute-force-detector-allow-concurrent-requests=true
 }
 
 # Step 1 of 2: launch Keycloak early; it boots while Postgres, Redis and RabbitMQ start.

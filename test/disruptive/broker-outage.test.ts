@@ -5,7 +5,7 @@
  */
 import { execFileSync } from 'node:child_process';
 import { describe, expect, it, afterAll } from '@jest/globals';
-import { adminToken, finalOrder, newCustomer, newProduct, placeOrder, until } from '../e2e/api.js';
+import { adminToken, finalOrder, newCustomers, newProduct, placeOrder, until } from '../e2e/api.js';
 
 const rabbitctl = (...args: string[]) => execFileSync('rabbitmqctl', args, { stdio: 'pipe', timeout: 60_000 });
 
@@ -17,7 +17,7 @@ describe('RabbitMQ stopped while orders are placed', () => {
   it('when the broker is down, then orders still get 202, and all become final after it returns', async () => {
     const admin = await adminToken();
     const product = await newProduct(admin, { stock: 100, maxPerCustomer: 10 });
-    const customers = await Promise.all([1, 2, 3].map((n) => newCustomer(`outage${n}`)));
+    const customers = await newCustomers(3, 'outage');
 
     rabbitctl('stop_app');
     const started = Date.now();

@@ -45,6 +45,19 @@ export async function newCustomer(label = 'e2e'): Promise<Customer> {
   return { id: reg.body.id, email, token: login.body.accessToken };
 }
 
+/**
+ * Makes `count` customers, a few at a time: each registration and login costs Keycloak a
+ * deliberately slow password hash, and a burst of them would only queue up there.
+ */
+export async function newCustomers(count: number, label: string, parallel = 4): Promise<Customer[]> {
+  const made: Customer[] = [];
+  for (let start = 0; start < count; start += parallel) {
+    const batch = Array.from({ length: Math.min(parallel, count - start) }, (_, n) => newCustomer(`${label}${start + n}`));
+    made.push(...(await Promise.all(batch)));
+  }
+  return made;
+}
+
 export async function adminToken(): Promise<string> {
   const login = await api('POST', '/api/auth/login', { body: { email: 'admin@shop.local', password: 'Admin-pass-123!' } });
   if (login.status !== 200) throw new Error(`admin login: ${login.status} ${JSON.stringify(login.body)}`);

@@ -1,15 +1,18 @@
 import { randomUUID } from 'node:crypto';
 import { describe, expect, it, beforeAll } from '@jest/globals';
-import { adminToken, api, newCustomer, newProduct, placeOrder, type Customer } from './api.js';
+import { adminToken, api, newCustomers, newProduct, placeOrder, type Customer } from './api.js';
 
 describe('idempotency keys and strict bodies through :8000', () => {
+  // Separate customers per concern: each stays under the per-user order rate limit.
   let customer: Customer;
+  let strict: Customer;
+  let owner: Customer;
   let other: Customer;
   let productId: string;
   beforeAll(async () => {
     const admin = await adminToken();
     productId = (await newProduct(admin, { stock: 20, maxPerCustomer: 10 })).id;
-    [customer, other] = await Promise.all([newCustomer('idem'), newCustomer('other')]);
+    [customer, strict, owner, other] = await newCustomers(4, 'idem');
   });
 
   it('when the same key is sent three times at once, then one order exists', async () => {
@@ -43,17 +46,20 @@ describe('idempotency keys and strict bodies through :8000', () => {
   it.each([['status', 'CONFIRMED'], ['total', 1], ['price', 1], ['userId', randomUUID()]])(
     'when the body sets %s, then 400 and no order is made',
     async (field, value) => {
-      const before = (await api('GET', '/api/orders?limit=100', { token: customer.token })).body.items.length;
-      const res = await placeOrder(customer.token, { items: [{ productId, quantity: 1 }], [field]: value });
+      const before = (await api('GET', '/api/orders?limit=100', { token: strict.token })).body.items.length;
+      const res = await placeOrder(strict.token, { items: [{ productId, quantity: 1 }], [field]: value });
       expect(res.status).toBe(400);
-      expect((await api('GET', '/api/orders?limit=100', { token: customer.token })).body.items.length).toBe(before);
+      expect(res.body.error.code).toBe('VALIDATION_FAILED');
+      expect((await api('GET', '/api/orders?limit=100', { token: strict.token })).body.items.length).toBe(before);
     },
   );
 
   it("when someone reads another customer's order or cart, then 404", async () => {
-    const placed = await placeOrder(customer.token, { items: [{ productId, quantity: 1 }] });
+    const placed = await placeOrder(owner.token, { items: [{ productId, quantity: 1 }] });
+    expect(placed.status).toBe(202);
+    expect((await api('GET', `/api/orders/${placed.body.id}`, { token: owner.token })).status).toBe(200);
     expect((await api('GET', `/api/orders/${placed.body.id}`, { token: other.token })).status).toBe(404);
-    const cart = await api('GET', '/api/cart', { token: customer.token });
+    const cart = await api('GET', '/api/cart', { token: owner.token });
     expect((await api('GET', '/api/cart', { token: other.token, headers: { 'X-Cart-Id': cart.body.id } })).body.id).not.toBe(cart.body.id);
     expect((await api('GET', '/api/cart', { headers: { 'X-Cart-Id': cart.body.id } })).status).toBe(404);
   });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { adminStock, adminToken, finalOrder, newCustomer, newProduct, placeOrder } from './api.js';
+import { adminStock, adminToken, finalOrder, newCustomers, newProduct, placeOrder } from './api.js';
 
 /** Sum of POST /api/orders requests one order replica has counted. */
 async function ordersServedBy(port: number): Promise<number> {
@@ -14,7 +14,8 @@ describe('the drop, in small: 50 units, 200 concurrent orders', () => {
   it('when 200 orders race for 50 units across both replicas, then exactly 50 are CONFIRMED and stock is conserved', async () => {
     const admin = await adminToken();
     const product = await newProduct(admin, { stock: 50, maxPerCustomer: 10 });
-    const customers = await Promise.all(Array.from({ length: 40 }, (_, n) => newCustomer(`race${n}`)));
+    // 40 customers x 5 orders: each stays under the per-user order rate limit (10 per 10 s).
+    const customers = await newCustomers(40, 'race');
     const before = await Promise.all([4031, 4032].map(ordersServedBy));
 
     const attempts = Array.from({ length: 200 }, (_, n) =>

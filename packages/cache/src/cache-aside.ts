@@ -87,12 +87,12 @@ export class Cache {
     }
     for (let waited = 0; waited < lockMs; waited += WAIT_STEP_MS) {
       await new Promise((r) => setTimeout(r, WAIT_STEP_MS));
+      // Lock first, value second: the holder stores before it unlocks.
+      const holder = await this.safely(() => this.redis.exists(lockKey));
       const value = await this.read<T>(fullKey);
       if (value === DOWN) return load();
       if (value !== undefined) return value;
-      // The holder gave up (its load failed, or it timed out): stop waiting for it.
-      const holder = await this.safely(() => this.redis.exists(lockKey));
-      if (holder === 0) break;
+      if (holder === 0) break; // the holder gave up (its load failed): stop waiting for it
     }
     return this.loadAndStore(fullKey, options, load);
   }
@@ -107,7 +107,8 @@ export class Cache {
   /** The cached value, undefined on a miss, DOWN when Redis did not answer. */
   private async read<T>(fullKey: string): Promise<T | undefined | Down> {
     const raw = await this.safely(() => this.redis.get(fullKey));
-    if (raw === DOWN || raw == null) return raw ?? undefined;
+    if (raw === DOWN) return DOWN;
+    if (raw == null) return undefined;
     try {
       return JSON.parse(raw) as T;
     } catch {

@@ -4,7 +4,7 @@ import type { Logger } from '@shop/logger';
 import type { EventEnvelope, EventType } from '@shop/contracts';
 import { BrokerUnavailableError, errorMessage } from './errors.js';
 import { eventsPublished, publishFailures } from './metrics.js';
-import { assertExchanges, EVENTS_EXCHANGE } from './topology.js';
+import { assertExchanges, assertUnroutedQueue, EVENTS_EXCHANGE } from './topology.js';
 import { Consumer, type ConsumeOptions, type ConsumeWithDbOptions, type Subscription } from './consumer.js';
 
 export interface BrokerOptions {
@@ -127,6 +127,17 @@ export class Broker {
     if (this.closed) await connection.close();
   }
 
+  private async declareUnrouted(model: ChannelModel): Promise<void> {
+    const ch = await model.createChannel();
+    ch.on('error', () => {});
+    try {
+      await assertUnroutedQueue(ch);
+      await ch.close();
+    } catch (err) {
+      this.options.logger.warn({ err: errorMessage(err) }, 'could not declare the unrouted-events queue');
+    }
+  }
+
   // Runs after every successful (re)connect, before the connection counts as up; a throw
   // here makes amqplib close it and try again later.
   private async onConnect(model: ChannelModel): Promise<void> {
@@ -140,6 +151,7 @@ export class Broker {
     const publisher = await model.createConfirmChannel();
     publisher.on('error', (err) => logger.warn({ err: errorMessage(err) }, 'publisher channel error'));
     await assertExchanges(publisher);
+    await this.declareUnrouted(model);
     // A channel can die alone (e.g. a protocol error); rebuild everything through a reconnect.
     publisher.on('close', () => {
       if (this.publisher === publisher && !this.closed) {

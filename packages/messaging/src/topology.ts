@@ -21,10 +21,18 @@ export const retryQueueName = (queue: string, delayMs: number): string => `${que
 /** The exchanges everybody publishes to; idempotent, safe to run from every process. */
 export async function assertExchanges(ch: Channel): Promise<void> {
   await ch.assertExchange(UNROUTED_EXCHANGE, 'fanout', { durable: true });
-  await ch.assertQueue(UNROUTED_QUEUE, { durable: true });
-  await ch.bindQueue(UNROUTED_QUEUE, UNROUTED_EXCHANGE, '');
   await ch.assertExchange(EVENTS_EXCHANGE, 'topic', { durable: true, alternateExchange: UNROUTED_EXCHANGE });
   await ch.assertExchange(RETRY_EXCHANGE, 'direct', { durable: true });
+}
+
+/**
+ * Where events nobody subscribes to go, bounded: an event type with no consumer yet is
+ * normal, so this is a window for debugging, not an archive. Declared on a channel of its
+ * own by the caller: a queue left over with other arguments must not break publishing.
+ */
+export async function assertUnroutedQueue(ch: Channel): Promise<void> {
+  await ch.assertQueue(UNROUTED_QUEUE, { durable: true, maxLength: 10_000, messageTtl: 24 * 3600_000 });
+  await ch.bindQueue(UNROUTED_QUEUE, UNROUTED_EXCHANGE, '');
 }
 
 /**

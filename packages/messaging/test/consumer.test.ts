@@ -5,7 +5,7 @@ import { promisify } from 'node:util';
 import type { Knex } from '@shop/db';
 import { makeEvent } from '@shop/contracts';
 import { Broker, dlqName, eventsConsumed, getTask, MessageHeaders, PermanentError, replayDeadLetters, retryQueueName } from '../src/index.js';
-import { AMQP_URL, connectedBroker, eventually, freshDb, RabbitProbe, uniq } from './helpers.js';
+import { AMQP_URL, connectedBroker, eventually, freshDb, RabbitProbe, uniq, VHOST } from './helpers.js';
 
 let db: Knex;
 let probe: RabbitProbe;
@@ -144,7 +144,7 @@ describe('consumer', () => {
 
     let sawDisconnect = false;
     const watch = setInterval(() => (sawDisconnect ||= !own.isConnected()), 5);
-    await promisify(execFile)('rabbitmqctl', ['close_all_connections', '--vhost', 'test', 'test: force close']);
+    await promisify(execFile)('rabbitmqctl', ['close_all_connections', '--vhost', VHOST, 'test: force close']);
     await eventually(() => sawDisconnect, 5_000).finally(() => clearInterval(watch));
     await own.waitUntilConnected(10_000);
     await sub.waitUntilActive(10_000);

@@ -1,14 +1,19 @@
+import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import { promisify } from 'node:util';
 import amqp, { type Channel, type ChannelModel } from 'amqplib';
 import { createDb, type Knex } from '@shop/db';
 import { createLogger } from '@shop/logger';
 import { Broker, messagingMigration } from '../src/index.js';
 
-// Our own vhost and database, so tests never touch the running services' data.
-export const AMQP_URL = process.env.TEST_AMQP_URL ?? 'amqp://guest:guest@127.0.0.1:5672/test';
+// Our own vhost and database: the services' component tests share the vhost `test`, and the
+// events these tests publish must not land in their queues.
+const VHOST = 'messaging-test';
+export const AMQP_URL = process.env.TEST_AMQP_URL ?? `amqp://guest:guest@127.0.0.1:5672/${VHOST}`;
 export const DATABASE_URL =
   process.env.TEST_MESSAGING_DATABASE_URL ?? 'postgres://messaging_test:messaging_test@127.0.0.1:5432/messaging_test';
 
+export { VHOST };
 export const logger = createLogger('messaging-test', process.env.TEST_LOG_LEVEL ?? 'silent');
 export const uniq = (prefix: string) => `${prefix}${randomBytes(4).toString('hex')}`;
 export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -20,6 +25,17 @@ export async function eventually<T>(fn: () => Promise<T | undefined | false> | T
     if (value) return value;
     if (Date.now() > deadline) throw new Error(`condition not met within ${timeoutMs}ms`);
     await sleep(25);
+  }
+}
+
+/** Creates the vhost on first use (rabbitmqctl is local, as for the force-close test). */
+export async function ensureVhost(): Promise<void> {
+  try {
+    await (await amqp.connect(AMQP_URL)).close();
+  } catch {
+    const run = promisify(execFile);
+    await run('rabbitmqctl', ['add_vhost', VHOST]);
+    await run('rabbitmqctl', ['set_permissions', '-p', VHOST, 'guest', '.*', '.*', '.*']);
   }
 }
 
@@ -44,6 +60,7 @@ export class RabbitProbe {
   ) {}
 
   static async open(): Promise<RabbitProbe> {
+    await ensureVhost();
     const conn = await amqp.connect(AMQP_URL);
     return new RabbitProbe(conn, await conn.createChannel());
   }

@@ -115,7 +115,7 @@ describe('outbox relay', () => {
 
   it('when the broker is unreachable, then connect returns at once and publish rejects fast', async () => {
     const started = Date.now();
-    const broker = Broker.connect({ url: 'amqp://guest:guest@127.0.0.1:1/test', logger, serviceName: 'down' });
+    const broker = Broker.connect({ url: 'amqp://guest:guest@127.0.0.1:1/nowhere', logger, serviceName: 'down' });
     cleanup.push(() => broker.close());
     expect(broker.isConnected()).toBe(false);
     await expect(broker.publish(rawEvent('relaytest.down.v1', 1))).rejects.toMatchObject({ code: 'DEPENDENCY_UNAVAILABLE', status: 503 });
