@@ -35,7 +35,10 @@ stage "up" bash scripts/up.sh || STACK_OK=0
 stage "lint" npm run --silent lint
 stage "typecheck" npm run --silent typecheck
 if ((STACK_OK)); then
-  stage "jest" npm run --silent test:jest
+  # FRESH_TEST_VHOSTS=1: test/global-setup.ts recreates the test vhosts empty.
+  # --forceExit: a leaked handle in one suite must not hang CI until its timeout;
+  # jest still prints "did not exit" so the leak stays visible.
+  stage "jest" env FRESH_TEST_VHOSTS=1 npm run --silent test:jest -- --forceExit
   if [[ -f load-tests/smoke.js ]]; then
     # K6_NO_USAGE_REPORT: no phoning home from CI.
     stage "k6 smoke" env K6_NO_USAGE_REPORT=true .run/tools/bin/k6 run --quiet load-tests/smoke.js

@@ -30,6 +30,7 @@ mgmt() { curl -fsS --max-time 5 -u guest:guest -H 'content-type: application/jso
 
 # rabbit_configured: node up, management on, vhost `test` with guest's permissions.
 rabbit_configured() { mgmt -o /dev/null "$MGMT/permissions/test/guest" 2>/dev/null; }
+mgmt_up() { mgmt -o /dev/null "$MGMT/overview" 2>/dev/null; }
 
 step_rabbitmq() {
   step "Starting RabbitMQ (AMQP 5672, management 15672)"
@@ -49,10 +50,11 @@ step_rabbitmq() {
     wait_until 120 rabbit_up ||
       die "RabbitMQ did not answer ping in 120 s; see .run/logs/rabbitmq/ and .run/logs/rabbitmq-setup.log"
   fi
-  if ! wait_until 5 mgmt -o /dev/null "$MGMT/overview"; then
+  # The management listener opens a few seconds after the node answers ping.
+  if ! wait_until 30 mgmt_up; then
     rabbitmq-plugins enable rabbitmq_management >>"$LOGS/rabbitmq-setup.log" 2>&1 ||
       die "could not enable rabbitmq_management; see .run/logs/rabbitmq-setup.log"
-    wait_until 60 mgmt -o /dev/null "$MGMT/overview" ||
+    wait_until 60 mgmt_up ||
       die "RabbitMQ management API is not answering on 15672; see .run/logs/rabbitmq/"
   fi
   # Tests use their own vhost so they can purge queues without touching the stack's.
