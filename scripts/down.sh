@@ -16,7 +16,7 @@ KEEP_INFRA=0
 for arg in "$@"; do
   case "$arg" in
     --keep-infra) KEEP_INFRA=1 ;;
-    -h | --help) sed -n '2,7p' "$0"; exit 0 ;;
+    -h | --help) sed -n '2,6p' "$0" | cut -c3-; exit 0 ;;
     *) echo "error: unknown option $arg (try --help)" >&2; exit 2 ;;
   esac
 done

@@ -15,12 +15,18 @@ for f in common prereqs node-deps tools keycloak keycloak-demo-admin postgres re
   source "$LIB/$f.sh"
 done
 
-# One up.sh at a time: two racing runs would start everything twice. flock -o
-# keeps the lock out of the daemons we start (they would hold it forever).
+# One up.sh at a time: two racing runs would start everything twice. A second
+# caller (say, `npm test` beside `npm run up`) waits, then finds all up quickly.
+# flock -o keeps the lock out of the daemons we start (they would hold it forever).
 if [[ -z "${UP_SH_LOCKED:-}" ]]; then
   rc=0
   UP_SH_LOCKED=1 flock -n -o -E 75 "$RUN/up.lock" bash "${BASH_SOURCE[0]}" "$@" || rc=$?
-  ((rc == 75)) && echo "error: another scripts/up.sh is running (lock .run/up.lock); wait for it to finish" >&2
+  if ((rc == 75)); then
+    echo "Another scripts/up.sh is running; waiting for it to finish (lock: .run/up.lock) ..."
+    rc=0
+    UP_SH_LOCKED=1 flock -w 1800 -o -E 75 "$RUN/up.lock" bash "${BASH_SOURCE[0]}" "$@" || rc=$?
+    ((rc == 75)) && echo "error: waited 30 min for another scripts/up.sh; is one stuck? (lsof .run/up.lock)" >&2
+  fi
   exit "$rc"
 fi
 

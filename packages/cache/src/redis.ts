@@ -28,6 +28,8 @@ export function createRedis(config: RedisConfig): RedisClient {
     maxRetriesPerRequest: 1,
     connectTimeout: CONNECT_TIMEOUT_MS,
     commandTimeout: COMMAND_TIMEOUT_MS,
+    // On quit/disconnect, how long a socket that never answers may keep the process alive.
+    disconnectTimeout: 500,
     keyPrefix: config.keyPrefix,
   };
   if (config.nodes) {

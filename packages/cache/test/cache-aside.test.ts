@@ -65,13 +65,16 @@ describe.each(topologies)('Cache against %s', (_name, makeConfig) => {
   it('when the replica holding the lock fails to load, then the other stops waiting and loads itself', async () => {
     const [a, b] = [cacheOn(config), cacheOn(config)];
     const lockOptions = { ttlSeconds: 60, lockMs: 5_000 };
+    let aLoading!: () => void;
+    const aHoldsLock = new Promise<void>((r) => (aLoading = r));
     const failing = a
       .getOrLoad('flaky', lockOptions, async () => {
+        aLoading(); // a loader runs only once its caller holds the lock
         await sleep(100);
         throw new Error('database said no');
       })
       .catch((err: Error) => err.message);
-    await sleep(20); // let `a` take the lock first
+    await aHoldsLock;
     const started = Date.now();
     const second = await b.getOrLoad('flaky', lockOptions, async () => 'fresh');
     expect(await failing).toBe('database said no'); // a loader's own error still reaches its caller

@@ -5,7 +5,7 @@ import type { EventEnvelope, EventType } from '@shop/contracts';
 import { BrokerUnavailableError, errorMessage } from './errors.js';
 import { eventsPublished, publishFailures } from './metrics.js';
 import { assertExchanges, assertUnroutedQueue, EVENTS_EXCHANGE } from './topology.js';
-import { Consumer, type ConsumeOptions, type ConsumeWithDbOptions, type Subscription } from './consumer.js';
+import { Consumer, type ConsumeBatchOptions, type ConsumeOptions, type ConsumeWithDbOptions, type Subscription } from './consumer.js';
 
 export interface BrokerOptions {
   url: string;
@@ -90,6 +90,14 @@ export class Broker {
   consume<T extends EventType>(options: ConsumeOptions<T>): Subscription;
   consume(options: ConsumeOptions<EventType> | ConsumeWithDbOptions<EventType>): Subscription {
     const consumer = new Consumer(options, this.options.logger, () => (this.closed ? undefined : this.model));
+    this.consumers.add(consumer);
+    void consumer.ensureSubscribed();
+    return consumer.subscription(() => this.consumers.delete(consumer));
+  }
+
+  /** Like consume with a db, but many messages per transaction (see ConsumeBatchOptions). */
+  consumeBatch<T extends EventType>(options: ConsumeBatchOptions<T>): Subscription {
+    const consumer = new Consumer(options as unknown as ConsumeBatchOptions<EventType>, this.options.logger, () => (this.closed ? undefined : this.model));
     this.consumers.add(consumer);
     void consumer.ensureSubscribed();
     return consumer.subscription(() => this.consumers.delete(consumer));

@@ -1,9 +1,10 @@
 import type { ChannelModel, ConfirmChannel } from 'amqplib';
 import type { Knex } from 'knex';
 import type { Logger } from '@shop/logger';
-import type { Event, EventEnvelope, EventType } from '@shop/contracts';
+import type { Event, EventType } from '@shop/contracts';
 import { errorMessage } from './errors.js';
 import { handleDelivery, type DeliveryContext } from './delivery.js';
+import { Batcher, handleBatchDelivery, type BatchContext } from './batch.js';
 import { assertConsumerTopology } from './topology.js';
 
 interface BaseConsumeOptions<T extends EventType> {
@@ -26,6 +27,22 @@ export interface ConsumeWithDbOptions<T extends EventType> extends BaseConsumeOp
   handle: (event: Event<T>, trx: Knex.Transaction) => Promise<void>;
 }
 
+/**
+ * Batched, with a db: up to `batchSize` deliveries (waiting at most `maxWaitMs` for a batch to
+ * fill) run in ONE transaction: inbox rows for all, `handleBatch` with the new ones only, task
+ * completions; then all are acked. If the batch throws, each message is handled alone through
+ * the per-message path (`handleBatch([event], trx)`), with its own retries and dead-lettering.
+ * Prefetch defaults to twice the batch size, so the next batch fills while one commits.
+ */
+export interface ConsumeBatchOptions<T extends EventType> extends BaseConsumeOptions<T> {
+  db: Knex;
+  batchSize?: number;
+  maxWaitMs?: number;
+  handleBatch: (events: Array<Event<T>>, trx: Knex.Transaction) => Promise<void>;
+}
+
+export type AnyConsumeOptions = ConsumeOptions<EventType> | ConsumeWithDbOptions<EventType> | ConsumeBatchOptions<EventType>;
+
 export interface Subscription {
   readonly queue: string;
   isActive(): boolean;
@@ -44,22 +61,41 @@ export class Consumer {
   private stopped = false;
   private readonly inFlight = new Set<Promise<void>>();
   private readonly ctx: DeliveryContext;
+  private readonly batchCtx?: BatchContext;
+  private batcher?: Batcher;
   private readonly log: Logger;
 
   constructor(
-    private readonly options: ConsumeOptions<EventType> | ConsumeWithDbOptions<EventType>,
+    private readonly options: AnyConsumeOptions,
     logger: Logger,
     private readonly currentModel: () => ChannelModel | undefined,
   ) {
     this.log = logger.child({ queue: options.queue });
-    this.ctx = {
+    const base = {
       queue: options.queue,
-      events: new Set(options.events),
+      events: new Set<string>(options.events),
       retryDelaysMs: options.retryDelaysMs ?? [1_000, 5_000, 30_000],
-      db: options.db,
-      handle: options.handle as (event: EventEnvelope, trx: Knex.Transaction | undefined) => Promise<void>,
       logger: this.log,
     };
+    if ('handleBatch' in options) {
+      const handleBatch = options.handleBatch as BatchContext['handleBatch'];
+      this.batchCtx = { ...base, db: options.db, handleBatch, handle: (event, trx) => handleBatch([event], trx!) };
+      this.ctx = this.batchCtx;
+    } else {
+      this.ctx = { ...base, db: options.db, handle: options.handle as DeliveryContext['handle'] };
+    }
+  }
+
+  private prefetch(): number {
+    const o = this.options;
+    if (o.prefetch) return o.prefetch;
+    return 'handleBatch' in o ? 2 * (o.batchSize ?? 50) : 20;
+  }
+
+  private track(work: Promise<void>): void {
+    const tracked = work.catch((err) => this.log.error({ err }, 'delivery crashed'));
+    this.inFlight.add(tracked);
+    void tracked.finally(() => this.inFlight.delete(tracked));
   }
 
   /** Subscribes on the current connection unless already subscribed; safe to call repeatedly. */
@@ -86,14 +122,19 @@ export class Consumer {
     const ch = await model.createConfirmChannel();
     ch.on('error', (err) => this.log.warn({ err: errorMessage(err) }, 'consumer channel error'));
     try {
-      await ch.prefetch(this.options.prefetch ?? 20);
+      await ch.prefetch(this.prefetch());
       await assertConsumerTopology(ch, this.ctx.queue, this.options.events, this.ctx.retryDelaysMs);
+      const batchCtx = this.batchCtx;
+      const o = this.options;
+      const batcher = batchCtx && 'handleBatch' in o
+        ? new Batcher(o.batchSize ?? 50, o.maxWaitMs ?? 20, (msgs) => this.track(handleBatchDelivery(batchCtx, ch, msgs)))
+        : undefined;
       const { consumerTag } = await ch.consume(this.ctx.queue, (msg) => {
         if (!msg) return void ch.close().catch(() => {}); // the server cancelled us: resubscribe
-        const work = handleDelivery(this.ctx, ch, msg).catch((err) => this.log.error({ err }, 'delivery crashed'));
-        this.inFlight.add(work);
-        void work.finally(() => this.inFlight.delete(work));
+        if (batcher) batcher.add(msg);
+        else this.track(handleDelivery(this.ctx, ch, msg));
       });
+      this.batcher = batcher;
       if (this.stopped) throw new Error('stopped while subscribing');
       this.channel = ch;
       this.consumerTag = consumerTag;
@@ -103,6 +144,7 @@ export class Consumer {
     }
     ch.on('close', () => {
       if (this.channel !== ch) return;
+      this.batcher?.discard(); // unacked: the broker hands them out again
       this.channel = undefined;
       if (!this.stopped) void this.ensureSubscribed();
     });
@@ -134,6 +176,7 @@ export class Consumer {
     this.channel = undefined;
     if (!ch) return;
     if (this.consumerTag) await ch.cancel(this.consumerTag).catch(() => {});
+    this.batcher?.flush(); // what is held is handled before the channel closes
     let timer: NodeJS.Timeout | undefined;
     const grace = new Promise((r) => (timer = setTimeout(r, graceMs)));
     await Promise.race([Promise.allSettled([...this.inFlight]), grace]);

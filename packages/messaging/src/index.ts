@@ -1,10 +1,10 @@
 export { Broker, type BrokerOptions } from './broker.js';
-export type { ConsumeOptions, ConsumeWithDbOptions, Subscription } from './consumer.js';
+export type { ConsumeBatchOptions, ConsumeOptions, ConsumeWithDbOptions, Subscription } from './consumer.js';
 export { PermanentError, BrokerUnavailableError } from './errors.js';
 export { enqueueEvent, startOutboxRelay, type OutboxRelay, type OutboxRelayOptions, type Publisher } from './outbox.js';
 export { processOnce } from './inbox.js';
 export { messagingMigration } from './migration.js';
-export { setTaskStatus, getTask, listTasks, TaskStatuses, type Task, type TaskStatus, type TaskKey } from './tasks.js';
+export { setTaskStatus, setTaskStatuses, getTask, listTasks, TaskStatuses, type Task, type TaskStatus, type TaskKey } from './tasks.js';
 export { tasksRouter } from './tasks.routes.js';
 export { replayDeadLetters, listDeadLetters, type DeadLetter, type ReplayOptions } from './dlq.js';
 export { EVENTS_EXCHANGE, RETRY_EXCHANGE, UNROUTED_QUEUE, dlqName, retryQueueName, Headers as MessageHeaders } from './topology.js';

@@ -87,3 +87,29 @@ export async function listTasks(
   const nextCursor = rows.length > query.limit ? page[page.length - 1].id : null;
   return { items: page, nextCursor };
 }
+
+/** setTaskStatus for many messages of one consumer in one statement (keys sorted: no deadlocks). */
+export async function setTaskStatuses(
+  db: Knex | Knex.Transaction,
+  keys: readonly TaskKey[],
+  status: TaskStatus,
+  options: { lastError?: string | null; countAttempt?: boolean } = {},
+): Promise<void> {
+  if (keys.length === 0) return;
+  const rows = [...keys]
+    .sort((a, b) => (a.consumer === b.consumer ? cmp(a.messageId, b.messageId) : cmp(a.consumer, b.consumer)))
+    .map((key) => ({
+      consumer: key.consumer,
+      message_id: key.messageId,
+      event_type: key.eventType,
+      status,
+      attempts: options.countAttempt ? 1 : 0,
+      last_error: options.lastError ?? null,
+    }));
+  const merge: Record<string, unknown> = { status, updated_at: db.fn.now() };
+  if (options.countAttempt) merge.attempts = db.raw('tasks.attempts + 1');
+  if (options.lastError !== undefined) merge.last_error = options.lastError;
+  await db('tasks').insert(rows).onConflict(['consumer', 'message_id']).merge(merge).where('tasks.status', '<>', 'complete');
+}
+
+const cmp = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);

@@ -193,3 +193,63 @@ describe('the sale gate', () => {
     expect((await run.service.db('orders').where('id', res.body.id).first()).gate_passed).toBe(false);
   });
 });
+
+describe('the sold-out fast path', () => {
+  const keysOf = async (userId: string) => Number((await run.service.db('idempotency_keys').where('user_id', userId).count({ n: '*' }))[0].n);
+
+  it('when the gate is empty, then 409 OUT_OF_STOCK and no idempotency row is written', async () => {
+    const user = await createTestUser();
+    const productId = await seedProduct(run.service, { units: 0 });
+    const res = await api(run.url, user.accessToken)('POST', '/api/orders', { items: [{ productId, quantity: 1 }] }, { 'Idempotency-Key': randomUUID() });
+    expect(res.status).toBe(409);
+    expect(res.body.error.code).toBe('OUT_OF_STOCK');
+    check('post', '/api/orders', 409, res.body);
+    expect(await keysOf(user.id)).toBe(0);
+    expect(await ordersOf(user.id)).toBe(0);
+    expect(await gateUnits(run.service, productId)).toBe(0);
+  });
+
+  it('when one line of several is short, then 409 OUT_OF_STOCK names it and nothing is taken or written', async () => {
+    const user = await createTestUser();
+    const plenty = await seedProduct(run.service, { units: 9 });
+    const scarce = await seedProduct(run.service, { units: 1 });
+    const items = [{ productId: plenty, quantity: 1 }, { productId: scarce, quantity: 2 }];
+    const res = await api(run.url, user.accessToken)('POST', '/api/orders', { items }, { 'Idempotency-Key': randomUUID() });
+    expect(res.status).toBe(409);
+    expect(res.body.error.code).toBe('OUT_OF_STOCK');
+    expect(await keysOf(user.id)).toBe(0);
+    expect([await gateUnits(run.service, plenty), await gateUnits(run.service, scarce)]).toEqual([9, 1]);
+  });
+
+  it('when a key made an order before the product sold out, then its retry still replays 202 with the same id', async () => {
+    const user = await createTestUser();
+    const productId = await seedProduct(run.service, { units: 1 });
+    const call = api(run.url, user.accessToken);
+    const key = randomUUID();
+    const body = { items: [{ productId, quantity: 1 }] };
+    const first = await call('POST', '/api/orders', body, { 'Idempotency-Key': key });
+    expect(first.status).toBe(202);
+    expect(await gateUnits(run.service, productId)).toBe(0);
+
+    const other = await call('POST', '/api/orders', body, { 'Idempotency-Key': randomUUID() });
+    expect(other.status).toBe(409);
+    const again = await call('POST', '/api/orders', body, { 'Idempotency-Key': key });
+    expect(again.status).toBe(202);
+    expect(again.headers.get('idempotent-replayed')).toBe('true');
+    expect(again.body.id).toBe(first.body.id);
+    expect(await ordersOf(user.id)).toBe(1);
+  });
+
+  it('when a sold-out key is retried after stock comes back, then the retry is judged again and can succeed', async () => {
+    const user = await createTestUser();
+    const productId = await seedProduct(run.service, { units: 0 });
+    const call = api(run.url, user.accessToken);
+    const key = randomUUID();
+    const body = { items: [{ productId, quantity: 1 }] };
+    expect((await call('POST', '/api/orders', body, { 'Idempotency-Key': key })).status).toBe(409);
+    await run.service.redis.set(`gate:{stock}:${productId}`, '3');
+    const retry = await call('POST', '/api/orders', body, { 'Idempotency-Key': key });
+    expect(retry.status).toBe(202);
+    expect(await gateUnits(run.service, productId)).toBe(2);
+  });
+});

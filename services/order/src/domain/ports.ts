@@ -8,7 +8,22 @@ import type { Line } from './types.js';
  */
 export type GateResult = { outcome: 'passed' } | { outcome: 'sold_out'; productId: string } | { outcome: 'bypassed'; why: string };
 
+/**
+ * The pre-check before any Postgres I/O: `known` if this (user, key) was ever claimed (a replay
+ * must still find its order), `sold_out` if every line has a gate counter and some line has too
+ * few units, else `go`. `unavailable` when Redis cannot answer: the normal path decides.
+ */
+export type PreCheck = { outcome: 'known' } | { outcome: 'go' } | { outcome: 'unavailable' } | { outcome: 'sold_out'; productId: string };
+
 export interface StockGate {
+  /** Reads only: takes no units. */
+  preCheck(userId: string, idempotencyKey: string, lines: Line[]): Promise<PreCheck>;
+  /**
+   * Remembers that (user, key) is being claimed, for `ttlSeconds`; called BEFORE the key is
+   * claimed in Postgres, so a retry racing the claim can never be answered `sold_out`.
+   * Returns false when Redis could not record it (never throws).
+   */
+  markKey(userId: string, idempotencyKey: string, ttlSeconds: number): Promise<boolean>;
   take(lines: Line[]): Promise<GateResult>;
   /** Puts units back after an order that passed the gate ends without a sale. Never throws. */
   giveBack(lines: Line[]): Promise<void>;

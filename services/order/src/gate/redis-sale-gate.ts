@@ -1,6 +1,6 @@
 import type { RedisClient } from '@shop/cache';
 import type { Logger } from '@shop/logger';
-import type { GateResult, StockGate, StockSource } from '../domain/ports.js';
+import type { GateResult, PreCheck, StockGate, StockSource } from '../domain/ports.js';
 import type { Line } from '../domain/types.js';
 
 // One hash tag for every gate key, so a multi-line script touches a single Redis Cluster slot.
@@ -8,6 +8,27 @@ const TAG = 'gate:{stock}';
 export const gateKey = (productId: string): string => `${TAG}:${productId}`;
 const TRACKED = `${TAG}:products`;
 const LOCK = `${TAG}:reconcile-lock`;
+/**
+ * "This (user, key) was claimed once". It carries the gate's hash tag on purpose: the
+ * pre-check reads it and the counters in ONE script, atomically and in one round trip, which
+ * on a cluster needs one slot. The cost is that markers live on the gate's slot too; they are
+ * small, expire with the idempotency window and are written only by requests that pass the
+ * pre-check (at most a few per unit on sale), never by the refused flood.
+ */
+export const idempotencyMarkerKey = (userId: string, key: string): string => `idem:{stock}:${userId}:${key}`;
+
+// KEYS[1]: the marker; KEYS[2..]: gate counters; ARGV[i]: units wanted from KEYS[i + 1].
+// {2, 0}: known key. {1, 0}: go (some counter missing, or every line fits). {0, i}: line i short.
+const PRE_CHECK = `
+if redis.call('EXISTS', KEYS[1]) == 1 then return {2, 0} end
+local short = 0
+for i = 2, #KEYS do
+  local v = redis.call('GET', KEYS[i])
+  if not v then return {1, 0} end
+  if short == 0 and tonumber(v) < tonumber(ARGV[i - 1]) then short = i - 1 end
+end
+if short > 0 then return {0, short} end
+return {1, 0}`;
 
 // All or none: check every line first, then decrement every line. {-1, i}: key i is missing.
 const TAKE = `
@@ -43,6 +64,30 @@ export class RedisSaleGate implements StockGate {
     private readonly stock: StockSource,
     private readonly logger: Logger,
   ) {}
+
+  async preCheck(userId: string, idempotencyKey: string, input: Line[]): Promise<PreCheck> {
+    const lines = merge(input);
+    if (lines.length === 0) return { outcome: 'go' };
+    const keys = [idempotencyMarkerKey(userId, idempotencyKey), ...lines.map((l) => gateKey(l.productId))];
+    try {
+      const [code, index] = (await this.redis.eval(PRE_CHECK, keys.length, ...keys, ...lines.map((l) => String(l.quantity)))) as [number, number];
+      if (code === 2) return { outcome: 'known' };
+      if (code === 0) return { outcome: 'sold_out', productId: lines[index - 1].productId };
+      return { outcome: 'go' };
+    } catch {
+      return { outcome: 'unavailable' };
+    }
+  }
+
+  async markKey(userId: string, idempotencyKey: string, ttlSeconds: number): Promise<boolean> {
+    try {
+      await this.redis.set(idempotencyMarkerKey(userId, idempotencyKey), '1', 'EX', ttlSeconds);
+      return true;
+    } catch (err) {
+      this.logger.warn({ err: (err as Error).message }, 'could not record the idempotency marker');
+      return false;
+    }
+  }
 
   async take(input: Line[]): Promise<GateResult> {
     const lines = merge(input);
