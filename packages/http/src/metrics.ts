@@ -18,12 +18,26 @@ const httpDuration = new Histogram({
   buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
 });
 
-/** Times each request by its route pattern (not its raw path, which would explode the label set). */
+const ID_SEGMENT = /^([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|\d+)$/i;
+
+/**
+ * The label for a request: its path with ids folded to `:id`, or `unmatched` when no route
+ * took it (arbitrary 404 paths would explode the label set). Built from the path rather
+ * than `req.baseUrl + req.route.path` because express resets baseUrl when an error leaves
+ * a router, which would file every failed request under its sub-route alone.
+ */
+export function routeLabel(matched: boolean, path: string): string {
+  if (!matched) return 'unmatched';
+  const folded = path.split('/').map((segment) => (ID_SEGMENT.test(segment) ? ':id' : segment)).join('/');
+  return folded.length > 1 ? folded.replace(/\/$/, '') : folded;
+}
+
+/** Times each request by route and status. */
 export const httpMetrics: RequestHandler = (req, res, next) => {
   const end = httpDuration.startTimer();
+  const path = req.path;
   res.on('finish', () => {
-    const route = req.route?.path ? `${req.baseUrl}${req.route.path}` : 'unmatched';
-    end({ method: req.method, route, status: String(res.statusCode) });
+    end({ method: req.method, route: routeLabel(req.route !== undefined, path), status: String(res.statusCode) });
   });
   next();
 };

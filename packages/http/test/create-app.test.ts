@@ -95,3 +95,12 @@ describe('dependency failures', () => {
     expect(((await res.json()) as { error: { code: string } }).error.code).toBe('DEPENDENCY_UNAVAILABLE');
   });
 });
+
+describe('routeLabel', () => {
+  it('when a path holds ids, then they fold to :id', async () => {
+    const { routeLabel } = await import('../src/metrics.js');
+    expect(routeLabel(true, '/api/orders/0b7a4c1e-3f1b-4c55-9a55-2d0c8a6f5b11/cancel')).toBe('/api/orders/:id/cancel');
+    expect(routeLabel(true, '/api/orders/')).toBe('/api/orders');
+    expect(routeLabel(false, '/no/such/7')).toBe('unmatched');
+  });
+});

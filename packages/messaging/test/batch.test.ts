@@ -63,7 +63,7 @@ describe('batch consumer', () => {
     expect(sizes.length).toBeLessThan(100);
     expect(Math.max(...sizes)).toBeLessThanOrEqual(50);
     const statuses = await db('tasks').where('consumer', queue).groupBy('status').select('status').count({ n: '*' });
-    expect(statuses).toEqual([{ status: 'complete', n: '500' }]);
+    expect(statuses.map((s) => [s.status, Number(s.n)])).toEqual([['complete', 500]]);
     expect(await probe.count(queue)).toBe(0);
     await sub.cancel();
   });

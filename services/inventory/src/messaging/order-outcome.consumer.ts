@@ -34,12 +34,17 @@ export function handleOrderOutcome(deps: ConsumerDeps) {
   };
 }
 
+/** Batched like order.placed: one commit per batch; a PermanentError sends the batch one by one. */
 export function consumeOrderOutcomes(broker: Broker, db: Db, deps: ConsumerDeps): Subscription {
   const handle = handleOrderOutcome(deps);
-  return broker.consume({
+  return broker.consumeBatch({
     queue: ORDER_OUTCOMES_QUEUE,
     events: [EventTypes.OrderConfirmed, EventTypes.OrderRejected, EventTypes.OrderCancelled],
     db,
-    handle: (event, trx) => handle(event as OutcomeEvent, trx),
+    batchSize: 50,
+    maxWaitMs: 10,
+    handleBatch: async (events, trx) => {
+      for (const event of events) await handle(event as OutcomeEvent, trx);
+    },
   });
 }
