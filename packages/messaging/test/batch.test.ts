@@ -62,7 +62,7 @@ describe('batch consumer', () => {
     expect(sizes.reduce((a, b) => a + b, 0)).toBe(500);
     expect(sizes.length).toBeLessThan(100);
     expect(Math.max(...sizes)).toBeLessThanOrEqual(50);
-    const statuses = await db('tasks').where('consumer', queue).groupBy('status').select('status').count({ n: '*' });
+    const statuses: Array<{ status: string; n: string | number }> = await db('tasks').where('consumer', queue).groupBy('status').select('status').count({ n: '*' });
     expect(statuses.map((s) => [s.status, Number(s.n)])).toEqual([['complete', 500]]);
     expect(await probe.count(queue)).toBe(0);
     await sub.cancel();
