@@ -4,6 +4,7 @@
 // made two orders and every order reached a final state, and how long that took.
 import http from 'k6/http';
 import exec from 'k6/execution';
+import encoding from 'k6/encoding';
 import { check, sleep } from 'k6';
 import { Counter, Gauge, Trend } from 'k6/metrics';
 import { BASE_URL, num } from './lib/env.js';
@@ -28,18 +29,35 @@ const oversold = new Gauge('drop_oversold');
 const conserved = new Gauge('drop_conserved');
 const pendingLeft = new Gauge('drop_reservations_left');
 const settleSeconds = new Gauge('drop_settle_seconds');
+const ordersOpen = new Gauge('drop_orders_open');
+const ordersConfirmed = new Gauge('drop_orders_confirmed');
+const lost = new Gauge('drop_lost');
 
-export const options = {
-  setupTimeout: '900s',
-  teardownTimeout: '120s',
-  scenarios: {
-    drop: {
+// Two ways to send the flood. Default: VUS customers in a closed loop, each sending its next
+// attempt as soon as the last is answered (latency then measures queueing: VUS / throughput).
+// RATE=n: an open model, n attempts per second whatever the answers take (ATTEMPTS / RATE
+// seconds), which is how a real crowd behaves and what a latency target is measured against.
+const RATE = num('RATE', 0);
+const flood = RATE > 0
+  ? {
+      executor: 'constant-arrival-rate',
+      rate: RATE,
+      timeUnit: '1s',
+      duration: `${Math.ceil(ATTEMPTS / RATE)}s`,
+      preAllocatedVUs: num('VUS', 200),
+      maxVUs: num('MAX_VUS', 2000),
+    }
+  : {
       executor: 'shared-iterations',
       vus: num('VUS', 200),
       iterations: ATTEMPTS,
       maxDuration: __ENV.MAX_DURATION || '180s',
-    },
-  },
+    };
+
+export const options = {
+  setupTimeout: '900s',
+  teardownTimeout: '120s',
+  scenarios: { drop: flood },
   thresholds: {
     drop_oversold: ['value==0'],
     drop_key_doubled: ['count==0'],
@@ -47,6 +65,8 @@ export const options = {
     drop_conserved: ['value==1'],
     drop_reservations_left: ['value==0'],
     drop_settle_seconds: ['value<=10'],
+    drop_orders_open: ['value==0'],
+    drop_lost: ['value==0'],
     drop_sold_out_latency: ['p(99)<=50'],
   },
 };
@@ -109,20 +129,55 @@ export default function ({ productId, tokens }) {
   else unexpected.add(1, { status: String(res.status), code: String(code) });
 
   if (code === 'ACCEPTED' && i % RETRY_EVERY === 0) {
+    // The key made an order: its retry replays that order, even after the sell-out.
     const again = place(token, key, productId);
-    const sameOrder = again.status === 409 || (again.status === 202 && again.json('id') === res.json('id'));
+    const inFlight = again.status === 409 && again.json('error.code') === 'IDEMPOTENCY_KEY_IN_FLIGHT';
+    const sameOrder = inFlight || (again.status === 202 && again.json('id') === res.json('id'));
     if (!sameOrder) keyDoubled.add(1);
     check(again, { 'a retried key never makes a second order': () => sameOrder });
   }
 }
 
-export function teardown({ productId, startedAt }) {
+/** The user id (Keycloak `sub`) inside an access token. */
+function subjectOf(token) {
+  return JSON.parse(encoding.b64decode(token.split('.')[1], 'rawurl', 's')).sub;
+}
+
+const FINAL = new Set(['CONFIRMED', 'REJECTED', 'EXPIRED', 'CANCELLED']);
+
+/**
+ * The drop's orders of each user still not final, listed as admin. Users whose drop orders
+ * are all final are taken out of `open` (they stay final), so each poll asks fewer.
+ */
+function pollOrders(admin, productId, startedAt, open, confirmed) {
+  const users = [...open];
+  for (let start = 0; start < users.length; start += 50) {
+    const chunk = users.slice(start, start + 50);
+    const replies = http.batch(chunk.map((userId) => ['GET', `${BASE_URL}/api/orders?userId=${userId}&limit=100`, null, { ...bearer(admin), tags: { name: 'teardown' } }]));
+    replies.forEach((res, n) => {
+      if (res.status !== 200) return;
+      const mine = res.json('items').filter((o) => Date.parse(o.createdAt) >= startedAt - 1000 && o.items.some((l) => l.productId === productId));
+      if (mine.every((o) => FINAL.has(o.status))) {
+        open.delete(chunk[n]);
+        confirmed.n += mine.filter((o) => o.status === 'CONFIRMED').reduce((units, o) => units + o.items.find((l) => l.productId === productId).quantity, 0);
+      }
+    });
+  }
+}
+
+export function teardown({ productId, tokens, startedAt }) {
   const admin = login(ADMIN.email, ADMIN.password);
   const loadEnded = Date.now();
+  const open = new Set(tokens.map(subjectOf));
+  const confirmed = { n: 0 };
   let stock;
-  for (let i = 0; i < 120; i++) {
+  // Final means: inventory holds nothing for the drop AND every drop order is final on the order side.
+  for (let i = 0; i < 240; i++) {
     stock = http.get(`${BASE_URL}/api/inventory/admin/stock/${productId}`, bearer(admin)).json();
-    if (stock.reserved === 0) break;
+    if (stock.reserved === 0) {
+      pollOrders(admin, productId, startedAt, open, confirmed);
+      if (open.size === 0) break;
+    }
     sleep(0.25);
   }
   settleSeconds.add((Date.now() - loadEnded) / 1000);
@@ -130,5 +185,12 @@ export function teardown({ productId, startedAt }) {
   oversold.add(Math.max(0, stock.sold - UNITS) + (stock.available < 0 ? 1 : 0));
   conserved.add(stock.added === stock.available + stock.reserved + stock.sold ? 1 : 0);
   pendingLeft.add(stock.reserved);
-  console.log(`drop ${productId}: ${JSON.stringify(stock)} load took ${(loadEnded - startedAt) / 1000}s`);
+  ordersOpen.add(open.size);
+  ordersConfirmed.add(confirmed.n);
+  // Units sold by inventory and units of CONFIRMED orders must agree: no sale lost, none doubled.
+  lost.add(Math.abs(stock.sold - confirmed.n));
+  console.log(
+    `drop ${productId}: ${JSON.stringify(stock)} confirmed units ${confirmed.n}, users with open orders ${open.size}, ` +
+      `load took ${(loadEnded - startedAt) / 1000}s, settled ${(Date.now() - loadEnded) / 1000}s after`,
+  );
 }

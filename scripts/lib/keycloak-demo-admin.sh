@@ -44,7 +44,7 @@ keycloak_demo_admin() {
     fi
     kcadm add-roles -r "$KC_REALM" --uusername "$DEMO_ADMIN_EMAIL" --rolename admin
   } >>"$LOGS/keycloak-admin.log" 2>&1 || die "creating the demo admin failed; see .run/logs/keycloak-admin.log"
-  DEMO_ADMIN_CREATED=1
+  note "demo admin $DEMO_ADMIN_EMAIL now exists in realm $KC_REALM with role admin"
 }
 
 demo_admin_login_hint() {

@@ -76,15 +76,13 @@ keycloak_start() {
 step_keycloak_launch() {
   step "Launching Keycloak $KEYCLOAK_VERSION (JDK: $(basename "$JAVA_HOME"))"
   KC_REALM_MISSING=0
-  KC_LAUNCHED=0
   if keycloak_ready; then skip "already running"; return 0; fi
-  if pid_alive "$KC_PIDFILE"; then skip "still booting"; KC_LAUNCHED=1; return 0; fi
+  if pid_alive "$KC_PIDFILE"; then skip "still booting"; return 0; fi
   port_busy 8080 && busy_not_ours Keycloak 8080
   port_busy 9000 && busy_not_ours "Keycloak (management)" 9000
   keycloak_install
   keycloak_stage_realm
   keycloak_start
-  KC_LAUNCHED=1
   ((KC_REALM_MISSING)) && warn "keycloak-docker-compose/realm-shop.json not found: realm 'shop' not imported"
   ok
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { adminStock, adminToken, finalOrder, newCustomers, newProduct, placeOrder } from './api.js';
+import { adminStock, adminToken, finalOrder, newCustomers, newProduct, placeOrder, until } from './api.js';
 
 /** Sum of POST /api/orders requests one order replica has counted. */
 async function ordersServedBy(port: number): Promise<number> {
@@ -39,7 +39,11 @@ describe('the drop, in small: 50 units, 200 concurrent orders', () => {
     expect(confirmed).toHaveLength(50);
     expect(finals.filter((o) => o.status !== 'CONFIRMED').every((o) => o.status === 'REJECTED')).toBe(true);
 
-    const stock = await adminStock(admin, product.id);
+    // Inventory commits the sale when it consumes order.confirmed.v1, just after the order flips.
+    const stock = await until(async () => {
+      const s = await adminStock(admin, product.id);
+      return s.reserved === 0 ? s : undefined;
+    }, 'the reservations to settle');
     expect(stock).toMatchObject({ available: 0, reserved: 0, sold: 50, added: 50 });
   });
 });

@@ -7,12 +7,21 @@ import { applyProductEvent, applyUserEvent } from '../domain/snapshots.js';
 export const PRODUCT_QUEUE = 'order.product-snapshots';
 export const CUSTOMER_QUEUE = 'order.customer-snapshots';
 
+/**
+ * Batched (one commit per up to 100 events): a catalogue import or a backlog drains at
+ * thousands per second instead of one fsync per event. Applied in delivery order; each
+ * upsert keeps only newer data, so order within the batch is the only order that matters.
+ */
 export function consumeProductEvents(broker: Broker, db: Db): Subscription {
-  return broker.consume({
+  return broker.consumeBatch({
     queue: PRODUCT_QUEUE,
     events: [EventTypes.ProductCreated, EventTypes.ProductUpdated, EventTypes.ProductDeleted],
     db,
-    handle: (event, trx) => applyProductEvent(trx, event as Extract<AnyEvent, { type: `product.${string}` }>),
+    batchSize: 100,
+    maxWaitMs: 10,
+    handleBatch: async (events, trx) => {
+      for (const event of events) await applyProductEvent(trx, event as Extract<AnyEvent, { type: `product.${string}` }>);
+    },
   });
 }
 
