@@ -52,6 +52,20 @@ die() {
 
 have() { command -v "$1" >/dev/null 2>&1; }
 
+# STACK_EXTERNAL_INFRA=1: Postgres, Redis, RabbitMQ, Mailpit and Keycloak are run by
+# someone else (CI service containers) on their usual ports. The scripts then install
+# only clients, wait for those servers and provision them over the network, and never
+# start, tune, stop or restart them. nginx and the services stay ours in both modes.
+external_infra() { [[ "${STACK_EXTERNAL_INFRA:-0}" == 1 ]]; }
+EXTERNAL_NOTE="external (STACK_EXTERNAL_INFRA=1)"
+
+# wait_external NAME SECONDS PROBE...: a server we do not run must answer PROBE in time.
+wait_external() {
+  local name=$1 timeout=$2; shift 2
+  wait_until "$timeout" "$@" ||
+    die "$name (external, STACK_EXTERNAL_INFRA=1) did not answer within $timeout s; start it, or unset STACK_EXTERNAL_INFRA to let this script run one"
+}
+
 # port_busy 8000 -> true when something listens on 127.0.0.1/0.0.0.0:8000.
 port_busy() { [[ -n "$(ss -Hltn "sport = :$1" 2>/dev/null)" ]]; }
 
@@ -65,6 +79,10 @@ port_owner() {
     echo "an unknown process"
   fi
 }
+
+# tcp_open PORT -> true when a TCP connect to 127.0.0.1:PORT succeeds within 2 s
+# (for servers we only reach, so `ss` may show docker-proxy rather than them).
+tcp_open() { timeout 2 bash -c ">/dev/tcp/127.0.0.1/$1" 2>/dev/null; }
 
 # busy_not_ours NAME PORT: used after a component's own health probe has failed.
 busy_not_ours() {

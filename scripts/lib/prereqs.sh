@@ -1,21 +1,36 @@
 # Step: system packages, Node, Go and a JDK. Sourced by scripts/up.sh.
 
 # Debian packages the native stack runs on, keyed by a command each one provides.
+# Needed in both modes: the edge, the clients the scripts provision through, shell tools.
 declare -A APT_PACKAGES=(
-  [pg_ctlcluster]=postgresql [redis-server]=redis-server [rabbitmq-server]=rabbitmq-server
-  [nginx]=nginx [mvn]=maven [curl]=curl [envsubst]=gettext-base [ss]=iproute2 [pgrep]=procps
+  [nginx]=nginx [psql]=postgresql-client [pg_isready]=postgresql-client [redis-cli]=redis-tools
+  [curl]=curl [envsubst]=gettext-base [ss]=iproute2 [pgrep]=procps
   [runuser]=util-linux [setsid]=util-linux [jq]=jq
 )
+# Only when this machine runs the servers itself (not with STACK_EXTERNAL_INFRA=1);
+# Maven fetches the Keycloak distribution.
+declare -A APT_SERVER_PACKAGES=(
+  [pg_ctlcluster]=postgresql [redis-server]=redis-server [rabbitmq-server]=rabbitmq-server [mvn]=maven
+)
+
+# missing_apt_packages -> the packages of the commands not on PATH, one a line.
+missing_apt_packages() {
+  local cmd
+  for cmd in "${!APT_PACKAGES[@]}"; do
+    have "$cmd" || echo "${APT_PACKAGES[$cmd]}"
+  done
+  external_infra && return 0
+  for cmd in "${!APT_SERVER_PACKAGES[@]}"; do
+    have "$cmd" || echo "${APT_SERVER_PACKAGES[$cmd]}"
+  done
+}
 
 ensure_apt_packages() {
-  local cmd missing=()
-  for cmd in "${!APT_PACKAGES[@]}"; do
-    have "$cmd" || missing+=("${APT_PACKAGES[$cmd]}")
-  done
+  local missing=()
+  mapfile -t missing < <(missing_apt_packages | sort -u)
   ((${#missing[@]} == 0)) && return 0
   [[ $EUID -eq 0 ]] || die "missing packages: ${missing[*]}; run as root or: sudo apt-get install -y ${missing[*]}"
   have apt-get || die "missing packages: ${missing[*]}, and apt-get is not available; install them by hand"
-  mapfile -t missing < <(printf '%s\n' "${missing[@]}" | sort -u)
   note "installing ${missing[*]} (log: .run/logs/apt.log)"
   # Debian's maintainer scripts try to start daemons; there is no init here, so
   # policy-rc.d says "don't" and we start everything ourselves below.
@@ -64,10 +79,15 @@ ensure_jdk() {
 }
 
 step_prereqs() {
-  step "Checking prerequisites (apt packages, Node, Go, JDK >= 21)"
+  if external_infra; then
+    # No Keycloak runs here, so no JDK is needed.
+    step "Checking prerequisites (apt packages, Node, Go; servers $EXTERNAL_NOTE)"
+  else
+    step "Checking prerequisites (apt packages, Node, Go, JDK >= 21)"
+  fi
   ensure_apt_packages
   ensure_node
   ensure_go
-  ensure_jdk
+  external_infra || ensure_jdk
   ok
 }
