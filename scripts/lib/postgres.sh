@@ -1,12 +1,33 @@
-# Postgres: Debian's cluster, driven with pg_ctlcluster (no systemd here).
-# One role and two databases (<name>_db, <name>_test) per service.
+# Postgres: Debian's cluster, driven with pg_ctlcluster (no systemd here), or
+# with STACK_EXTERNAL_INFRA=1 a server someone else runs, reached with the PG*
+# variables. One role and two databases (<name>_db, <name>_test) per service.
 
 # pg_cluster -> "15 main": the first cluster Debian knows about.
 pg_cluster() { pg_lsclusters -h 2>/dev/null | awk 'NR == 1 { print $1, $2 }'; }
 
 pg_online() { [[ "$(pg_lsclusters -h 2>/dev/null | awk 'NR == 1 { print $4 }')" == online* ]]; }
 
-psql_su() { runuser -u postgres -- psql -X -q -v ON_ERROR_STOP=1 -d "${PGDB:-postgres}" "$@"; }
+# The host the services reach (database_url) unless PGHOST says otherwise; an
+# unset PGHOST would mean the local socket, where an external server is not.
+pg_external_host() { echo "${PGHOST:-127.0.0.1}"; }
+
+# psql_su: psql as a superuser. Natively the postgres OS user over the socket
+# (peer auth); external, over TCP as PGUSER/PGPASSWORD (CI: postgres/postgres).
+psql_su() {
+  if external_infra; then
+    psql -h "$(pg_external_host)" -X -q -v ON_ERROR_STOP=1 -d "${PGDB:-postgres}" "$@"
+  else
+    runuser -u postgres -- psql -X -q -v ON_ERROR_STOP=1 -d "${PGDB:-postgres}" "$@"
+  fi
+}
+
+pg_ready() {
+  if external_infra; then
+    pg_isready -q -h "$(pg_external_host)"
+  else
+    runuser -u postgres -- pg_isready -q -h 127.0.0.1 -p 5432
+  fi
+}
 
 pg_ensure_cluster() {
   [[ -n "$(pg_cluster)" ]] && return 0
@@ -75,15 +96,8 @@ SQL
   done
 }
 
-step_postgres() {
-  step "Starting Postgres and the per-service databases"
-  PG_STARTED=0
-  pg_ensure_cluster
-  pg_start
-  wait_until 30 bash -c "runuser -u postgres -- pg_isready -q -h 127.0.0.1 -p 5432" ||
-    die "Postgres is not accepting connections on 5432; see .run/logs/postgresql.log"
-  ln -sfn "/var/log/postgresql/postgresql-$(pg_cluster | tr ' ' '-').log" "$LOGS/postgresql.log"
-  pg_tune || die "tuning Postgres failed; see .run/logs/postgres-setup.log"
+# pg_provision: every service's role and databases, in one psql (both modes).
+pg_provision() {
   local name
   {
     # The maintenance database is no service's business either.
@@ -91,6 +105,40 @@ step_postgres() {
     for name in "${SERVICES[@]}"; do pg_service_sql "$name"; done
   } | psql_su >>"$LOGS/postgres-setup.log" 2>&1 ||
     die "setting up the service databases failed; see .run/logs/postgres-setup.log"
+}
+
+# pg_check_capacity (external only): pg_tune raises max_connections natively,
+# but an external server is not ours to reconfigure. The replicas' pools alone
+# may open ~140 connections (12 x DATABASE_POOL_MAX 10, email more) and the
+# tests add theirs, against a default of 100; say so rather than fail later.
+PG_MIN_CONNECTIONS=200
+pg_check_capacity() {
+  local max
+  max="$(psql_su -tAc 'SHOW max_connections' 2>>"$LOGS/postgres-setup.log")" ||
+    die "cannot log in to the external Postgres at $(pg_external_host) as ${PGUSER:-$(id -un)}; set PGHOST/PGUSER/PGPASSWORD (see .run/logs/postgres-setup.log)"
+  ((max >= PG_MIN_CONNECTIONS)) ||
+    warn "external Postgres has max_connections=$max; the replicas and tests may need $PG_MIN_CONNECTIONS (CI: POSTGRES_INITDB_ARGS='-c max_connections=300')"
+}
+
+step_postgres_external() {
+  step "Provisioning the per-service databases on Postgres ($EXTERNAL_NOTE)"
+  wait_external "Postgres at $(pg_external_host)" 60 pg_ready
+  pg_check_capacity
+  pg_provision
+  ok
+}
+
+step_postgres() {
+  if external_infra; then step_postgres_external; return; fi
+  step "Starting Postgres and the per-service databases"
+  PG_STARTED=0
+  pg_ensure_cluster
+  pg_start
+  wait_until 30 pg_ready ||
+    die "Postgres is not accepting connections on 5432; see .run/logs/postgresql.log"
+  ln -sfn "/var/log/postgresql/postgresql-$(pg_cluster | tr ' ' '-').log" "$LOGS/postgresql.log"
+  pg_tune || die "tuning Postgres failed; see .run/logs/postgres-setup.log"
+  pg_provision
   if ((PG_STARTED)); then ok; else skip "already running"; fi
 }
 

@@ -32,8 +32,9 @@ ensure_apt_packages() {
   [[ $EUID -eq 0 ]] || die "missing packages: ${missing[*]}; run as root or: sudo apt-get install -y ${missing[*]}"
   have apt-get || die "missing packages: ${missing[*]}, and apt-get is not available; install them by hand"
   note "installing ${missing[*]} (log: .run/logs/apt.log)"
-  # Debian's maintainer scripts try to start daemons; there is no init here, so
-  # policy-rc.d says "don't" and we start everything ourselves below.
+  # Debian's maintainer scripts try to start daemons; there is no init here (and
+  # on a CI runner with one, nginx would take :80), so policy-rc.d says "don't"
+  # and we start what we run ourselves below.
   local policy=/usr/sbin/policy-rc.d created_policy=0
   if [[ ! -e $policy ]]; then printf '#!/bin/sh\nexit 101\n' >"$policy"; chmod +x "$policy"; created_policy=1; fi
   {

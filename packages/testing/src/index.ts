@@ -4,3 +4,4 @@ export { waitFor } from './wait-for.js';
 export { openApiChecker } from './openapi-check.js';
 export { createTestUser, passwordGrant, uniqueEmail, type TestUser, type TestUserOptions, type TokenSet } from './keycloak-users.js';
 export { ensureRedisCluster } from './redis-cluster.js';
+export { startServiceProcess, runServiceScript, serviceLogPath, type ServiceProcess, type ServiceProcessOptions } from './service-process.js';
