@@ -4,6 +4,7 @@
 #   bash scripts/down.sh                 everything (npm run down)
 #   bash scripts/down.sh --keep-infra    only the Node services and nginx
 #                                        (npm run down -- --keep-infra)
+# With STACK_EXTERNAL_INFRA=1 the servers are not ours: only services and nginx stop.
 set -euo pipefail
 
 LIB="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)/lib"
@@ -34,7 +35,17 @@ rabbit_running() { rabbit_env; rabbit_up; }
 if ((KEEP_INFRA)); then STEP_TOTAL=2; else STEP_TOTAL=7; fi
 stop_step "services (pm2)" pm2_running services_stop
 stop_step "the edge (nginx)" nginx_running nginx_stop
-if ((!KEEP_INFRA)); then
+# leave_step NAME: an external server (STACK_EXTERNAL_INFRA=1) is its owner's to stop.
+leave_step() {
+  step "Stopping $1"
+  skip "$EXTERNAL_NOTE; left alone"
+}
+
+if ((KEEP_INFRA)); then
+  :
+elif external_infra; then
+  for name in Keycloak Mailpit RabbitMQ Redis Postgres; do leave_step "$name"; done
+else
   step "Stopping Keycloak"
   if kc_ours; then keycloak_stop; ok
   elif keycloak_ready; then skip "one not started from .run/keycloak answers on 8080; left alone"

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # One line per component of the native stack (up/down, port, pid), then pm2's list.
 #   bash scripts/status.sh    (npm run status)
+# With STACK_EXTERNAL_INFRA=1 the servers are only probed, over the network.
 set -euo pipefail
 
 LIB="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)/lib"
@@ -26,14 +27,20 @@ row() {
   printf '%-22s %s  port %-11s pid %s\n' "$name" "$state" "$port" "$pid"
 }
 
-rabbit_ok() { rabbit_env; mgmt -o /dev/null "$MGMT/overview" 2>/dev/null || rabbit_up; }
-pg_ok() { runuser -u postgres -- pg_isready -q -h 127.0.0.1 -p 5432; }
+rabbit_ok() {
+  # No rabbitmq* CLI beside an external broker; its API and AMQP port say enough.
+  if external_infra; then mgmt_up && tcp_open 5672; return; fi
+  rabbit_env; mgmt_up || rabbit_up
+}
 
-row "Postgres" 5432 pg_ok
-row "Redis" 6379 redis_up
-row "RabbitMQ" 5672/15672 rabbit_ok
-row "Keycloak" 8080/9000 keycloak_ready
-row "Mailpit" 1025/8025 mailpit_up
+# The listener's pid of an external server is docker-proxy's (or not on this machine).
+EXT=''
+external_infra && EXT=' (external)'
+row "Postgres$EXT" 5432 pg_ready
+row "Redis$EXT" 6379 redis_up
+row "RabbitMQ$EXT" 5672/15672 rabbit_ok
+row "Keycloak$EXT" 8080/9000 keycloak_ready
+row "Mailpit$EXT" 1025/8025 mailpit_up
 ROW_PID="$(cat "$NGINX_PIDFILE" 2>/dev/null || echo -)" row "Edge (nginx)" 8000 nginx_running
 while read -r name port; do
   [[ -n "$name" ]] || continue

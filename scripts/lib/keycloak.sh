@@ -1,5 +1,7 @@
 # Keycloak: fetch the server distribution from Maven Central, unpack it into
-# .run/keycloak, run it in dev mode with the shop realm imported.
+# .run/keycloak, run it in dev mode with the shop realm imported. With
+# STACK_EXTERNAL_INFRA=1 someone else runs it (CI: a container with the realm
+# imported and the same kcadmin bootstrap admin); we only wait for it.
 # Sourced by up.sh, down.sh and status.sh.
 
 KEYCLOAK_VERSION=26.4.5
@@ -74,8 +76,13 @@ keycloak_start() {
 
 # Step 1 of 2: launch Keycloak early; it boots while Postgres, Redis and RabbitMQ start.
 step_keycloak_launch() {
-  step "Launching Keycloak $KEYCLOAK_VERSION (JDK: $(basename "$JAVA_HOME"))"
   KC_REALM_MISSING=0
+  if external_infra; then
+    step "Launching Keycloak"
+    skip "$EXTERNAL_NOTE: not launched here; waited for below"
+    return 0
+  fi
+  step "Launching Keycloak $KEYCLOAK_VERSION (JDK: $(basename "$JAVA_HOME"))"
   if keycloak_ready; then skip "already running"; return 0; fi
   if pid_alive "$KC_PIDFILE"; then skip "still booting"; return 0; fi
   port_busy 8080 && busy_not_ours Keycloak 8080
@@ -89,7 +96,15 @@ step_keycloak_launch() {
 
 # Step 2 of 2: wait for health, then make sure the demo admin exists.
 step_keycloak_ready() {
-  step "Waiting for Keycloak (http://127.0.0.1:9000/health/ready; 30-60 s on a cold start)"
+  if external_infra; then
+    # A container that has not come up in 3 minutes is not going to.
+    step "Waiting for Keycloak ($KC_HEALTH; $EXTERNAL_NOTE)"
+    wait_external Keycloak 180 keycloak_ready
+    keycloak_demo_admin
+    ok
+    return 0
+  fi
+  step "Waiting for Keycloak ($KC_HEALTH; 30-60 s on a cold start)"
   if ! wait_until 300 keycloak_ready; then
     pid_alive "$KC_PIDFILE" || die "Keycloak exited during boot; see .run/logs/keycloak.log"
     die "Keycloak not ready after 300 s; see .run/logs/keycloak.log"

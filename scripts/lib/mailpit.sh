@@ -4,7 +4,16 @@ MAILPIT_PIDFILE="$PIDS/mailpit.pid"
 
 mailpit_up() { http_ok http://127.0.0.1:8025/livez; }
 
+# Both listeners: the email service needs SMTP, the tests read mail over HTTP.
+mailpit_answers() { mailpit_up && tcp_open 1025; }
+
 step_mailpit() {
+  if external_infra; then
+    step "Waiting for Mailpit (SMTP 1025, UI/API 8025; $EXTERNAL_NOTE)"
+    wait_external Mailpit 60 mailpit_answers
+    ok
+    return 0
+  fi
   step "Starting Mailpit (SMTP 1025, UI/API 8025)"
   if mailpit_up; then skip "already running"; return 0; fi
   port_busy 1025 && busy_not_ours "Mailpit (SMTP)" 1025

@@ -1,6 +1,8 @@
 # RabbitMQ from Debian. Run as root, Debian's wrappers (/usr/sbin/rabbitmq-*)
 # switch to the rabbitmq user, so the server and rabbitmqctl share
 # /var/lib/rabbitmq/.erlang.cookie and agree on the node name.
+# With STACK_EXTERNAL_INFRA=1 the broker is someone else's and there is no
+# rabbitmq* CLI: everything goes through the management HTTP API.
 
 # The node name is rabbit@<short hostname>; Erlang refuses to start when that
 # name does not resolve, so fall back to rabbit@localhost then. The same
@@ -32,7 +34,25 @@ mgmt() { curl -fsS --max-time 5 -u guest:guest -H 'content-type: application/jso
 rabbit_configured() { mgmt -o /dev/null "$MGMT/permissions/test/guest" 2>/dev/null; }
 mgmt_up() { mgmt -o /dev/null "$MGMT/overview" 2>/dev/null; }
 
+# rabbit_test_vhost: tests use their own vhost so they can purge queues without
+# touching the stack's. Through the management API in both modes.
+rabbit_test_vhost() {
+  { mgmt -X PUT "$MGMT/vhosts/test" &&
+    mgmt -X PUT -d '{"configure":".*","write":".*","read":".*"}' "$MGMT/permissions/test/guest"; } \
+    >>"$LOGS/rabbitmq-setup.log" 2>&1 || die "creating vhost 'test' failed; see .run/logs/rabbitmq-setup.log"
+}
+
+step_rabbitmq_external() {
+  step "Waiting for RabbitMQ (AMQP 5672, management 15672; $EXTERNAL_NOTE)"
+  # The management API answering means the node runs; AMQP is what the services use.
+  wait_external "RabbitMQ management API (guest/guest)" 120 mgmt_up
+  wait_external "RabbitMQ AMQP" 30 tcp_open 5672
+  rabbit_test_vhost
+  ok
+}
+
 step_rabbitmq() {
+  if external_infra; then step_rabbitmq_external; return; fi
   step "Starting RabbitMQ (AMQP 5672, management 15672)"
   rabbit_env
   ln -sfn /var/log/rabbitmq "$LOGS/rabbitmq"
@@ -57,10 +77,7 @@ step_rabbitmq() {
     wait_until 60 mgmt_up ||
       die "RabbitMQ management API is not answering on 15672; see .run/logs/rabbitmq/"
   fi
-  # Tests use their own vhost so they can purge queues without touching the stack's.
-  { mgmt -X PUT "$MGMT/vhosts/test" &&
-    mgmt -X PUT -d '{"configure":".*","write":".*","read":".*"}' "$MGMT/permissions/test/guest"; } \
-    >>"$LOGS/rabbitmq-setup.log" 2>&1 || die "creating vhost 'test' failed; see .run/logs/rabbitmq-setup.log"
+  rabbit_test_vhost
   ok
 }
 

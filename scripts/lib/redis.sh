@@ -5,6 +5,12 @@ REDIS_PIDFILE="$PIDS/redis.pid"
 redis_up() { [[ "$(redis-cli -h 127.0.0.1 -p 6379 ping 2>/dev/null)" == PONG ]]; }
 
 step_redis() {
+  if external_infra; then
+    step "Waiting for Redis on 6379 ($EXTERNAL_NOTE)"
+    wait_external Redis 60 redis_up
+    ok
+    return 0
+  fi
   step "Starting Redis on 6379"
   if redis_up; then skip "already answering PING"; return 0; fi
   port_busy 6379 && busy_not_ours Redis 6379

@@ -24,3 +24,6 @@ export const baseEnv = z.object({
 
 export const serviceEnv = baseEnv;
 export type ServiceEnv = z.infer<typeof baseEnv>;
+
+/** All that a migration run needs: the database, and how loudly to say what it did. */
+export const migrationEnv = z.object({ DATABASE_URL: baseEnv.shape.DATABASE_URL, LOG_LEVEL: baseEnv.shape.LOG_LEVEL });

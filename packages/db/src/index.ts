@@ -32,6 +32,25 @@ export async function migrateLatest(db: Knex, directory: string): Promise<string
   return applied as string[];
 }
 
+interface MigrationLog {
+  info(details: object, message: string): void;
+  error(details: object, message: string): void;
+}
+
+/** The whole of a service's migrate.ts: apply, say what was applied, close, set the exit code. */
+export async function runMigrations(url: string, directory: string, log: MigrationLog): Promise<void> {
+  const db = createDb(url, { poolMax: 1 });
+  try {
+    const applied = await migrateLatest(db, directory);
+    log.info({ applied, database: new URL(url).pathname.slice(1) }, applied.length ? 'migrations applied' : 'schema up to date');
+  } catch (err) {
+    log.error({ err }, 'migration failed');
+    process.exitCode = 1;
+  } finally {
+    await db.destroy();
+  }
+}
+
 export async function pingDb(db: Knex): Promise<void> {
   await db.raw('select 1');
 }

@@ -1,18 +1,8 @@
-import { baseEnv, loadConfig, z } from '@shop/config';
-import { createDb, migrateLatest } from '@shop/db';
+/** Applies this service's migrations to DATABASE_URL and exits (the stack runs it for inventory_db and inventory_test). */
+import { loadConfig, migrationEnv } from '@shop/config';
+import { runMigrations } from '@shop/db';
 import { createLogger } from '@shop/logger';
 import { migrationsDir } from './data/migrations-dir.js';
 
-// Only the database is needed here; the stack script runs this for inventory_db and inventory_test.
-const config = loadConfig(z.object({ DATABASE_URL: baseEnv.shape.DATABASE_URL, LOG_LEVEL: baseEnv.shape.LOG_LEVEL }));
-const logger = createLogger('inventory-migrate', config.LOG_LEVEL);
-const db = createDb(config.DATABASE_URL, { poolMax: 1 });
-try {
-  const applied = await migrateLatest(db, migrationsDir);
-  logger.info({ applied }, applied.length ? 'migrations applied' : 'schema up to date');
-} catch (err) {
-  logger.error({ err }, 'migration failed');
-  process.exitCode = 1;
-} finally {
-  await db.destroy();
-}
+const config = loadConfig(migrationEnv);
+await runMigrations(config.DATABASE_URL, migrationsDir, createLogger('inventory-migrate', config.LOG_LEVEL));

@@ -2,17 +2,19 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { createTestUser, openApiChecker, type TestUser } from '@shop/testing';
 import { openApiDocument } from '../src/http/openapi.js';
-import { api, gateUnits, PeerStub, seedProduct, startOrderService, type Running } from './support.js';
+import { Peers } from './peers.js';
+import { api, gateUnits, seedProduct, startOrderService, type Running } from './support.js';
 
 const check = openApiChecker(openApiDocument());
 let run: Running;
-let peers: PeerStub;
+let peers: Peers;
 let alice: TestUser;
 let bob: TestUser;
 
 beforeAll(async () => {
-  peers = await new PeerStub().start();
-  run = await startOrderService({ INVENTORY_URL: peers.url, CART_URL: peers.url });
+  peers = new Peers();
+  await peers.start();
+  run = await startOrderService({ INVENTORY_URL: peers.inventory!.url, CART_URL: peers.cart!.url });
   [alice, bob] = await Promise.all([createTestUser(), createTestUser()]);
 });
 
@@ -116,7 +118,8 @@ describe('POST /api/orders: input and idempotency', () => {
     expect(empty.status).toBe(400);
     expect(empty.body.error.code).toBe('EMPTY_ORDER');
     const productId = await seedProduct(run.service, { price: 500, units: 10 });
-    peers.carts.set(`Bearer ${user.accessToken}`, [{ productId, quantity: 2 }]);
+    await peers.createProduct(productId, { price: 500, initialStock: 10 });
+    await peers.addToCart(user.accessToken, productId, 2);
     const res = await call('POST', '/api/orders', {}, { 'Idempotency-Key': randomUUID() });
     expect(res.status).toBe(202);
     expect(res.body).toMatchObject({ total: 1000, items: [expect.objectContaining({ productId, quantity: 2 })] });
@@ -171,14 +174,14 @@ describe('the sale gate', () => {
 
   it('when the gate key is lost, then it is rebuilt from inventory on the next order', async () => {
     const productId = await seedProduct(run.service);
-    peers.stock.set(productId, 3);
+    await peers.createProduct(productId, { initialStock: 3 });
     expect(await gateUnits(run.service, productId)).toBeNull();
     const call = api(run.url, bob.accessToken);
     const place = () => call('POST', '/api/orders', { items: [{ productId, quantity: 1 }] }, { 'Idempotency-Key': randomUUID() });
     expect((await place()).status).toBe(202);
     expect(await gateUnits(run.service, productId)).toBe(2);
     await run.service.redis.del(`gate:{stock}:${productId}`);
-    peers.stock.set(productId, 1);
+    await peers.setStock(productId, 1);
     expect((await place()).status).toBe(202);
     expect(await gateUnits(run.service, productId)).toBe(0);
     const third = await place();

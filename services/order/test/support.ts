@@ -1,5 +1,3 @@
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { randomUUID } from 'node:crypto';
 import amqp from 'amqplib';
 import { makeEvent, type EventData, type EventType } from '@shop/contracts';
@@ -35,37 +33,6 @@ export async function startOrderService(extra: Record<string, string> = {}, { mi
   if (migrate) await migrateLatest(service.db, migrationsDir);
   const server = await listen(service.app, service.closers);
   return { url: server.url, service, close: () => server.close() };
-}
-
-/** Stands in for the inventory service's GET /api/inventory/:id and the cart's GET /api/cart (loopback). */
-export class PeerStub {
-  readonly stock = new Map<string, number>();
-  readonly carts = new Map<string, Array<{ productId: string; quantity: number }>>();
-  private server?: Server;
-  url = '';
-
-  async start(): Promise<this> {
-    this.server = createServer((req, res) => {
-      const send = (status: number, body: unknown) => res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(body));
-      const inv = /^\/api\/inventory\/([0-9a-f-]{36})$/.exec(req.url ?? '');
-      if (inv) {
-        const available = this.stock.get(inv[1]);
-        return available === undefined ? send(404, { error: { code: 'NOT_FOUND' } }) : send(200, { productId: inv[1], available });
-      }
-      if (req.url === '/api/cart') {
-        const items = this.carts.get(req.headers.authorization ?? '') ?? [];
-        return send(200, { id: randomUUID(), items: items.map((i) => ({ ...i, name: 'x', unitPrice: 1 })), subtotal: 0 });
-      }
-      send(404, {});
-    });
-    await new Promise<void>((r) => this.server!.listen(0, '127.0.0.1', r));
-    this.url = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
-    return this;
-  }
-
-  close(): Promise<void> {
-    return new Promise((r) => (this.server ? this.server.close(() => r()) : r()));
-  }
 }
 
 /** A sellable product in the snapshot, with `units` in the sale gate (undefined: no gate key). */
