@@ -57,7 +57,7 @@ have() { command -v "$1" >/dev/null 2>&1; }
 # only clients, wait for those servers and provision them over the network, and never
 # start, tune, stop or restart them. nginx and the services stay ours in both modes.
 external_infra() { [[ "${STACK_EXTERNAL_INFRA:-0}" == 1 ]]; }
-EXTERNAL_NOTE="external (STACK_EXTERNAL_INFRA=1)"
+EXTERNAL_NOTE="external: STACK_EXTERNAL_INFRA=1"
 
 # wait_external NAME SECONDS PROBE...: a server we do not run must answer PROBE in time.
 wait_external() {

@@ -79,7 +79,7 @@ step_keycloak_launch() {
   KC_REALM_MISSING=0
   if external_infra; then
     step "Launching Keycloak"
-    skip "$EXTERNAL_NOTE: not launched here; waited for below"
+    skip "$EXTERNAL_NOTE; not launched here, waited for below"
     return 0
   fi
   step "Launching Keycloak $KEYCLOAK_VERSION (JDK: $(basename "$JAVA_HOME"))"
