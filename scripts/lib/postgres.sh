@@ -74,8 +74,12 @@ SQL
 
 # pg_service_sql NAME -> SQL: role NAME_svc owns NAME_db and NAME_test, and
 # nobody else may connect to them. Idempotent; fed to one psql with the rest.
+# pg_service_sql NAME [DB...]: the databases default to NAME_db and NAME_test.
 pg_service_sql() {
   local name=$1 db
+  shift
+  local dbs=("$@")
+  ((${#dbs[@]})) || dbs=("${name}_db" "${name}_test")
   cat <<SQL
 \\set role ${name}_svc
 \\set pw ${name}_pw
@@ -84,7 +88,7 @@ SELECT format('CREATE ROLE %I LOGIN PASSWORD %L', :'role', :'pw')
 -- Keep the documented local password even if someone changed it.
 ALTER ROLE :"role" WITH LOGIN PASSWORD :'pw';
 SQL
-  for db in "${name}_db" "${name}_test"; do
+  for db in "${dbs[@]}"; do
     cat <<SQL
 \\set db $db
 SELECT format('CREATE DATABASE %I OWNER %I', :'db', :'role')
@@ -103,6 +107,8 @@ pg_provision() {
     # The maintenance database is no service's business either.
     echo 'REVOKE CONNECT ON DATABASE postgres FROM PUBLIC;'
     for name in "${SERVICES[@]}"; do pg_service_sql "$name"; done
+    # The messaging package's own tests (outbox, inbox, relays) need a database of their own.
+    pg_service_sql messaging messaging_test
   } | psql_su >>"$LOGS/postgres-setup.log" 2>&1 ||
     die "setting up the service databases failed; see .run/logs/postgres-setup.log"
 }

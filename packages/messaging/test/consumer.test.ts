@@ -1,11 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { execFile } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { promisify } from 'node:util';
 import type { Knex } from '@shop/db';
 import { makeEvent } from '@shop/contracts';
 import { Broker, dlqName, eventsConsumed, getTask, MessageHeaders, PermanentError, replayDeadLetters, retryQueueName } from '../src/index.js';
-import { AMQP_URL, connectedBroker, eventually, freshDb, RabbitProbe, uniq, VHOST } from './helpers.js';
+import { AMQP_URL, closeAllConnections, connectedBroker, eventually, freshDb, RabbitProbe, uniq, VHOST } from './helpers.js';
 
 let db: Knex;
 let probe: RabbitProbe;
@@ -144,7 +142,7 @@ describe('consumer', () => {
 
     let sawDisconnect = false;
     const watch = setInterval(() => (sawDisconnect ||= !own.isConnected()), 5);
-    await promisify(execFile)('rabbitmqctl', ['close_all_connections', '--vhost', VHOST, 'test: force close']);
+    await closeAllConnections();
     await eventually(() => sawDisconnect, 5_000).finally(() => clearInterval(watch));
     await own.waitUntilConnected(10_000);
     await sub.waitUntilActive(10_000);

@@ -1,6 +1,4 @@
-import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { promisify } from 'node:util';
 import amqp, { type Channel, type ChannelModel } from 'amqplib';
 import { createDb, type Knex } from '@shop/db';
 import { createLogger } from '@shop/logger';
@@ -11,7 +9,7 @@ import { Broker, messagingMigration } from '../src/index.js';
 const VHOST = 'messaging-test';
 export const AMQP_URL = process.env.TEST_AMQP_URL ?? `amqp://guest:guest@127.0.0.1:5672/${VHOST}`;
 export const DATABASE_URL =
-  process.env.TEST_MESSAGING_DATABASE_URL ?? 'postgres://messaging_test:messaging_test@127.0.0.1:5432/messaging_test';
+  process.env.TEST_MESSAGING_DATABASE_URL ?? 'postgres://messaging_svc:messaging_pw@127.0.0.1:5432/messaging_test';
 
 export { VHOST };
 export const logger = createLogger('messaging-test', process.env.TEST_LOG_LEVEL ?? 'silent');
@@ -28,14 +26,41 @@ export async function eventually<T>(fn: () => Promise<T | undefined | false> | T
   }
 }
 
-/** Creates the vhost on first use (rabbitmqctl is local, as for the force-close test). */
+const RABBIT_API = process.env.RABBIT_API ?? 'http://127.0.0.1:15672/api';
+const RABBIT_AUTH = `Basic ${Buffer.from('guest:guest').toString('base64')}`;
+
+/** The RabbitMQ management API (rather than rabbitmqctl, which a CI runner with a broker container lacks). */
+export async function rabbitApi<T = unknown>(method: string, path: string, body?: unknown): Promise<T | undefined> {
+  const res = await fetch(`${RABBIT_API}${path}`, {
+    method,
+    headers: { authorization: RABBIT_AUTH, 'content-type': 'application/json' },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  if (!res.ok) throw new Error(`RabbitMQ API ${method} ${path}: ${res.status}`);
+  const text = await res.text();
+  return text ? (JSON.parse(text) as T) : undefined;
+}
+
+/** Creates the vhost on first use (the jest global setup normally has). */
 export async function ensureVhost(): Promise<void> {
-  try {
-    await (await amqp.connect(AMQP_URL)).close();
-  } catch {
-    const run = promisify(execFile);
-    await run('rabbitmqctl', ['add_vhost', VHOST]);
-    await run('rabbitmqctl', ['set_permissions', '-p', VHOST, 'guest', '.*', '.*', '.*']);
+  await rabbitApi('PUT', `/vhosts/${VHOST}`);
+  await rabbitApi('PUT', `/permissions/${VHOST}/guest`, { configure: '.*', write: '.*', read: '.*' });
+}
+
+/**
+ * Force-closes every client connection on the test vhost, as a broker restart would. The
+ * API lists a new connection only after its next statistics tick, so wait until it shows.
+ */
+export async function closeAllConnections(timeoutMs = 15_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const connections = (await rabbitApi<Array<{ name: string }>>('GET', `/vhosts/${VHOST}/connections`)) ?? [];
+    if (connections.length > 0) {
+      await Promise.all(connections.map((c) => rabbitApi('DELETE', `/connections/${encodeURIComponent(c.name)}`)));
+      return;
+    }
+    if (Date.now() > deadline) throw new Error(`no connection on vhost ${VHOST} to close`);
+    await sleep(250);
   }
 }
 
