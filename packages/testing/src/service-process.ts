@@ -27,11 +27,16 @@ export interface ServiceProcessOptions {
 
 export const serviceLogPath = (name: string): string => join(LOGS, `test-${name}.log`);
 
-// Children must not outlive the jest worker, even when it ends with process.exit (--forceExit).
-const live = new Set<ChildProcess>();
-process.once('exit', () => {
-  for (const child of live) child.kill('SIGKILL');
-});
+/**
+ * Children must not outlive the test process, however it ends (--forceExit, a crash, SIGKILL).
+ * An exit hook in the parent cannot promise that (jest hands tests a copy of `process` whose
+ * 'exit' never fires), so each child holds an IPC channel to us and, when it drops, sends
+ * itself SIGTERM: the service's own graceful shutdown.
+ */
+const WATCH_PARENT = `data:text/javascript,${encodeURIComponent(
+  // unref: the channel alone must not keep a one-shot script (migrate.ts) from exiting.
+  "process.on('disconnect', () => process.kill(process.pid, 'SIGTERM')); process.channel?.unref();",
+)}`;
 
 /** A port nothing listens on now. Another process may take it before the child binds; start() retries. */
 function freePort(): Promise<number> {
@@ -63,14 +68,12 @@ function logTail(name: string, lines = 20): string {
 /** Only what is given, plus PATH: the parent's variables (NODE_OPTIONS from jest, say) stay out. */
 function spawnScript(name: string, script: string, env: Record<string, string>): ChildProcess {
   const fd = openLog(name, `${script}.ts ${env.PORT ? `on :${env.PORT}` : ''}`.trim());
-  const child = spawn(process.execPath, ['--import', 'tsx', join('services', name, 'src', `${script}.ts`)], {
+  const child = spawn(process.execPath, ['--import', 'tsx', '--import', WATCH_PARENT, join('services', name, 'src', `${script}.ts`)], {
     cwd: ROOT,
     env: { PATH: process.env.PATH ?? '', ...env },
-    stdio: ['ignore', fd, fd],
+    stdio: ['ignore', fd, fd, 'ipc'],
   });
   closeSync(fd); // the child holds its own copy
-  live.add(child);
-  child.once('exit', () => live.delete(child));
   return child;
 }
 

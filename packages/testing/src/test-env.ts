@@ -34,4 +34,4 @@ export function testEnv(service: string, extra: Record<string, string> = {}): Te
 }
 
 /** The vhosts the jest global setup recreates before every run. */
-export const TEST_VHOSTS = ['test', 'messaging-test', ...['user', 'product', 'cart', 'order', 'inventory', 'email'].map((s) => `test-${s}`)];
+export const TEST_VHOSTS = ['test', 'messaging-test', 'test-order-peers', ...['user', 'product', 'cart', 'order', 'inventory', 'email'].map((s) => `test-${s}`)];
