@@ -49,7 +49,8 @@ async function main(): Promise<void> {
   for (let sent = 0; sent < EVENTS; ) {
     for (let n = 0; n < 1000 && sent < EVENTS; n++, sent++) {
       const p = catalog[sent % catalog.length];
-      const data = { productId: p.id, sku: p.sku, name: p.name, price: p.price, currency: p.currency, status: p.status, ...(p.categoryId ? { categoryId: p.categoryId } : {}) };
+      // The API lists statuses in lower case; the event contract spells them in upper case.
+      const data = { productId: p.id, sku: p.sku, name: p.name, price: p.price, currency: p.currency, status: p.status.toUpperCase(), ...(p.categoryId ? { categoryId: p.categoryId } : {}) };
       const envelope = { id: randomUUID(), type: TYPE, occurredAt: new Date().toISOString(), source: 'backlog-bench', correlationId: randomUUID(), data };
       channel.publish('shop.events', TYPE, Buffer.from(JSON.stringify(envelope)), { persistent: true, messageId: envelope.id, contentType: 'application/json' });
     }

@@ -32,6 +32,7 @@ const settleSeconds = new Gauge('drop_settle_seconds');
 const ordersOpen = new Gauge('drop_orders_open');
 const ordersConfirmed = new Gauge('drop_orders_confirmed');
 const lost = new Gauge('drop_lost');
+const unsold = new Gauge('drop_unsold');
 
 // Two ways to send the flood. Default: VUS customers in a closed loop, each sending its next
 // attempt as soon as the last is answered (latency then measures queueing: VUS / throughput).
@@ -67,6 +68,7 @@ export const options = {
     drop_settle_seconds: ['value<=10'],
     drop_orders_open: ['value==0'],
     drop_lost: ['value==0'],
+    drop_unsold: ['value==0'], // units left while customers were told "sold out" (the gate undersold)
     drop_sold_out_latency: ['p(99)<=50'],
   },
 };
@@ -189,6 +191,7 @@ export function teardown({ productId, tokens, startedAt }) {
   ordersConfirmed.add(confirmed.n);
   // Units sold by inventory and units of CONFIRMED orders must agree: no sale lost, none doubled.
   lost.add(Math.abs(stock.sold - confirmed.n));
+  unsold.add(stock.available);
   console.log(
     `drop ${productId}: ${JSON.stringify(stock)} confirmed units ${confirmed.n}, users with open orders ${open.size}, ` +
       `load took ${(loadEnded - startedAt) / 1000}s, settled ${(Date.now() - loadEnded) / 1000}s after`,

@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import type { Knex } from '@shop/db';
 import { makeEvent } from '@shop/contracts';
 import { Broker, dlqName, eventsConsumed, getTask, MessageHeaders, PermanentError, replayDeadLetters, retryQueueName } from '../src/index.js';
-import { AMQP_URL, closeAllConnections, connectedBroker, eventually, freshDb, RabbitProbe, uniq, VHOST } from './helpers.js';
+import { AMQP_URL, closeAllConnections, connectedBroker, eventually, freshDb, RabbitProbe, uniq } from './helpers.js';
 
 let db: Knex;
 let probe: RabbitProbe;

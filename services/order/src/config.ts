@@ -3,6 +3,8 @@ import { baseEnv, loadConfig, z } from '@shop/config';
 /** The order service's environment; process.env is read here and nowhere else. */
 export const orderEnv = baseEnv.extend({
   SERVICE_NAME: z.string().min(1).default('order'),
+  /** A drop runs placements, consumers and the payment worker at once; 10 ran dry (503s). */
+  DATABASE_POOL_MAX: z.coerce.number().int().min(1).max(100).default(20),
   CART_URL: z.url().default('http://127.0.0.1:8000'),
   INVENTORY_URL: z.url().default('http://127.0.0.1:8000'),
   /** Calls to cart and inventory give up after this long (then 503 or fail open). */

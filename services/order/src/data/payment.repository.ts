@@ -36,43 +36,6 @@ export async function findAttempt(db: DbOrTx, orderId: string): Promise<PaymentA
   return r ? toAttempt(r) : undefined;
 }
 
-export type Claimed = { attempt: PaymentAttempt; order: OrderRow } | { voided: string } | undefined;
-
-/**
- * Takes the oldest attempt that is due (new, or a charge whose worker died past its lease)
- * and marks it CHARGING, holding the order's row lock meanwhile: a cancel, which takes the
- * same lock, sees either "not charging yet" (and voids it) or "charging" (and refuses).
- */
-export async function claimDueAttempt(db: Db, leaseMs: number): Promise<Claimed> {
-  return db.transaction(async (trx) => {
-    const row = await trx('payment_attempts')
-      .where('status', 'PENDING')
-      .orWhere((q) => q.where('status', 'CHARGING').where('claimed_until', '<', trx.fn.now()))
-      .orderBy('created_at')
-      .first()
-      .forUpdate()
-      .skipLocked();
-    if (!row) return undefined;
-    const order = await trx<OrderRow>('orders').where('id', row.order_id).first().forUpdate();
-    if (!order || order.status !== 'RESERVED') {
-      await trx('payment_attempts')
-        .where('order_id', row.order_id)
-        .update({ status: 'VOID', reason: `order is ${order?.status ?? 'missing'}`, updated_at: trx.fn.now() });
-      return { voided: row.order_id as string };
-    }
-    const [claimed] = await trx('payment_attempts')
-      .where('order_id', row.order_id)
-      .update({
-        status: 'CHARGING',
-        attempts: trx.raw('attempts + 1'),
-        claimed_until: trx.raw('now() + make_interval(secs => ?)', [leaseMs / 1000]),
-        updated_at: trx.fn.now(),
-      })
-      .returning('*');
-    return { attempt: toAttempt(claimed), order };
-  });
-}
-
 /** Records the provider's answer once; false if another worker already did. */
 export async function finishAttempt(trx: DbOrTx, orderId: string, status: PaymentStatus, reason: string | null): Promise<boolean> {
   const rows = await trx('payment_attempts')
@@ -84,4 +47,47 @@ export async function finishAttempt(trx: DbOrTx, orderId: string, status: Paymen
 
 export async function voidAttempt(trx: DbOrTx, orderId: string, reason: string): Promise<void> {
   await trx('payment_attempts').where({ order_id: orderId, status: 'PENDING' }).update({ status: 'VOID', reason, updated_at: trx.fn.now() });
+}
+
+export type ClaimedBatch = { claimed: Array<{ attempt: PaymentAttempt; order: OrderRow }>; voided: number };
+
+/**
+ * claimDueAttempt for up to `limit` attempts in one transaction (one commit for the lot):
+ * due attempts are taken FOR UPDATE SKIP LOCKED (another worker gets the others), then their
+ * orders are locked in id order; an attempt whose order is no longer RESERVED is voided, the
+ * rest move to CHARGING with a lease. A cancel, which takes the order's lock, sees either
+ * "not charging yet" or "charging", as with one attempt.
+ */
+export async function claimDueAttempts(db: Db, leaseMs: number, limit: number): Promise<ClaimedBatch> {
+  return db.transaction(async (trx) => {
+    const rows = await trx('payment_attempts')
+      .where('status', 'PENDING')
+      .orWhere((q) => q.where('status', 'CHARGING').where('claimed_until', '<', trx.fn.now()))
+      .orderBy('created_at')
+      .limit(limit)
+      .forUpdate()
+      .skipLocked();
+    if (rows.length === 0) return { claimed: [], voided: 0 };
+    const ids = rows.map((r) => r.order_id as string);
+    const orders = await trx<OrderRow>('orders').whereIn('id', ids).orderBy('id').forUpdate();
+    const byId = new Map(orders.map((o) => [o.id, o]));
+    const charge = ids.filter((id) => byId.get(id)?.status === 'RESERVED');
+    const voids = ids.filter((id) => byId.get(id)?.status !== 'RESERVED');
+    for (const id of voids) {
+      await trx('payment_attempts')
+        .where('order_id', id)
+        .update({ status: 'VOID', reason: `order is ${byId.get(id)?.status ?? 'missing'}`, updated_at: trx.fn.now() });
+    }
+    if (charge.length === 0) return { claimed: [], voided: voids.length };
+    const claimed = await trx('payment_attempts')
+      .whereIn('order_id', charge)
+      .update({
+        status: 'CHARGING',
+        attempts: trx.raw('attempts + 1'),
+        claimed_until: trx.raw('now() + make_interval(secs => ?)', [leaseMs / 1000]),
+        updated_at: trx.fn.now(),
+      })
+      .returning('*');
+    return { claimed: claimed.map((r) => ({ attempt: toAttempt(r), order: byId.get(r.order_id as string)! })), voided: voids.length };
+  });
 }

@@ -1,24 +1,34 @@
-import type { Db } from '@shop/db';
-import { pendingUnits } from '../data/order.repository.js';
 import type { GateAdmin, StockSource } from './ports.js';
 
+export interface ReconcileDeps {
+  gate: GateAdmin;
+  stock: StockSource;
+  /** Units in this service's PENDING orders, per product. */
+  pendingUnits: (productIds: string[]) => Promise<Map<string, number>>;
+  lockMs: number;
+}
+
 /**
- * Resets every gate counter to what inventory can still sell minus the units of orders that
- * passed the gate but that inventory has not reserved yet (PENDING). Drift from lost
- * give-backs or a Redis restart heals here. A reservation racing this can make one counter
- * briefly too high or too low: too high costs a rejection at inventory, too low a refusal
- * until the next run. Returns how many counters were reset (0 if another replica holds the lock).
+ * Resets a gate counter to what inventory can still sell, but only for a product that is
+ * quiet: no PENDING order of ours for it. While orders are in flight, inventory's figure
+ * already excludes the ones it has reserved and we cannot tell which those are, so
+ * "available minus PENDING" would count them twice and refuse units that are for sale
+ * (a drop of 1,000 left 93 unsold that way). Drift on a busy product heals through the
+ * give-backs and the next quiet run. An order that passed the gate but has not committed
+ * yet can still make a counter too high; that costs a rejection at inventory, never a sale
+ * of a unit inventory does not have. Returns how many counters were reset.
  */
-export async function reconcileGate(deps: { db: Db; gate: GateAdmin; stock: StockSource; lockMs: number }): Promise<number> {
+export async function reconcileGate(deps: ReconcileDeps): Promise<number> {
   if (!(await deps.gate.tryLock(deps.lockMs))) return 0;
   const products = await deps.gate.trackedProducts();
   if (products.length === 0) return 0;
-  const pending = await pendingUnits(deps.db, products);
+  const pending = await deps.pendingUnits(products);
   let reset = 0;
   for (const productId of products) {
+    if ((pending.get(productId) ?? 0) > 0) continue;
     const available = await deps.stock.available(productId);
     if (available === undefined) continue;
-    await deps.gate.reset(productId, available - (pending.get(productId) ?? 0));
+    await deps.gate.reset(productId, available);
     reset++;
   }
   return reset;

@@ -1,24 +1,28 @@
 import type { Db } from '@shop/db';
 import type { Logger } from '@shop/logger';
 import { deleteExpiredKeys } from '../data/idempotency.repository.js';
-import { chargeNextPayment, type ChargeDeps } from '../domain/charge-payment.js';
+import { pendingUnits } from '../data/order.repository.js';
+import { chargeDuePayments, type ChargeDeps } from '../domain/charge-payment.js';
 import { reconcileGate } from '../domain/reconcile-gate.js';
 import type { GateAdmin, StockSource } from '../domain/ports.js';
 import { startLoop, type Loop } from './loop.js';
 
-const PARALLEL_CHARGES = 8;
-const MAX_PER_TICK = 200;
+// Two lanes of up to 50 attempts each: a batch costs two commits however many it holds, and
+// a second lane charges while the first records (a slow tok_timeout holds only its own batch).
+const LANES = 2;
+const BATCH = 50;
+const MAX_BATCHES_PER_TICK = 20;
 
-/** Charges due payment attempts, several at once; kicked after a reservation commits. */
+/** Charges due payment attempts in batches; kicked after a reservation commits. */
 export function startPaymentWorker(deps: ChargeDeps, intervalMs = 500): Loop {
   const lane = async () => {
-    for (let i = 0; i < MAX_PER_TICK && (await chargeNextPayment(deps)); i++);
+    for (let i = 0; i < MAX_BATCHES_PER_TICK && (await chargeDuePayments(deps, BATCH)) > 0; i++);
   };
   return startLoop({
     name: 'payments',
     intervalMs,
     logger: deps.logger,
-    tick: () => Promise.all(Array.from({ length: PARALLEL_CHARGES }, lane)),
+    tick: () => Promise.all(Array.from({ length: LANES }, lane)),
   });
 }
 
@@ -28,7 +32,12 @@ export function startGateReconciler(deps: { db: Db; gate: GateAdmin; stock: Stoc
     intervalMs: deps.intervalMs,
     logger: deps.logger,
     tick: async () => {
-      const reset = await reconcileGate({ ...deps, lockMs: Math.max(1_000, deps.intervalMs - 1_000) });
+      const reset = await reconcileGate({
+        gate: deps.gate,
+        stock: deps.stock,
+        pendingUnits: (ids) => pendingUnits(deps.db, ids),
+        lockMs: Math.max(1_000, deps.intervalMs - 1_000),
+      });
       if (reset) deps.logger.debug({ reset }, 'sale gate reconciled');
     },
   });

@@ -4,6 +4,10 @@ import type { Broker, Subscription } from '@shop/messaging';
 import type { Db } from '@shop/db';
 import { applyProductEvent, applyUserEvent } from '../domain/snapshots.js';
 
+type ProductEvent = Extract<AnyEvent, { type: `product.${string}` }>;
+const productIdOf = (e: { data: unknown }): string => (e.data as { productId: string }).productId;
+const cmp = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
+
 export const PRODUCT_QUEUE = 'order.product-snapshots';
 export const CUSTOMER_QUEUE = 'order.customer-snapshots';
 
@@ -20,7 +24,11 @@ export function consumeProductEvents(broker: Broker, db: Db): Subscription {
     batchSize: 100,
     maxWaitMs: 10,
     handleBatch: async (events, trx) => {
-      for (const event of events) await applyProductEvent(trx, event as Extract<AnyEvent, { type: `product.${string}` }>);
+      // In product-id order (stable: one product's events keep their order), so two replicas'
+      // batches lock snapshot rows in the same order and never deadlock. Each upsert applies
+      // only data newer than what it finds, so reordering across products changes nothing.
+      const sorted = [...events].sort((a, b) => cmp(productIdOf(a), productIdOf(b)));
+      for (const event of sorted) await applyProductEvent(trx, event as ProductEvent);
     },
   });
 }
