@@ -1,26 +1,41 @@
 import type { Broker, Subscription } from '@shop/messaging';
 import { EventTypes, type AnyEvent } from '@shop/contracts';
-import type { Db } from '@shop/db';
+import type { Db, Tx } from '@shop/db';
 import { knexStores } from '../data/stores.js';
 import { productChanged, productDeleted } from '../domain/product-changed.js';
 
 export const PRODUCT_QUEUE = 'cart.product-snapshots';
 
-/** Keeps product_snapshots in step with the catalog; the inbox makes redeliveries no-ops. */
+const productIdOf = (event: AnyEvent) => (event.data as { productId: string }).productId;
+
+async function apply(trx: Tx, event: AnyEvent): Promise<void> {
+  const stores = knexStores(trx);
+  const at = new Date(event.occurredAt);
+  if (event.type === EventTypes.ProductDeleted) return productDeleted(stores, event.data.productId, at);
+  if (event.type === EventTypes.ProductCreated || event.type === EventTypes.ProductUpdated) {
+    return productChanged(stores, event.data, at);
+  }
+}
+
+/**
+ * Keeps product_snapshots in step with the catalog, up to 100 events per transaction (one
+ * commit instead of a hundred: a catalog import or a price sweep arrives as a burst). The
+ * inbox makes redeliveries no-ops; a batch that fails is retried one message at a time.
+ */
 export function consumeProductEvents(broker: Broker, db: Db, retryDelaysMs?: number[]): Subscription {
-  return broker.consume({
+  return broker.consumeBatch({
     queue: PRODUCT_QUEUE,
     events: [EventTypes.ProductCreated, EventTypes.ProductUpdated, EventTypes.ProductDeleted],
     db,
     retryDelaysMs,
-    handle: async (received, trx) => {
-      const event = received as AnyEvent; // the distributive union, so `type` narrows `data`
-      const stores = knexStores(trx);
-      const at = new Date(event.occurredAt);
-      if (event.type === EventTypes.ProductDeleted) return productDeleted(stores, event.data.productId, at);
-      if (event.type === EventTypes.ProductCreated || event.type === EventTypes.ProductUpdated) {
-        return productChanged(stores, event.data, at);
-      }
+    batchSize: 100,
+    maxWaitMs: 10,
+    handleBatch: async (events, trx) => {
+      // Product-id order (stable, so one product's events keep their order): two replicas'
+      // batches then lock snapshot rows in the same order and cannot deadlock. Each write
+      // applies only data newer than what it finds, so reordering across products is harmless.
+      const sorted = [...(events as AnyEvent[])].sort((a, b) => productIdOf(a).localeCompare(productIdOf(b)));
+      for (const event of sorted) await apply(trx, event);
     },
   });
 }
