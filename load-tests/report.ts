@@ -34,7 +34,7 @@ const row = (name: string) => {
 const rows = scenarios.map(row);
 const base = rows.find((r) => r.name === 'baseline' && 'rps' in r) as { rps: number } | undefined;
 const drop = read('drop')?.metrics ?? {};
-const value = (m: string, k = 'value') => drop[m]?.[k] ?? drop[m]?.count;
+const value = (m: string, k = 'value') => drop[m]?.[k] ?? drop[m]?.count ?? (k === 'count' ? 0 : undefined);
 const dropCounters = {
   accepted: value('drop_accepted', 'count'),
   soldOut: value('drop_sold_out', 'count'),
@@ -44,6 +44,10 @@ const dropCounters = {
   keyDoubled: value('drop_key_doubled', 'count') ?? 0,
   sold: value('drop_sold'),
   oversold: value('drop_oversold'),
+  unsold: value('drop_unsold'),
+  lost: value('drop_lost'),
+  ordersConfirmed: value('drop_orders_confirmed'),
+  ordersOpen: value('drop_orders_open'),
   conserved: value('drop_conserved') === 1,
   reservationsLeft: value('drop_reservations_left'),
   settleSeconds: value('drop_settle_seconds'),

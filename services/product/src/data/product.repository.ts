@@ -140,3 +140,10 @@ export async function existingSkus(db: Db, skus: string[]): Promise<Set<string>>
   const rows = await db('products').select('sku').whereIn('sku', skus);
   return new Set(rows.map((r: { sku: string }) => r.sku));
 }
+
+/** One page of live products in id order, for walking the whole catalog (republish). */
+export async function activeProductsAfter(db: Db, afterId: string | null, limit: number): Promise<Product[]> {
+  const query = db('products').select(COLUMNS).where('status', 'active').orderBy('id').limit(limit);
+  if (afterId) query.where('id', '>', afterId);
+  return (await query).map(toProduct);
+}
