@@ -45,9 +45,11 @@ disruptive_stage() {
   fi
   # FRESH_TEST_VHOSTS=0: these suites drive the running platform through :8000,
   # not the test vhosts; leave those as the main jest stage left them.
-  stage "disruptive" env DISRUPTIVE=1 FRESH_TEST_VHOSTS=0 npm run --silent test:jest -- --forceExit test/disruptive
+  stage "disruptive" env DISRUPTIVE=1 FRESH_TEST_VHOSTS=0 npm run --silent test:jest -- --forceExit --json --outputFile=.run/jest-disruptive.json test/disruptive
 }
 
+# Reports of an earlier run must not be counted as this one's.
+rm -f .run/jest-main.json .run/jest-disruptive.json
 STACK_OK=1
 stage "up" bash scripts/up.sh || STACK_OK=0
 stage "lint" npm run --silent lint
@@ -56,7 +58,7 @@ if ((STACK_OK)); then
   # FRESH_TEST_VHOSTS=1: test/global-setup.ts recreates the test vhosts empty.
   # --forceExit: a leaked handle in one suite must not hang CI until its timeout;
   # jest still prints "did not exit" so the leak stays visible.
-  stage "jest" env FRESH_TEST_VHOSTS=1 npm run --silent test:jest -- --forceExit
+  stage "jest" env FRESH_TEST_VHOSTS=1 npm run --silent test:jest -- --forceExit --json --outputFile=.run/jest-main.json
   if [[ -f load-tests/smoke.js ]]; then
     # K6_NO_USAGE_REPORT: no phoning home from CI.
     stage "k6 smoke" env K6_NO_USAGE_REPORT=true .run/tools/bin/k6 run --quiet load-tests/smoke.js
@@ -72,10 +74,26 @@ else
   skipped "disruptive" "the stack is not up"
 fi
 
+# One plain total over both jest stages (their JSON reports), for people and for CI logs.
+jest_totals() {
+  node -e '
+    const fs = require("fs");
+    let passed = 0, failed = 0, skipped = 0;
+    for (const f of process.argv.slice(1)) {
+      if (!fs.existsSync(f)) continue;
+      const r = JSON.parse(fs.readFileSync(f, "utf8"));
+      passed += r.numPassedTests; failed += r.numFailedTests; skipped += r.numPendingTests;
+    }
+    console.log(`tests: ${passed} passed, ${failed} failed, ${skipped} skipped`);
+  ' .run/jest-main.json .run/jest-disruptive.json
+}
+
 echo
 summary="$(IFS=';'; echo "${SUMMARY[*]}" | sed 's/;/, /g')"
 if ((FAILED)); then
   echo "TESTS FAILED: $summary"
+  jest_totals
   exit 1
 fi
 echo "ALL TESTS PASSED: $summary"
+jest_totals

@@ -29,3 +29,15 @@ redis_stop() {
   redis-cli -h 127.0.0.1 -p 6379 shutdown nosave >/dev/null 2>&1 || true
   wait_until 15 bash -c '! redis-cli -h 127.0.0.1 -p 6379 ping >/dev/null 2>&1' || true
 }
+
+# The three-node Redis Cluster the cache tests start on 7001-7003 (packages/testing).
+CLUSTER_PORTS=(7001 7002 7003)
+redis_cluster_up() {
+  local port
+  for port in "${CLUSTER_PORTS[@]}"; do redis-cli -h 127.0.0.1 -p "$port" ping >/dev/null 2>&1 && return 0; done
+  return 1
+}
+redis_cluster_stop() {
+  local port
+  for port in "${CLUSTER_PORTS[@]}"; do redis-cli -h 127.0.0.1 -p "$port" shutdown nosave >/dev/null 2>&1 || true; done
+}
