@@ -8,7 +8,6 @@ import type { PlaceOrderDeps } from './domain/place-order.js';
 import type { OutcomeDeps } from './domain/order-outcomes.js';
 import { ordersRouter } from './http/orders.routes.js';
 import { openApiDocument } from './http/openapi.js';
-import { dependencyErrors } from './http/dependency-errors.js';
 
 export interface AppDeps {
   logger: Logger;
@@ -42,7 +41,6 @@ export function createApp(deps: AppDeps): Express {
       });
       app.use('/api/orders/admin/tasks', auth.requireRole('admin'), tasksRouter(db));
       app.use('/api/orders', ordersRouter({ db, auth, place: deps.place, outcomes: deps.outcomes, placeLimiter: deps.placeLimiter }));
-      app.use(dependencyErrors);
     },
   });
 }

@@ -7,7 +7,6 @@ import type { Logger } from '@shop/logger';
 import type { Broker } from '@shop/messaging';
 import type { IdentityProvider, LoginGuard, ProfileStore, SessionDenyList } from './domain/ports.js';
 import { authRoutes } from './http/auth.routes.js';
-import { dependencyErrors } from './http/dependency-errors.js';
 import { openApiDocument } from './http/openapi.js';
 import { usersRoutes } from './http/users.routes.js';
 
@@ -47,7 +46,6 @@ export function createApp(deps: AppDeps): Express {
       });
       app.use('/api/auth', authRoutes(deps));
       app.use('/api/users', usersRoutes(deps));
-      app.use(dependencyErrors);
     },
   });
 }
