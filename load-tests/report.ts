@@ -41,6 +41,8 @@ const dropCounters = {
   capped: value('drop_capped', 'count'),
   rateLimited: value('drop_rate_limited', 'count'),
   unexpected: value('drop_unexpected', 'count') ?? 0,
+  shed503: value('drop_shed', 'count'),
+  retriesNotReplayed: value('drop_retry_not_replayed', 'count'),
   keyDoubled: value('drop_key_doubled', 'count') ?? 0,
   sold: value('drop_sold'),
   oversold: value('drop_oversold'),
