@@ -1,3 +1,4 @@
+import { startLoop } from '@shop/jobs';
 import type { Knex } from 'knex';
 import type { Logger } from '@shop/logger';
 import { parseEvent, type EventEnvelope } from '@shop/contracts';
@@ -54,10 +55,6 @@ interface OutboxRow {
 export function startOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
   const { db, broker, logger, intervalMs = 200, batchSize = 200 } = options;
   const log = logger.child({ component: 'outbox-relay' });
-  let timer: NodeJS.Timeout | undefined;
-  let running: Promise<void> | undefined;
-  let again = false;
-  let stopped = false;
 
   async function tick(): Promise<number> {
     // While the broker is down, don't churn rows; just report how far behind we are.
@@ -91,41 +88,5 @@ export function startOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
     });
   }
 
-  function schedule(delay: number): void {
-    if (stopped) return;
-    clearTimeout(timer);
-    timer = setTimeout(run, delay);
-  }
-
-  function run(): void {
-    if (running) {
-      again = true;
-      return;
-    }
-    running = tick()
-      .then((n) => n === batchSize) // a full batch: there is probably more
-      .catch((err) => {
-        log.error({ err: errorMessage(err) }, 'outbox tick failed');
-        return false;
-      })
-      .then((more) => {
-        running = undefined;
-        const now = more || again;
-        again = false;
-        schedule(now ? 0 : intervalMs);
-      });
-  }
-
-  schedule(0);
-  return {
-    kick: () => {
-      if (running) again = true;
-      else schedule(0);
-    },
-    stop: async () => {
-      stopped = true;
-      clearTimeout(timer);
-      await running;
-    },
-  };
+  return startLoop({ name: 'outbox-relay', intervalMs, logger: log, tick: async () => (await tick()) === batchSize });
 }

@@ -14,7 +14,7 @@ import { SimulatedPaymentProvider } from './payment/simulated.provider.js';
 import type { PaymentProvider } from './domain/payment-provider.js';
 import type { OutcomeDeps } from './domain/order-outcomes.js';
 import { startGateReconciler, startKeySweeper, startPaymentWorker } from './jobs/background.js';
-import type { Loop } from './jobs/loop.js';
+import type { Loop } from '@shop/jobs';
 import { consumeInventoryEvents } from './messaging/inventory.consumer.js';
 import { consumeProductEvents, consumeUserEvents } from './messaging/snapshot.consumers.js';
 

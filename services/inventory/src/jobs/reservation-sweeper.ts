@@ -1,4 +1,5 @@
 import type { Db } from '@shop/db';
+import { startLoop } from '@shop/jobs';
 import type { Logger } from '@shop/logger';
 import { inventoryTx } from '../data/inventory-tx.js';
 import { expireReservations } from '../domain/expire-reservations.js';
@@ -28,9 +29,6 @@ export interface Sweeper {
 export function startSweeper(options: SweeperOptions): Sweeper {
   const { db, logger, intervalMs, batchSize } = options;
   const log = logger.child({ component: 'reservation-sweeper' });
-  let timer: NodeJS.Timeout | undefined;
-  let running: Promise<string[]> | undefined;
-  let stopped = false;
 
   async function sweepOnce(): Promise<string[]> {
     const expired = await db.transaction((trx) =>
@@ -43,29 +41,12 @@ export function startSweeper(options: SweeperOptions): Sweeper {
     return expired;
   }
 
-  function schedule(delay: number): void {
-    if (stopped) return;
-    timer = setTimeout(tick, delay);
-    timer.unref();
-  }
-
-  function tick(): void {
-    running = sweepOnce()
-      .catch((err) => {
-        log.warn({ err: (err as Error).message }, 'sweep failed; trying again next interval');
-        return [];
-      })
-      .finally(() => (running = undefined));
-    void running.then((expired) => schedule(expired.length === batchSize ? 0 : intervalMs));
-  }
-
-  schedule(intervalMs);
-  return {
-    sweepOnce,
-    stop: async () => {
-      stopped = true;
-      clearTimeout(timer);
-      await running;
-    },
-  };
+  const loop = startLoop({
+    name: 'reservation-sweeper',
+    intervalMs,
+    firstDelayMs: intervalMs,
+    logger: log,
+    tick: async () => (await sweepOnce()).length === batchSize,
+  });
+  return { sweepOnce, stop: loop.stop };
 }

@@ -5,7 +5,7 @@ import { pendingUnits } from '../data/order.repository.js';
 import { chargeDuePayments, type ChargeDeps } from '../domain/charge-payment.js';
 import { reconcileGate } from '../domain/reconcile-gate.js';
 import type { GateAdmin, StockSource } from '../domain/ports.js';
-import { startLoop, type Loop } from './loop.js';
+import { startLoop, type Loop } from '@shop/jobs';
 
 // Two lanes of up to 50 attempts each: a batch costs two commits however many it holds, and
 // a second lane charges while the first records (a slow tok_timeout holds only its own batch).
