@@ -41,6 +41,11 @@ export class Broker {
     return this.publisher !== undefined;
   }
 
+  /** A readiness check: throws while the broker is away. */
+  assertConnected(): void {
+    if (!this.isConnected()) throw new Error('not connected');
+  }
+
   /** Resolves once connected, or rejects after `timeoutMs` (for scripts and tests). */
   async waitUntilConnected(timeoutMs = 10_000): Promise<void> {
     await this.ready;

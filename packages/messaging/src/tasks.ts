@@ -55,18 +55,7 @@ export async function setTaskStatus(
   status: TaskStatus,
   options: { lastError?: string | null; countAttempt?: boolean } = {},
 ): Promise<void> {
-  const row = {
-    consumer: key.consumer,
-    message_id: key.messageId,
-    event_type: key.eventType,
-    status,
-    attempts: options.countAttempt ? 1 : 0,
-    last_error: options.lastError ?? null,
-  };
-  const merge: Record<string, unknown> = { status, updated_at: db.fn.now() };
-  if (options.countAttempt) merge.attempts = db.raw('tasks.attempts + 1');
-  if (options.lastError !== undefined) merge.last_error = options.lastError;
-  await db('tasks').insert(row).onConflict(['consumer', 'message_id']).merge(merge).where('tasks.status', '<>', 'complete');
+  await setTaskStatuses(db, [key], status, options);
 }
 
 export async function getTask(db: Knex, consumer: string, messageId: string): Promise<Task | undefined> {

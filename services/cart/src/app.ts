@@ -15,7 +15,7 @@ export interface AppDeps {
   config: CartConfig;
   db: Db;
   redis: RedisClient;
-  broker: Pick<Broker, 'isConnected'>;
+  broker: Pick<Broker, 'assertConnected'>;
   auth: Auth;
   logger: Logger;
   /** Override the write budget (tests); defaults to a Redis-backed per-user limiter. */
@@ -39,9 +39,7 @@ export function createApp(deps: AppDeps): Express {
     readiness: {
       db: () => pingDb(db),
       redis: () => redis.ping(),
-      broker: () => {
-        if (!broker.isConnected()) throw new Error('not connected');
-      },
+      broker: () => broker.assertConnected(),
       keycloak: () => auth.ready(),
     },
     routes: (app) => {

@@ -10,7 +10,7 @@ import { openApiDocument } from './http/openapi.js';
 export interface AppDeps {
   db: Db;
   redis: RedisClient;
-  broker: Pick<Broker, 'isConnected'>;
+  broker: Pick<Broker, 'assertConnected'>;
   auth: Auth;
   logger: Logger;
 }
@@ -27,9 +27,7 @@ export function createApp({ db, redis, broker, auth, logger }: AppDeps): Express
     readiness: {
       db: () => pingDb(db),
       redis: () => redis.ping(),
-      broker: () => {
-        if (!broker.isConnected()) throw new Error('not connected');
-      },
+      broker: () => broker.assertConnected(),
     },
     routes: (app) => {
       app.get('/api/email/openapi.json', (_req, res) => {

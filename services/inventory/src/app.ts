@@ -25,9 +25,7 @@ export function createApp(deps: AppDeps): Express {
     readiness: {
       db: () => pingDb(db),
       redis: () => redis.ping(),
-      broker: () => {
-        if (!broker.isConnected()) throw new Error('not connected');
-      },
+      broker: () => broker.assertConnected(),
       // Keycloak is left out on purpose: only admin routes need it, and a Keycloak blip must
       // not take stock reads and reservations out of the balancer.
     },

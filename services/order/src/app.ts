@@ -30,9 +30,7 @@ export function createApp(deps: AppDeps): Express {
     readiness: {
       db: () => pingDb(db),
       redis: () => redis.ping(),
-      broker: () => {
-        if (!broker.isConnected()) throw new Error('not connected');
-      },
+      broker: () => broker.assertConnected(),
       keycloak: () => auth.ready(),
     },
     routes: (app) => {

@@ -5,7 +5,7 @@ import type { Db } from '@shop/db';
 import { pingDb } from '@shop/db';
 import { createHttpApp, type Express, type RequestHandler } from '@shop/http';
 import type { Logger } from '@shop/logger';
-import { enqueueEvent, tasksRouter, type OutboxRelay } from '@shop/messaging';
+import { enqueueEvent, tasksRouter, type Broker, type OutboxRelay } from '@shop/messaging';
 import type { ProductConfig } from './config.js';
 import { createCatalogCache } from './data/catalog.cache.js';
 import { createCategoryRepository } from './data/category.repository.js';
@@ -20,7 +20,7 @@ export interface AppDeps {
   logger: Logger;
   db: Db;
   redis: RedisClient;
-  broker: { isConnected(): boolean };
+  broker: Pick<Broker, 'assertConnected'>;
   relay: Pick<OutboxRelay, 'kick'>;
   auth: Auth;
 }
@@ -51,9 +51,7 @@ export function createApp(deps: AppDeps): Express {
     readiness: {
       db: () => pingDb(deps.db),
       redis: () => deps.redis.ping(),
-      broker: () => {
-        if (!deps.broker.isConnected()) throw new Error('not connected');
-      },
+      broker: () => deps.broker.assertConnected(),
     },
     routes: (app) => {
       app.get(['/openapi.json', '/api/products/openapi.json'], (_req, res) => {
