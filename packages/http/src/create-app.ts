@@ -46,7 +46,19 @@ export function createHttpApp(options: HttpAppOptions): Express {
   app.set('etag', false);
   app.use(requestId);
   if (options.accessLog !== false) {
-    app.use(pinoHttp({ logger: options.logger, genReqId: (req) => (req as express.Request).id, autoLogging: { ignore: (req) => req.url?.startsWith('/health') ?? false } }));
+    app.use(
+      pinoHttp({
+        logger: options.logger,
+        genReqId: (req) => (req as express.Request).id,
+        autoLogging: { ignore: (req) => req.url?.startsWith('/health') ?? false },
+        // One line per request with what a reader needs; serialising every header of every
+        // request was the largest single CPU cost per request in the drop's profile.
+        serializers: {
+          req: (req: { id: string; method: string; url: string }) => ({ id: req.id, method: req.method, url: req.url }),
+          res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
+        },
+      }),
+    );
   }
   app.use(helmet({ contentSecurityPolicy: false }));
   app.use(httpMetrics);
