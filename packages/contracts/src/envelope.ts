@@ -46,6 +46,14 @@ export interface MakeEventOptions {
   occurredAt?: Date;
 }
 
+// Events this process made (and so validated): the outbox writes them without checking again.
+const made = new WeakSet<object>();
+
+/** True for an event returned by makeEvent in this process: it was validated when it was made. */
+export function isMadeEvent(event: object): boolean {
+  return made.has(event);
+}
+
 /** Builds an envelope and validates its data now, so a bad event fails the producer, not a consumer. */
 export function makeEvent<T extends EventType>(type: T, data: EventData<T>, options: MakeEventOptions): Event<T> {
   const id = options.id ?? randomUUID();
@@ -57,7 +65,9 @@ export function makeEvent<T extends EventType>(type: T, data: EventData<T>, opti
     correlationId: options.correlationId ?? id,
     data,
   };
-  return parseEvent(event) as Event<T>;
+  const parsed = parseEvent(event) as Event<T>;
+  made.add(parsed);
+  return parsed;
 }
 
 /** Validates the envelope and, for known types, the data. Throws EventParseError. */

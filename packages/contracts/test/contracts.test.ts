@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import { randomUUID } from 'node:crypto';
-import { EventParseError, EventTypes, eventSchemas, makeEvent, parseEvent } from '../src/index.js';
+import { EventParseError, EventTypes, eventSchemas, isMadeEvent, makeEvent, parseEvent } from '../src/index.js';
 
 const placed = () => ({
   orderId: randomUUID(),
@@ -12,6 +12,13 @@ const placed = () => ({
 });
 
 describe('contracts', () => {
+  it('when an event is made, then it is known as validated; a copy or a parsed message is not', () => {
+    const event = makeEvent(EventTypes.OrderPlaced, placed(), { source: 'order' });
+    expect(isMadeEvent(event)).toBe(true);
+    expect(isMadeEvent({ ...event })).toBe(false);
+    expect(isMadeEvent(parseEvent(JSON.parse(JSON.stringify(event))))).toBe(false);
+  });
+
   it('when an event is made, then it round-trips through JSON and parseEvent', () => {
     const event = makeEvent(EventTypes.OrderPlaced, placed(), { source: 'order' });
     expect(event.correlationId).toBe(event.id);

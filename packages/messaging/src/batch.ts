@@ -4,6 +4,7 @@ import { parseEvent, type EventEnvelope } from '@shop/contracts';
 import { errorMessage } from './errors.js';
 import { handleDelivery, type DeliveryContext } from './delivery.js';
 import { eventsConsumed } from './metrics.js';
+import { processEachOnce } from './inbox.js';
 import { setTaskStatuses, type TaskKey } from './tasks.js';
 
 export interface BatchContext extends DeliveryContext {
@@ -16,23 +17,23 @@ interface Parsed {
   event: EventEnvelope;
 }
 
-const byId = (a: Parsed, b: Parsed) => (a.event.id < b.event.id ? -1 : a.event.id > b.event.id ? 1 : 0);
-
 /**
- * Many messages, one commit: inbox rows for all of them (duplicates drop out), the effect for
- * the new ones, and their task completions, in ONE transaction; then every message is acked.
+ * Many messages, one commit through the inbox (processEachOnce): inbox rows for all of them
+ * (duplicates drop out), the effect for the new ones, and their task completions, in ONE
+ * transaction; then every message is acked.
  * If that transaction throws, each message goes through the per-message path on its own
  * (processOnce, retries, dead-lettering), so one poison message cannot sink its neighbours.
- * Messages that do not parse take the per-message path at once (it dead-letters them).
+ * Messages that do not parse take the per-message path at once (it dead-letters them); the
+ * others keep the event parsed here, so no message is validated twice.
  */
 export async function handleBatchDelivery(ctx: BatchContext, ch: ConfirmChannel, msgs: readonly ConsumeMessage[]): Promise<void> {
   const fresh: Parsed[] = [];
   const repeats: Parsed[] = []; // the same event twice in one batch: the first does the work
-  const singles: ConsumeMessage[] = [];
+  const singles: Array<{ msg: ConsumeMessage; event?: EventEnvelope }> = []; // not for this queue, or not an event
   const seen = new Set<string>();
   for (const msg of msgs) {
-    const event = tryParse(ctx, msg);
-    if (!event) singles.push(msg);
+    const event = tryParse(msg);
+    if (!event || !ctx.events.has(event.type)) singles.push({ msg, event });
     else if (seen.has(event.id)) repeats.push({ msg, event });
     else {
       seen.add(event.id);
@@ -41,9 +42,9 @@ export async function handleBatchDelivery(ctx: BatchContext, ch: ConfirmChannel,
   }
 
   if (fresh.length > 0 && !(await runBatch(ctx, ch, fresh, repeats))) {
-    for (const m of [...fresh, ...repeats]) await handleDelivery(ctx, ch, m.msg);
+    for (const m of [...fresh, ...repeats]) await handleDelivery(ctx, ch, m.msg, m.event);
   }
-  for (const msg of singles) await handleDelivery(ctx, ch, msg);
+  for (const s of singles) await handleDelivery(ctx, ch, s.msg, s.event);
 }
 
 async function runBatch(ctx: BatchContext, ch: ConfirmChannel, fresh: Parsed[], repeats: Parsed[]): Promise<boolean> {
@@ -51,21 +52,7 @@ async function runBatch(ctx: BatchContext, ch: ConfirmChannel, fresh: Parsed[], 
   await markProcessing(ctx, keys(fresh));
   let processed: Set<string>;
   try {
-    processed = await ctx.db.transaction(async (trx) => {
-      // Sorted by id: two batches that share messages lock their inbox rows in the same order.
-      const inserted: Array<{ message_id: string }> = await trx('inbox')
-        .insert([...fresh].sort(byId).map((p) => ({ consumer: ctx.queue, message_id: p.event.id })))
-        .onConflict(['consumer', 'message_id'])
-        .ignore()
-        .returning('message_id');
-      const ids = new Set(inserted.map((r) => r.message_id));
-      const todo = fresh.filter((p) => ids.has(p.event.id)); // delivery order
-      if (todo.length > 0) {
-        await ctx.handleBatch(todo.map((p) => p.event), trx);
-        await setTaskStatuses(trx, keys(todo), 'complete', { lastError: null });
-      }
-      return ids;
-    });
+    processed = await processEachOnce(ctx.db, ctx.queue, fresh.map((p) => p.event), (todo, trx) => ctx.handleBatch(todo, trx));
   } catch (err) {
     ctx.logger.warn({ err: errorMessage(err), size: fresh.length }, 'batch failed; handling its messages one by one');
     return false;
@@ -82,10 +69,9 @@ async function runBatch(ctx: BatchContext, ch: ConfirmChannel, fresh: Parsed[], 
   return true;
 }
 
-function tryParse(ctx: DeliveryContext, msg: ConsumeMessage): EventEnvelope | undefined {
+function tryParse(msg: ConsumeMessage): EventEnvelope | undefined {
   try {
-    const event = parseEvent(JSON.parse(msg.content.toString('utf8')));
-    return ctx.events.has(event.type) ? event : undefined;
+    return parseEvent(JSON.parse(msg.content.toString('utf8')));
   } catch {
     return undefined;
   }

@@ -24,10 +24,11 @@ type Outcome = 'processed' | 'duplicate' | 'retried' | 'dead_lettered';
  * there is a db), then ack, or park it in a retry queue, or dead-letter it. The original is
  * acked only after its successor is confirmed, so a crash anywhere redelivers, never loses.
  */
-export async function handleDelivery(ctx: DeliveryContext, ch: ConfirmChannel, msg: ConsumeMessage): Promise<void> {
+export async function handleDelivery(ctx: DeliveryContext, ch: ConfirmChannel, msg: ConsumeMessage, parsed?: EventEnvelope): Promise<void> {
   let event: EventEnvelope;
   try {
-    event = parseEvent(JSON.parse(msg.content.toString('utf8')));
+    // The one validation on the way in (a batch that fell back to here passes what it parsed).
+    event = parsed ?? parseEvent(JSON.parse(msg.content.toString('utf8')));
     if (!ctx.events.has(event.type)) throw new PermanentError(`${ctx.queue} does not consume ${event.type}`);
   } catch (err) {
     const messageId = msg.properties.messageId as string | undefined;

@@ -3,6 +3,7 @@ export type { ConsumeBatchOptions, ConsumeOptions, ConsumeWithDbOptions, Subscri
 export { PermanentError, BrokerUnavailableError } from './errors.js';
 export { enqueueEvent, startOutboxRelay, type OutboxRelay, type OutboxRelayOptions, type Publisher } from './outbox.js';
 export { processOnce } from './inbox.js';
+export { createUnitOfWork, type UnitOfWork, type UnitOfWorkTx, type UnitOfWorkOptions, type Outbox, type EventMeta } from './unit-of-work.js';
 export { messagingMigration } from './migration.js';
 export { setTaskStatus, setTaskStatuses, getTask, listTasks, TaskStatuses, type Task, type TaskStatus, type TaskKey } from './tasks.js';
 export { tasksRouter } from './tasks.routes.js';

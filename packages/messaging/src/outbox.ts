@@ -1,7 +1,7 @@
 import { startLoop } from '@shop/jobs';
 import type { Knex } from 'knex';
 import type { Logger } from '@shop/logger';
-import { parseEvent, type EventEnvelope } from '@shop/contracts';
+import { isMadeEvent, parseEvent, type EventEnvelope } from '@shop/contracts';
 import { errorMessage } from './errors.js';
 import { outboxLag } from './metrics.js';
 
@@ -13,13 +13,15 @@ export interface Publisher {
 
 /**
  * Writes events in the caller's transaction, so they commit or roll back with the business
- * rows. Validates first: a malformed event fails the producer, not every consumer.
+ * rows. A malformed event fails the producer, not every consumer: events from makeEvent were
+ * validated when made; anything else is validated here. Services write through a unit of
+ * work (unit-of-work.ts), which calls this.
  */
-export async function enqueueEvent(trx: Knex | Knex.Transaction, events: EventEnvelope | EventEnvelope[]): Promise<void> {
-  const list = Array.isArray(events) ? events : [events];
+export async function enqueueEvent(trx: Knex | Knex.Transaction, events: EventEnvelope | readonly EventEnvelope[]): Promise<void> {
+  const list: readonly EventEnvelope[] = Array.isArray(events) ? events : [events as EventEnvelope];
   if (list.length === 0) return;
   const rows = list.map((e) => {
-    const event = parseEvent(e);
+    const event = isMadeEvent(e) ? e : parseEvent(e);
     return { id: event.id, type: event.type, payload: JSON.stringify(event) };
   });
   await trx('outbox').insert(rows);
