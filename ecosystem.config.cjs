@@ -63,8 +63,25 @@ function serviceApps(name, basePort) {
   });
 }
 
+// Keeps every log in .run/logs bounded (copy, truncate, keep 2 old copies; see the script).
+// Not a service: no PORT, so scripts/lib/services.sh does not wait for its readiness.
+const LOG_ROTATE = {
+  name: 'log-rotate',
+  cwd: ROOT,
+  script: path.join('scripts', 'logs', 'rotate-loop.ts'),
+  interpreter: 'node',
+  node_args: '--import tsx',
+  exec_mode: 'fork',
+  env: { LOG_DIR: LOGS, LOG_MAX_BYTES: String(64 * 1024 * 1024), LOG_KEEP: '2', LOG_ROTATE_EVERY_MS: '30000' },
+  autorestart: true,
+  max_memory_restart: '100M',
+  out_file: path.join(LOGS, 'log-rotate.log'),
+  error_file: path.join(LOGS, 'log-rotate.log'),
+  merge_logs: true,
+};
+
 module.exports = {
-  apps: Object.entries(SERVICES).flatMap(([name, port]) => serviceApps(name, port)),
+  apps: [...Object.entries(SERVICES).flatMap(([name, port]) => serviceApps(name, port)), LOG_ROTATE],
   serviceEnv,
   SERVICES,
 };

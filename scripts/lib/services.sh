@@ -9,8 +9,9 @@ pm2() { "$PM2_BIN" "$@"; }
 
 pm2_running() { pid_alive "$PM2_HOME/pm2.pid"; }
 
-# apps -> "name port" per replica in the process file.
-apps() { (cd "$ROOT" && node -e 'for (const a of require("./ecosystem.config.cjs").apps) console.log(a.name, a.env.PORT)'); }
+# apps -> "name port" per replica in the process file (apps without a PORT, such as
+# log-rotate, are helpers: pm2 runs them, nothing waits for their readiness).
+apps() { (cd "$ROOT" && node -e 'for (const a of require("./ecosystem.config.cjs").apps) if (a.env.PORT) console.log(a.name, a.env.PORT)'); }
 
 # online_apps -> names pm2 reports online (nothing if the daemon is down).
 online_apps() {
