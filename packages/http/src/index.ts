@@ -5,3 +5,6 @@ export { startServer, type RunningServer } from './server.js';
 export { metricsRegistry } from './metrics.js';
 export { Router, type Request, type Response, type NextFunction, type RequestHandler, type Express } from 'express';
 export { asUnavailable } from './unavailable.js';
+export { defineRoute, mountRoutes, successStatus, type AuthGuards, type AuthRule, type Route, type RouteContext, type RouteSpec, type ResponseSpec } from './route.js';
+export { openApiDocument, errorResponse, ErrorBody, type DocumentInfo } from './openapi.js';
+export { NUL_FREE_PATTERN, queryInt, rejectNulBytes } from './input.js';

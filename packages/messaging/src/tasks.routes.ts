@@ -1,28 +1,55 @@
 import { Router } from 'express';
 import type { Knex } from 'knex';
 import { z } from 'zod';
-import { AppError } from '@shop/errors';
+import { defineRoute, mountRoutes, queryInt, type Route } from '@shop/http';
 import { listTasks, TaskStatuses } from './tasks.js';
 
-const Query = z.object({
+const TasksQuery = z.strictObject({
   status: z.enum(TaskStatuses).optional(),
   consumer: z.string().min(1).max(200).optional(),
-  limit: z.coerce.number().int().min(1).max(100).default(20),
-  cursor: z.string().regex(/^[1-9]\d{0,18}$/, 'cursor must come from nextCursor').optional(),
+  limit: queryInt(1, 100).default(20),
+  // At most 18 digits: always inside bigint, so a made-up cursor is a 400, never a database error.
+  cursor: z.string().regex(/^[1-9]\d{0,17}$/, 'cursor must come from nextCursor').optional(),
 });
 
+const Task = z
+  .strictObject({
+    id: z.string(),
+    consumer: z.string(),
+    messageId: z.string(),
+    eventType: z.string(),
+    status: z.enum(TaskStatuses),
+    attempts: z.number().int().min(0),
+    lastError: z.string().nullable(),
+    createdAt: z.iso.datetime(),
+    updatedAt: z.iso.datetime(),
+  })
+  .meta({ id: 'Task' });
+
+export const TaskPage = z.strictObject({ items: z.array(Task), nextCursor: z.string().nullable() }).meta({ id: 'TaskPage' });
+
 /**
- * GET / ?status=pending|processing|complete|failed&consumer=&limit=1..100&cursor=
- * → {items, nextCursor}, newest first. The caller mounts it behind its admin guard.
+ * GET <path> ?status=pending|processing|complete|failed&consumer=&limit=1..100&cursor=
+ * → {items, nextCursor}, newest first: where each consumed message stands (admin).
  */
+export function tasksRoute<D extends { db: Knex }>(path: string): Route<D> {
+  return defineRoute(
+    {
+      method: 'get',
+      path,
+      summary: 'Status of consumed messages, newest first (admin)',
+      auth: 'admin',
+      request: { query: TasksQuery },
+      responses: { 200: { description: 'a page of tasks', schema: TaskPage } },
+    },
+    (ctx, deps: D) => listTasks(deps.db, ctx.query),
+  );
+}
+
+/** The tasks route on its own router, for services that have not declared their routes yet. */
 export function tasksRouter(db: Knex): Router {
   const router = Router();
-  router.get('/', async (req, res) => {
-    const parsed = Query.safeParse(req.query);
-    if (!parsed.success) {
-      throw new AppError('VALIDATION_FAILED', z.prettifyError(parsed.error), 400, parsed.error.issues);
-    }
-    res.json(await listTasks(db, parsed.data));
-  });
+  const open = (_req: unknown, _res: unknown, next: () => void) => next();
+  mountRoutes(router, [tasksRoute('/')], { deps: { db }, auth: { required: open, optional: open, requireRole: () => open } });
   return router;
 }

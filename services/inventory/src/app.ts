@@ -2,11 +2,11 @@ import type { Auth } from '@shop/auth';
 import type { RedisClient } from '@shop/cache';
 import type { Db } from '@shop/db';
 import { pingDb } from '@shop/db';
-import { createHttpApp, type Express } from '@shop/http';
+import { createHttpApp, mountRoutes, type Express } from '@shop/http';
 import type { Logger } from '@shop/logger';
 import type { Broker } from '@shop/messaging';
-import { inventoryRoutes } from './http/inventory.routes.js';
-import { openApiDocument } from './http/openapi.js';
+import { stockRepository } from './data/stock.repository.js';
+import { inventoryDocument, inventoryRoutes } from './http/inventory.routes.js';
 
 export interface AppDeps {
   db: Db;
@@ -19,6 +19,7 @@ export interface AppDeps {
 /** Wiring only: no listen(), no timers. main.ts and the tests both build the app with this. */
 export function createApp(deps: AppDeps): Express {
   const { db, redis, broker, auth, logger } = deps;
+  const doc = inventoryDocument();
   return createHttpApp({
     name: 'inventory',
     logger,
@@ -31,9 +32,9 @@ export function createApp(deps: AppDeps): Express {
     },
     routes: (app) => {
       app.get('/api/inventory/openapi.json', (_req, res) => {
-        res.json(openApiDocument);
+        res.json(doc);
       });
-      app.use('/api/inventory', inventoryRoutes({ db, auth }));
+      mountRoutes(app, inventoryRoutes, { deps: { db, stock: stockRepository(db) }, auth });
     },
   });
 }

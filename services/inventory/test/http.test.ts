@@ -4,13 +4,13 @@ import { createAuth } from '@shop/auth';
 import { createDb } from '@shop/db';
 import { createTestUser, listen, openApiChecker, type TestUser } from '@shop/testing';
 import { createApp } from '../src/app.js';
-import { openApiDocument } from '../src/http/openapi.js';
+import { inventoryDocument } from '../src/http/inventory.routes.js';
 import { env, logger, seedStock, startInventory, stockOf, type Harness } from './harness.js';
 
 let inv: Harness;
 let admin: TestUser;
 let customer: TestUser;
-const check = openApiChecker(openApiDocument);
+const check = openApiChecker(inventoryDocument());
 
 /** Loose on purpose: each test asserts the shape it expects, and the OpenAPI check does the rest. */
 interface ApiBody {

@@ -1,11 +1,15 @@
-import { Router, validate } from '@shop/http';
-import type { Auth } from '@shop/auth';
+import { defineRoute, errorResponse, openApiDocument, type Route } from '@shop/http';
 import type { Db } from '@shop/db';
-import { tasksRouter } from '@shop/messaging';
-import { stockRepository } from '../data/stock.repository.js';
+import { tasksRoute } from '@shop/messaging';
+import type { stockRepository } from '../data/stock.repository.js';
 import { getStockLevels, setAvailableStock } from '../domain/stock-levels.js';
 import type { StockLevels } from '../domain/ports.js';
-import { ProductParams, SetAvailableBody, type SetAvailableInput } from './inventory.schemas.js';
+import { Availability, ProductParams, SetAvailableBody, StockLevelsView } from './inventory.schemas.js';
+
+export interface InventoryHttpDeps {
+  db: Db;
+  stock: ReturnType<typeof stockRepository>;
+}
 
 const view = (s: StockLevels) => ({
   productId: s.productId,
@@ -17,28 +21,55 @@ const view = (s: StockLevels) => ({
   updatedAt: s.updatedAt.toISOString(),
 });
 
+const noStock = errorResponse('NOT_FOUND: no stock record for this product');
+
 /** Everything under /api/inventory. Admin paths come first so `admin` is never read as a product id. */
-export function inventoryRoutes(deps: { db: Db; auth: Auth }): Router {
-  const { db, auth } = deps;
-  const stock = stockRepository(db);
-  const router = Router();
-  const admin = auth.requireRole('admin');
+export const inventoryRoutes: Array<Route<InventoryHttpDeps>> = [
+  tasksRoute('/api/inventory/admin/tasks'),
+  defineRoute(
+    {
+      method: 'get',
+      path: '/api/inventory/admin/stock/:productId',
+      summary: 'Full stock counts (admin)',
+      auth: 'admin',
+      request: { params: ProductParams },
+      responses: { 200: { description: 'stock counts', schema: StockLevelsView }, 404: noStock },
+    },
+    async ({ params }, deps: InventoryHttpDeps) => view(await getStockLevels(deps.stock, params.productId)),
+  ),
+  defineRoute(
+    {
+      method: 'get',
+      path: '/api/inventory/:productId',
+      summary: 'Units available to buy now',
+      auth: 'public',
+      request: { params: ProductParams },
+      responses: { 200: { description: 'availability', schema: Availability }, 404: noStock },
+    },
+    async ({ params }, deps: InventoryHttpDeps) => {
+      const levels = await getStockLevels(deps.stock, params.productId);
+      return { productId: levels.productId, available: levels.available };
+    },
+  ),
+  defineRoute(
+    {
+      method: 'put',
+      path: '/api/inventory/:productId',
+      summary: 'Set the available count (admin); reserved and sold units are untouched',
+      auth: 'admin',
+      request: { params: ProductParams, body: SetAvailableBody },
+      responses: { 200: { description: 'the stock after the change', schema: StockLevelsView }, 404: noStock },
+    },
+    async ({ params, body }, deps: InventoryHttpDeps) => view(await setAvailableStock(deps.stock, params.productId, body.available)),
+  ),
+];
 
-  router.use('/admin/tasks', admin, tasksRouter(db));
-
-  router.get('/admin/stock/:productId', admin, validate('params', ProductParams), async (_req, res) => {
-    res.json(view(await getStockLevels(stock, res.locals.params.productId)));
-  });
-
-  router.get('/:productId', validate('params', ProductParams), async (_req, res) => {
-    const levels = await getStockLevels(stock, res.locals.params.productId);
-    res.json({ productId: levels.productId, available: levels.available });
-  });
-
-  router.put('/:productId', admin, validate('params', ProductParams), validate('body', SetAvailableBody), async (_req, res) => {
-    const body = res.locals.body as SetAvailableInput;
-    res.json(view(await setAvailableStock(stock, res.locals.params.productId, body.available)));
-  });
-
-  return router;
-}
+/** The service's OpenAPI 3.1 document, generated from the routes above. */
+export const inventoryDocument = () =>
+  openApiDocument(
+    {
+      title: 'Inventory service',
+      description: 'Stock per product. Invariants: available, reserved, sold >= 0 and added = available + reserved + sold.',
+    },
+    inventoryRoutes,
+  );

@@ -9,12 +9,12 @@ export const SetAvailableBody = z.strictObject({
   available: z.number().int().min(0).max(MAX_COUNT),
 });
 
-export const Availability = z.object({
+export const Availability = z.strictObject({
   productId: z.uuid(),
   available: z.number().int().min(0),
-});
+}).meta({ id: 'Availability' });
 
-export const StockLevelsView = z.object({
+export const StockLevelsView = z.strictObject({
   productId: z.uuid(),
   available: z.number().int().min(0),
   reserved: z.number().int().min(0),
@@ -22,6 +22,6 @@ export const StockLevelsView = z.object({
   added: z.number().int(),
   deleted: z.boolean(),
   updatedAt: z.iso.datetime({ offset: true }),
-});
+}).meta({ id: 'StockLevels' });
 
 export type SetAvailableInput = z.infer<typeof SetAvailableBody>;
