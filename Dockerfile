@@ -1,10 +1,12 @@
-# One image for every service (docker-compose.yml builds it once per service with
-# --build-arg SERVICE=<name>; `command:` can also pick another service at run time).
+# One image for every service, built once (docker-compose.yml and the Helm chart pick the
+# service with `command:`, or with SERVICE=<name> for the default command). Its entry point,
+# docker/entrypoint.sh, loads the container's generated secrets if compose mounted them.
 #
 # The services run from their TypeScript source through tsx, exactly as pm2 runs them
 # natively (docs/conventions.md), so dev dependencies (tsx) stay in the image. A tsc
 # build to plain JS would make the image smaller; until then, parity wins.
-ARG NODE_IMAGE=node:20-bookworm-slim
+# Node 24 LTS (Node 20 reached its end of life in April 2026).
+ARG NODE_IMAGE=node:24-bookworm-slim
 
 # Only the manifests, so `npm ci` stays cached until a package.json or the lockfile changes.
 FROM ${NODE_IMAGE} AS manifests
@@ -20,16 +22,12 @@ COPY --from=manifests /src/ ./
 RUN npm ci --no-audit --no-fund
 
 FROM ${NODE_IMAGE} AS runtime
-ARG SERVICE
-RUN test -n "$SERVICE" || (echo "build with --build-arg SERVICE=<user|product|cart|order|inventory|email>" >&2; exit 1)
-ENV NODE_ENV=production \
-    SERVICE=${SERVICE} \
-    SERVICE_NAME=${SERVICE}
+ENV NODE_ENV=production
 WORKDIR /app
 COPY --from=deps --chown=node:node /app/ ./
 COPY --chown=node:node . .
-RUN test -f "services/${SERVICE}/src/main.ts" || (echo "no services/${SERVICE}/src/main.ts" >&2; exit 1)
 USER node
 # Graceful shutdown lives in main.ts: SIGTERM drains HTTP and consumers, then exits.
 STOPSIGNAL SIGTERM
-CMD ["sh", "-c", "exec node --import tsx services/${SERVICE}/src/main.ts"]
+ENTRYPOINT ["/app/docker/entrypoint.sh"]
+CMD ["sh", "-c", "test -f \"services/${SERVICE:?set SERVICE=<user|product|cart|order|inventory|email>}/src/main.ts\" && exec node --import tsx services/${SERVICE}/src/main.ts"]

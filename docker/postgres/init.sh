@@ -2,13 +2,18 @@
 # Postgres init for docker-compose.yml (runs once, on an empty data volume, as the
 # superuser): one database and one role per service (docs/conventions.md). Each role
 # owns its database; PUBLIC loses CONNECT, so no service can reach another's data.
-# Passwords are the local ones; real deployments inject DATABASE_URL with their own.
+# The role passwords are the ones docker/secrets/generate.sh made on first start
+# (mounted at /run/shop-secrets); nothing here is a committed secret.
 set -eu
+SECRETS=${SHOP_SECRETS_DIR:-/run/shop-secrets}
 for svc in user product cart order inventory email; do
-  psql -v ON_ERROR_STOP=1 --username "$POSTGRES_USER" --dbname postgres <<SQL
-CREATE ROLE ${svc}_svc LOGIN PASSWORD '${svc}_pw';
+  pw="$(cat "$SECRETS/${svc}_password")"
+  [ -n "$pw" ] || { echo "init.sh: no password for ${svc}_svc in $SECRETS" >&2; exit 1; }
+  psql -v ON_ERROR_STOP=1 --username "$POSTGRES_USER" --dbname postgres -v pw="$pw" <<SQL
+CREATE ROLE ${svc}_svc LOGIN PASSWORD :'pw';
 CREATE DATABASE ${svc}_db OWNER ${svc}_svc;
 REVOKE ALL ON DATABASE ${svc}_db FROM PUBLIC;
 GRANT CONNECT, TEMPORARY ON DATABASE ${svc}_db TO ${svc}_svc;
 SQL
 done
+psql -v ON_ERROR_STOP=1 --username "$POSTGRES_USER" --dbname postgres -c 'REVOKE CONNECT ON DATABASE postgres FROM PUBLIC;'

@@ -1,10 +1,22 @@
-# Step: Go tools into .run/tools/bin (k6, mailpit, actionlint, deck).
+# Step: Go tools into .run/tools/bin (k6, mailpit, actionlint, deck; docker-compose, helm
+# and kubeconform for the deploy tests), and the Kubernetes schemas kubeconform checks with.
 # Only these exact versions are served by the module proxy on our machines.
 
 K6_VERSION=v1.8.1
 MAILPIT_VERSION=v1.28.0
 ACTIONLINT_VERSION=v1.7.12
 DECK_VERSION=v1.55.0
+# The deploy tests (test/deploy): `docker compose config`, `helm lint`/`helm template` and a
+# schema check of the rendered manifests. compose v5.6.0 is the newest that builds with Go 1.26.8.
+COMPOSE_VERSION=v5.6.0
+HELM_VERSION=v3.22.0
+KUBECONFORM_VERSION=v0.8.0
+# Kubernetes JSON schemas, vendored in the PyPI package kubernetes-validate (its wheel is a
+# zip; nothing of it is installed or run): scripts/tools/k8s-schemas.mjs makes kubeconform's
+# standalone files from it. K8S_SCHEMA_VERSION is the Kubernetes release the chart is checked against.
+K8S_VALIDATE_VERSION=1.37.0
+K8S_SCHEMA_VERSION=v1.34.0
+K8S_SCHEMAS="$RUN/tools/k8s-schemas"
 
 # built_version BIN MODULE -> the version of MODULE compiled into BIN ("" if none).
 # `go version -m` reads the build info Go embeds, so no tool has to be run.
@@ -30,8 +42,27 @@ build_wrapper() {
   (cd "$ROOT/scripts/tools/$1" && go build -mod=readonly -trimpath -ldflags "-s -w $3" -o "$TOOLS_BIN/$2" .)
 }
 
+# k8s_schemas: the standalone schemas of K8S_SCHEMA_VERSION under .run/tools/k8s-schemas
+# (8 MB), made once from the kubernetes-validate wheel.
+k8s_schemas() {
+  local out="$K8S_SCHEMAS/$K8S_SCHEMA_VERSION-standalone-strict" stamp="$K8S_SCHEMAS/.version" tmp
+  [[ "$(cat "$stamp" 2>/dev/null)" == "$K8S_VALIDATE_VERSION/$K8S_SCHEMA_VERSION" && -s "$out/deployment-apps-v1.json" ]] && return 0
+  note "fetching Kubernetes $K8S_SCHEMA_VERSION schemas (PyPI kubernetes-validate $K8S_VALIDATE_VERSION, ~23 MB)"
+  have pip3 || have pip || { apt-get install -y -q python3-pip >>"$LOGS/go-build.log" 2>&1 || die "pip is missing and apt-get install python3-pip failed; see .run/logs/go-build.log"; }
+  tmp="$(mktemp -d)"
+  {
+    "$(command -v pip3 || command -v pip)" download --no-deps --quiet -d "$tmp" "kubernetes-validate==$K8S_VALIDATE_VERSION" &&
+      python3 -m zipfile -e "$tmp"/kubernetes_validate-*.whl "$tmp/wheel" &&
+      rm -rf "$out" &&
+      node "$ROOT/scripts/tools/k8s-schemas.mjs" "$tmp/wheel/kubernetes_validate/kubernetes-json-schema/$K8S_SCHEMA_VERSION-local-strict" "$out"
+  } >>"$LOGS/go-build.log" 2>&1 || { rm -rf "$tmp"; die "making the Kubernetes schemas failed; see .run/logs/go-build.log"; }
+  rm -rf "$tmp"
+  echo "$K8S_VALIDATE_VERSION/$K8S_SCHEMA_VERSION" >"$stamp"
+  BUILT_ANY=1
+}
+
 step_go_tools() {
-  step "Building Go tools (k6, mailpit, actionlint, deck) into .run/tools/bin"
+  step "Building Go tools (k6, mailpit, actionlint, deck, docker-compose, helm, kubeconform) into .run/tools/bin"
   BUILT_ANY=0
   # GOFLAGS from the environment (e.g. -mod=vendor) must not leak into these builds.
   export GOFLAGS=-buildvcs=false
@@ -46,5 +77,13 @@ step_go_tools() {
   # scripts/tools/deck is a wrapper module that repeats them (see its go.mod).
   go_tool deck github.com/kong/deck "$DECK_VERSION" \
     build_wrapper deck deck "-X github.com/kong/deck/cmd.VERSION=$DECK_VERSION"
+  # compose: its go.mod has exclude directives; scripts/tools/compose repeats them.
+  go_tool docker-compose github.com/docker/compose/v5 "$COMPOSE_VERSION" \
+    build_wrapper compose docker-compose "-X main.version=$COMPOSE_VERSION"
+  go_tool helm helm.sh/helm/v3 "$HELM_VERSION" go install "helm.sh/helm/v3/cmd/helm@$HELM_VERSION"
+  go_tool kubeconform github.com/yannh/kubeconform "$KUBECONFORM_VERSION" \
+    go install "github.com/yannh/kubeconform/cmd/kubeconform@$KUBECONFORM_VERSION"
+  mkdir -p "$K8S_SCHEMAS"
+  k8s_schemas
   if ((BUILT_ANY)); then ok; else skip "already built"; fi
 }

@@ -1,3 +1,3 @@
-export { createRedis, type RedisClient, type RedisConfig } from './redis.js';
+export { createRedis, parseRedisNodes, type RedisClient, type RedisConfig } from './redis.js';
 export { Cache, type CacheOptions } from './cache-aside.js';
 export { evalScript, hashTag, type LuaScript } from './eval-script.js';

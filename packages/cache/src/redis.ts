@@ -4,7 +4,7 @@ export type RedisClient = Redis | Cluster;
 
 export interface RedisConfig {
   url: string;
-  /** `host:port,host:port`: when set, talk to a Redis Cluster instead of one node. */
+  /** `host:port,redis://host:port,...`: when set, talk to a Redis Cluster instead of one node. */
   nodes?: string;
   keyPrefix?: string;
 }
@@ -33,10 +33,7 @@ export function createRedis(config: RedisConfig): RedisClient {
     keyPrefix: config.keyPrefix,
   };
   if (config.nodes) {
-    const startupNodes = config.nodes.split(',').map((hostPort) => {
-      const [host, port] = hostPort.trim().split(':');
-      return { host, port: Number(port) };
-    });
+    const startupNodes = parseRedisNodes(config.nodes);
     // Node connections keep ioredis' cluster default (offline queue on), bounded by
     // commandTimeout; the cluster-level queue is the one switched below.
     const cluster = new Cluster(startupNodes, {
@@ -54,6 +51,23 @@ export function createRedis(config: RedisConfig): RedisClient {
     retryStrategy: (times) => Math.min(times * 200, 2_000),
   });
   return queueOnlyWhileUsable(redis, 'Redis is not reachable');
+}
+
+/**
+ * A Redis Cluster's seed list, `host:port` and `redis://host:port` alike, comma-separated
+ * (the first is what compose and Helm values are written in, the second what most
+ * managed Redis offerings print).
+ */
+export function parseRedisNodes(nodes: string): Array<{ host: string; port: number }> {
+  return nodes
+    .split(',')
+    .map((n) => n.trim())
+    .filter(Boolean)
+    .map((n) => {
+      const url = new URL(n.includes('://') ? n : `redis://${n}`);
+      if (url.protocol !== 'redis:' || !url.hostname || !url.port) throw new Error(`REDIS_NODES: expected host:port or redis://host:port, got ${n}`);
+      return { host: url.hostname, port: Number(url.port) };
+    });
 }
 
 type Flushable = { flushQueue(error: Error, options?: { offlineQueue?: boolean; commandQueue?: boolean }): void };

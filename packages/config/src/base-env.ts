@@ -1,9 +1,15 @@
 import { z } from 'zod';
 
-const redisNodes = z
-  .string()
-  .regex(/^[\w.-]+:\d+(,[\w.-]+:\d+)*$/, 'expected host:port[,host:port...]')
-  .optional();
+// A Redis Cluster's seed nodes: `host:port` or `redis://host:port` (mixed is fine), comma
+// separated. Empty counts as unset, so compose can pass `${REDIS_NODES:-}` for "one node".
+const redisNode = String.raw`(redis://)?[\w.-]+:\d+/?`;
+const redisNodes = z.preprocess(
+  (v) => (typeof v === 'string' && v.trim() === '' ? undefined : v),
+  z
+    .string()
+    .regex(new RegExp(`^\\s*${redisNode}\\s*(,\\s*${redisNode}\\s*)*$`), 'expected host:port or redis://host:port, comma-separated')
+    .optional(),
+);
 
 /** Variables every service reads. Services extend this with their own. */
 export const baseEnv = z.object({

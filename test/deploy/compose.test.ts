@@ -1,0 +1,209 @@
+/**
+ * The Docker path, checked without a container engine: the Docker Compose CLI (built by
+ * scripts/up.sh) reads every compose file, and each container that runs our code gets its
+ * environment parsed by that service's own config schema, with the secrets the `secrets`
+ * one-shot generates on first start.
+ */
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { migrationEnv, type z } from '@shop/config';
+import { parseRedisNodes } from '@shop/cache';
+import {
+  ROOT,
+  SERVICES,
+  composeConfig,
+  generatedSecrets,
+  loopbackAddresses,
+  secretEnv,
+  type ComposeModel,
+  type ComposeService,
+} from './deploy-files.js';
+
+const ROOT_FILE = join(ROOT, 'docker-compose.yml');
+const CLUSTER_ENV = { COMPOSE_PROFILES: 'redis-cluster', REDIS_NODES: 'redis-node-1:6379,redis://redis-node-2:6379,redis-node-3:6379' };
+const COMPOSE_FILES: Array<[string, Record<string, string>]> = [
+  ['docker-compose.yml', {}],
+  ['docker-compose.yml', CLUSTER_ENV],
+  ['docker-compose.yml', { REPLICAS: '3' }],
+  ['kong-docker-compose/docker-compose.yml', {}],
+  // Its admin password comes from keycloak-docker-compose/.env (not committed).
+  ['keycloak-docker-compose/keycloak-docker-compose.yml', { KC_BOOTSTRAP_ADMIN_PASSWORD: 'from-an-env-file' }],
+];
+
+type Schema = z.ZodType<Record<string, unknown>>;
+const schemas = new Map<string, Schema>();
+
+/** The zod schema a service's config.ts exports (the one its readConfig/loadConfig parses). */
+async function serviceSchema(name: string): Promise<Schema> {
+  const mod = (await import(`../../services/${name}/src/config.ts`)) as Record<string, unknown>;
+  const found = Object.values(mod).find(
+    (v): v is Schema => !!v && typeof (v as Schema).safeParse === 'function' && 'DATABASE_URL' in ((v as { shape?: object }).shape ?? {}),
+  );
+  if (!found) throw new Error(`services/${name}/src/config.ts exports no env schema`);
+  return found;
+}
+
+/** Which parser a container's command reaches: a service's main or seed, or a migration. */
+function parserFor(svc: ComposeService): { label: string; schema: Schema } | undefined {
+  const m = /services\/(\w+)\/src\/(main|migrate|seed)\.ts/.exec((svc.command ?? []).join(' '));
+  if (!m) return undefined;
+  const [, name, entry] = m;
+  return entry === 'migrate' ? { label: `${name} migrate`, schema: migrationEnv as unknown as Schema } : { label: `${name} ${entry}`, schema: schemas.get(name)! };
+}
+
+/** What a container's process sees: compose's environment plus its generated secrets (docker/entrypoint.sh). */
+function containerEnv(svc: ComposeService, secretsDir: string): Record<string, string> {
+  const env: Record<string, string> = {};
+  for (const [k, v] of Object.entries(svc.environment ?? {})) if (v !== null) env[k] = v;
+  return { ...env, ...secretEnv(svc, secretsDir) };
+}
+
+/** Problems with every container that runs our code: bad or missing variables, loopback addresses. */
+function environmentProblems(model: ComposeModel, secretsDir: string): string[] {
+  const problems: string[] = [];
+  for (const [name, svc] of Object.entries(model.services)) {
+    const parser = parserFor(svc);
+    if (!parser) continue;
+    const env = containerEnv(svc, secretsDir);
+    const parsed = parser.schema.safeParse(env);
+    if (!parsed.success) {
+      for (const issue of parsed.error.issues) problems.push(`${name} (${parser.label}): ${issue.path.join('.')}: ${issue.message}`);
+      continue;
+    }
+    // Defaults count too: a default of 127.0.0.1 is the container itself.
+    for (const hit of loopbackAddresses(parsed.data)) problems.push(`${name} (${parser.label}): ${hit} points at the container itself`);
+  }
+  return problems;
+}
+
+let secretsDir: string;
+let model: ComposeModel;
+
+beforeAll(async () => {
+  for (const name of SERVICES) schemas.set(name, await serviceSchema(name));
+  secretsDir = generatedSecrets();
+  const { result, model: m } = composeConfig(ROOT_FILE);
+  if (!m) throw new Error(`docker compose config failed: ${result.stderr}`);
+  model = m;
+});
+
+afterAll(() => rmSync(secretsDir, { recursive: true, force: true }));
+
+describe('docker compose config', () => {
+  it.each(COMPOSE_FILES)('when compose reads %s (env %j), then it accepts the file', (file, env) => {
+    const { result } = composeConfig(join(ROOT, file), env);
+    expect({ file, stderr: result.stderr.split('\n').filter((l) => !/level=warn/.test(l)).join('\n'), ok: result.ok }).toEqual({ file, stderr: '', ok: true });
+  });
+
+  it('when Keycloak alone is started without its env file, then compose refuses rather than use a known password', () => {
+    const { result } = composeConfig(join(ROOT, 'keycloak-docker-compose', 'keycloak-docker-compose.yml'));
+    expect(result.ok).toBe(false);
+    expect(result.stderr).toMatch(/KC_BOOTSTRAP_ADMIN_PASSWORD/);
+  });
+
+  it('when a compose file is broken, then the check fails (it can fail)', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'compose-broken-'));
+    try {
+      const broken = join(dir, 'docker-compose.yml');
+      writeFileSync(broken, readFileSync(ROOT_FILE, 'utf8').replace('postgres: { condition: service_healthy }', 'postgress: { condition: service_healthy }'));
+      expect(composeConfig(broken).result.ok).toBe(false);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('the environment compose gives each service', () => {
+  it('when each container that runs our code parses its environment, then nothing is missing or bad and nothing points at 127.0.0.1', () => {
+    const checked = Object.values(model.services).filter((s) => parserFor(s)).length;
+    expect(checked).toBeGreaterThanOrEqual(SERVICES.length * 2 + 1); // services, migrations, seed
+    expect(environmentProblems(model, secretsDir)).toEqual([]);
+  });
+
+  it('when the order service had no CART_URL, then its loopback default is caught (the check can fail)', () => {
+    const order = structuredClone(model.services.order);
+    delete order.environment!.CART_URL;
+    const problems = environmentProblems({ services: { order } }, secretsDir);
+    expect(problems).toEqual([expect.stringMatching(/order \(order main\): CART_URL=http:\/\/127\.0\.0\.1:8000/)]);
+  });
+
+  it('when a secret is missing from the generated files, then the parser reports the variable', () => {
+    const problems = environmentProblems({ services: { order: model.services.order } }, join(secretsDir, 'nowhere'));
+    expect(problems).toContainEqual(expect.stringMatching(/order \(order main\): DATABASE_URL/));
+  });
+
+  it('when the redis-cluster profile is on, then the services get the three nodes in both spellings', () => {
+    const { model: cluster } = composeConfig(ROOT_FILE, CLUSTER_ENV);
+    expect(Object.keys(cluster!.services)).toEqual(expect.arrayContaining(['redis-node-1', 'redis-node-2', 'redis-node-3', 'redis-cluster-init']));
+    expect(environmentProblems(cluster!, secretsDir)).toEqual([]);
+    const parsed = schemas.get('order')!.parse(containerEnv(cluster!.services.order, secretsDir));
+    expect(parseRedisNodes(String(parsed.REDIS_NODES))).toEqual([1, 2, 3].map((n) => ({ host: `redis-node-${n}`, port: 6379 })));
+    expect(cluster!.services.order.depends_on?.['redis-cluster-init']?.condition).toBe('service_completed_successfully');
+  });
+});
+
+describe('the compose start-up order', () => {
+  it('when a service starts, then its one-shot migration has completed first', () => {
+    for (const name of SERVICES) {
+      expect({ name, dep: model.services[name].depends_on?.[`${name}-migrate`]?.condition }).toEqual({ name, dep: 'service_completed_successfully' });
+      expect(model.services[`${name}-migrate`].restart).toBe('no');
+    }
+  });
+
+  it('when the stack starts, then one-shots seed the catalog after the services are healthy and set up Keycloak before the user service', () => {
+    expect(model.services.seed.command?.join(' ')).toMatch(/services\/product\/src\/seed\.ts/);
+    expect(model.services.seed.depends_on?.product?.condition).toBe('service_healthy');
+    expect(model.services.seed.depends_on?.inventory?.condition).toBe('service_healthy');
+    expect(model.services.user.depends_on?.['keycloak-setup']?.condition).toBe('service_completed_successfully');
+  });
+
+  it('when REPLICAS is set, then compose runs that many of every service (default 2)', () => {
+    const three = composeConfig(ROOT_FILE, { REPLICAS: '3' }).model!;
+    for (const name of SERVICES) {
+      expect({ name, replicas: model.services[name].deploy?.replicas }).toEqual({ name, replicas: 2 });
+      expect({ name, replicas: three.services[name].deploy?.replicas }).toEqual({ name, replicas: 3 });
+    }
+  });
+});
+
+describe('what compose publishes and commits', () => {
+  it('when ports are published, then only the edge listens beyond loopback and the databases not at all', () => {
+    const open: string[] = [];
+    for (const [name, svc] of Object.entries(model.services)) {
+      for (const p of svc.ports ?? []) if (name !== 'kong' && p.host_ip !== '127.0.0.1') open.push(`${name}:${p.published}`);
+    }
+    expect(open).toEqual([]);
+    for (const db of ['postgres', 'redis']) expect({ db, ports: model.services[db].ports ?? [] }).toEqual({ db, ports: [] });
+    expect(model.services.kong.ports?.map((p) => p.published)).toEqual(['8000']);
+  });
+
+  it('when Keycloak issues a token, then its issuer is the hostname the services use inside the network', () => {
+    const kc = model.services.keycloak;
+    const hostname = new URL(String(kc.environment?.KC_HOSTNAME)).host;
+    expect(kc.networks?.shop?.aliases).toContain(hostname.split(':')[0]);
+    for (const name of SERVICES) expect(new URL(String(model.services[name].environment?.KEYCLOAK_URL)).host).toBe(hostname);
+  });
+
+  it('when the compose files are read, then no password or client secret is written in them', () => {
+    for (const file of ['docker-compose.yml', 'keycloak-docker-compose/keycloak-docker-compose.yml']) {
+      const text = readFileSync(join(ROOT, file), 'utf8');
+      // KEY: value lines whose key says password or secret; a path (_FILE, _DIR) or a ${VAR} is no secret.
+      // The one exception is the README's demo login (DEMO_ADMIN_PASSWORD), which is meant to be known.
+      const hits = [...text.matchAll(/^\s*(\w*(?:PASSWORD|SECRET|_PASS)\w*)\s*:\s*(\S.*)$/gm)]
+        .filter(([, key, value]) => !/_(FILE|DIR)$/.test(key) && !value.startsWith('${') && key !== 'DEMO_ADMIN_PASSWORD')
+        .map(([line]) => line.trim());
+      expect({ file, hits }).toEqual({ file, hits: [] });
+      expect({ file, urls: text.match(/\/\/[\w-]+:[^@\s/]+@/g) ?? [] }).toEqual({ file, urls: [] });
+    }
+  });
+
+  it('when the secrets one-shot runs twice, then it keeps the first values (a restart must not lock the services out)', () => {
+    const before = readFileSync(join(secretsDir, 'order', 'env'), 'utf8');
+    generatedSecrets(secretsDir);
+    expect(readFileSync(join(secretsDir, 'order', 'env'), 'utf8')).toBe(before);
+    expect(before).toMatch(/^DATABASE_URL=postgres:\/\/order_svc:[0-9a-f]{48}@postgres:5432\/order_db$/m);
+  });
+});
+

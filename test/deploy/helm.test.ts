@@ -1,0 +1,152 @@
+/**
+ * The Kubernetes path, checked without a cluster: `helm lint`, `helm template`, and the
+ * rendered manifests validated by kubeconform against the Kubernetes schemas (made offline
+ * by scripts/lib/tools.sh). KEDA's kinds have no schema there; they are checked here
+ * against the queues the services really consume.
+ */
+import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { beforeAll, describe, expect, it } from '@jest/globals';
+import { parseAllDocuments, parse } from 'yaml';
+import { CHART, HELM, K8S_SCHEMAS, K8S_VERSION, KUBECONFORM, ROOT, SERVICES, tool } from './deploy-files.js';
+
+interface Manifest {
+  apiVersion: string;
+  kind: string;
+  metadata: { name: string; annotations?: Record<string, string> };
+  spec?: Record<string, unknown>;
+  data?: Record<string, string>;
+}
+interface Probe { httpGet?: { path: string; port: string | number } }
+interface Container {
+  name: string;
+  command?: string[];
+  ports?: Array<{ name: string; containerPort: number }>;
+  readinessProbe?: Probe;
+  livenessProbe?: Probe;
+  resources?: { requests?: Record<string, string>; limits?: Record<string, string> };
+}
+
+const KEDA_KINDS = ['ScaledObject', 'TriggerAuthentication'];
+
+function template(...set: string[]): { ok: boolean; stderr: string; manifests: Manifest[]; text: string } {
+  const args = ['template', 'shop', CHART, '--kube-version', K8S_VERSION, ...set.flatMap((s) => ['--set', s])];
+  const r = tool(HELM, args);
+  const manifests = r.ok ? parseAllDocuments(r.stdout).map((d) => d.toJSON() as Manifest).filter(Boolean) : [];
+  return { ok: r.ok, stderr: r.stderr, manifests, text: r.stdout };
+}
+
+function kubeconform(yamlText: string): { ok: boolean; output: string } {
+  const location = `${K8S_SCHEMAS}/{{ .NormalizedKubernetesVersion }}-standalone{{ .StrictSuffix }}/{{ .ResourceKind }}{{ .KindSuffix }}.json`;
+  const r = tool(
+    KUBECONFORM,
+    ['-strict', '-summary', '-kubernetes-version', K8S_VERSION, '-schema-location', location, '-skip', KEDA_KINDS.join(','), '-'],
+    {},
+    yamlText,
+  );
+  return { ok: r.ok, output: r.stdout + r.stderr };
+}
+
+/** Every queue a service consumes, from its code: the `*_QUEUE = '<service>.<purpose>'` constants. */
+function queuesInCode(service: string): string[] {
+  const queues = new Set<string>();
+  const walk = (dir: string): void => {
+    for (const e of readdirSync(dir, { withFileTypes: true })) {
+      if (e.isDirectory()) walk(join(dir, e.name));
+      else if (e.name.endsWith('.ts')) for (const m of readFileSync(join(dir, e.name), 'utf8').matchAll(/_QUEUE = '([\w.-]+)'/g)) queues.add(m[1]);
+    }
+  };
+  walk(join(ROOT, 'services', service, 'src'));
+  return [...queues].sort();
+}
+
+const of = (ms: Manifest[], kind: string): Manifest[] => ms.filter((m) => m.kind === kind);
+const containersOf = (m: Manifest): Container[] =>
+  ((m.spec as { template: { spec: { containers: Container[] } } }).template.spec.containers);
+
+let rendered: ReturnType<typeof template>;
+beforeAll(() => {
+  rendered = template();
+  if (!rendered.ok) throw new Error(`helm template failed: ${rendered.stderr}`);
+});
+
+describe('the Helm chart', () => {
+  it('when helm lints the chart, then it passes', () => {
+    const r = tool(HELM, ['lint', CHART, '--strict', '--kube-version', K8S_VERSION]);
+    expect({ ok: r.ok, out: r.ok ? '' : r.stdout + r.stderr }).toEqual({ ok: true, out: '' });
+  });
+
+  it.each([
+    ['the defaults', []],
+    ['KEDA off, the seed and an Ingress on, a Redis Cluster', ['keda.enabled=false', 'seed.enabled=true', 'ingress.enabled=true', 'redis.nodes=redis://r1:6379\\,r2:6379']],
+  ])('when rendered with %s, then every manifest validates against the Kubernetes schemas', (_label, set) => {
+    const r = template(...(set as string[]));
+    expect(r.ok).toBe(true);
+    const check = kubeconform(r.text);
+    expect({ ok: check.ok, output: check.ok ? '' : check.output }).toEqual({ ok: true, output: '' });
+    expect(check.output).toMatch(/Invalid: 0, Errors: 0/);
+  });
+
+  it('when a manifest is wrong, then the schema check says so (it can fail)', () => {
+    const broken = rendered.text.replace('readinessProbe:', 'readinessProbes:');
+    expect(kubeconform(broken).ok).toBe(false);
+  });
+
+  it('when a service is deployed, then it has probes on its health routes, requests and limits, a PDB and a migration Job', () => {
+    const deployments = of(rendered.manifests, 'Deployment');
+    for (const name of SERVICES) {
+      const d = deployments.find((m) => m.metadata.name === `shop-dropshop-${name}`);
+      expect({ name, found: !!d }).toEqual({ name, found: true });
+      const [c] = containersOf(d!);
+      expect({ name, ready: c.readinessProbe?.httpGet?.path, live: c.livenessProbe?.httpGet?.path }).toEqual({ name, ready: '/health/ready', live: '/health/live' });
+      expect(c.command?.join(' ')).toMatch(new RegExp(`services/${name}/`));
+      for (const k of ['requests', 'limits'] as const) expect({ name, k, cpu: !!c.resources?.[k]?.cpu, memory: !!c.resources?.[k]?.memory }).toEqual({ name, k, cpu: true, memory: true });
+      expect(of(rendered.manifests, 'PodDisruptionBudget').map((m) => m.metadata.name)).toContain(`shop-dropshop-${name}`);
+      const job = of(rendered.manifests, 'Job').find((m) => m.metadata.name === `shop-dropshop-${name}-migrate`);
+      expect(job?.metadata.annotations?.['helm.sh/hook']).toBe('pre-install,pre-upgrade');
+      expect(containersOf(job!)[0].command?.join(' ')).toMatch(new RegExp(`services/${name}/src/migrate`));
+    }
+  });
+
+  it('when a service consumes queues, then KEDA scales it on exactly those queues; the others get an HPA on CPU', () => {
+    const scaled = new Map(of(rendered.manifests, 'ScaledObject').map((m) => [m.metadata.name, m]));
+    const hpas = of(rendered.manifests, 'HorizontalPodAutoscaler').map((m) => m.metadata.name);
+    for (const name of SERVICES) {
+      const queues = queuesInCode(name);
+      const so = scaled.get(`shop-dropshop-${name}`);
+      if (queues.length === 0) {
+        expect({ name, hpa: hpas.includes(`shop-dropshop-${name}`), keda: !!so }).toEqual({ name, hpa: true, keda: false });
+        continue;
+      }
+      const triggers = (so?.spec?.triggers ?? []) as Array<{ type: string; metadata: { queueName?: string } }>;
+      expect({ name, queues: triggers.filter((t) => t.type === 'rabbitmq').map((t) => t.metadata.queueName).sort() }).toEqual({ name, queues });
+      expect({ name, cpu: triggers.some((t) => t.type === 'cpu') }).toEqual({ name, cpu: true });
+    }
+  });
+
+  it('when Kong is the ingress, then it serves kong.yml with the same routes, each pointed at its service', () => {
+    const cm = of(rendered.manifests, 'ConfigMap').find((m) => m.metadata.name === 'shop-dropshop-kong');
+    type KongDecl = { services: Array<{ name: string; url: string; routes: unknown[] }>; plugins: unknown[] };
+    const inCluster = parse(cm!.data!['kong.yml']) as KongDecl;
+    const compose = parse(readFileSync(join(ROOT, 'kong-docker-compose', 'kong.yml'), 'utf8')) as KongDecl;
+    expect(inCluster.plugins).toEqual(compose.plugins);
+    expect(inCluster.services.map((s) => ({ ...s, url: undefined }))).toEqual(compose.services.map((s) => ({ ...s, url: undefined })));
+    const ports = parse(readFileSync(join(CHART, 'values.yaml'), 'utf8')).services as Record<string, { port: number }>;
+    for (const s of inCluster.services) expect(s.url).toBe(`http://shop-dropshop-${s.name}:${ports[s.name].port}`);
+  });
+
+  it('when the chart is rendered, then it carries no secret: services read theirs from Secrets the operator creates', () => {
+    expect(of(rendered.manifests, 'Secret')).toEqual([]);
+    const env = of(rendered.manifests, 'ConfigMap').find((m) => m.metadata.name === 'shop-dropshop-env')!.data!;
+    expect(Object.keys(env)).not.toEqual(expect.arrayContaining(['DATABASE_URL']));
+    expect(env.CART_URL).toBe('http://shop-dropshop-cart:4021');
+    const dir = mkdtempSync(join(tmpdir(), 'helm-'));
+    try {
+      writeFileSync(join(dir, 'all.yaml'), rendered.text);
+      expect(readFileSync(join(dir, 'all.yaml'), 'utf8')).not.toMatch(/postgres:\/\/[^\s]*:[^\s]*@/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
