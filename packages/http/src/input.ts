@@ -49,3 +49,31 @@ export function queryInt(min: number, max: number) {
     .pipe(z.number().int().min(min).max(max))
     .meta({ type: 'integer', minimum: min, maximum: max, pattern: undefined });
 }
+
+// What String.prototype.trim removes, spelled out so the document's pattern and the
+// validator agree on it (a regex \s means other things in other languages).
+const TRIMMED = '\\t\\n\\v\\f\\r \\u00a0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000\\ufeff';
+const NOT_BLANK_PATTERN = `^[^\\u0000]*[^\\u0000${TRIMMED}][^\\u0000]*$`;
+
+function codePoints(s: string): number {
+  let n = 0;
+  for (const _ of s) n += 1;
+  return n;
+}
+
+/**
+ * Free text from a client, bounded in characters (code points, as JSON Schema counts
+ * them, not UTF-16 units). `trim`: surrounding whitespace is dropped, and a text that
+ * is only whitespace counts as empty (refused when `min` is 1).
+ */
+export function text(bounds: { min?: number; max: number; trim?: boolean }) {
+  const min = bounds.min ?? 0;
+  const base = z.string().refine((s) => codePoints(s) <= bounds.max, `at most ${bounds.max} characters`);
+  const trimmed = bounds.trim ? base.trim() : base;
+  const checked = min > 0 ? trimmed.refine((s) => codePoints(s) >= min, min === 1 ? 'must not be empty' : `at least ${min} characters`) : trimmed;
+  return checked.meta({
+    ...(min > 0 ? { minLength: min } : {}),
+    maxLength: bounds.max,
+    pattern: bounds.trim && min > 0 ? NOT_BLANK_PATTERN : NUL_FREE_PATTERN,
+  });
+}

@@ -3,17 +3,15 @@ import { Cache, type RedisClient } from '@shop/cache';
 import { AppError } from '@shop/errors';
 import type { Db } from '@shop/db';
 import { pingDb } from '@shop/db';
-import { createHttpApp, type Express, type RequestHandler } from '@shop/http';
+import { createHttpApp, mountRoutes, type Express } from '@shop/http';
 import type { Logger } from '@shop/logger';
-import { enqueueEvent, tasksRouter, type Broker, type OutboxRelay } from '@shop/messaging';
+import { enqueueEvent, type Broker, type OutboxRelay } from '@shop/messaging';
 import type { ProductConfig } from './config.js';
 import { createCatalogCache } from './data/catalog.cache.js';
 import { createCategoryRepository } from './data/category.repository.js';
 import { createProductRepository } from './data/product.repository.js';
 import type { CatalogDeps } from './domain/ports.js';
-import { categoryRoutes } from './http/category.routes.js';
-import { openApiDocument } from './http/openapi.js';
-import { productRoutes } from './http/product.routes.js';
+import { productApi, productDocument } from './http/api.js';
 
 export interface AppDeps {
   config: Pick<ProductConfig, 'SERVICE_NAME' | 'INSTANCE_ID' | 'CACHE_TTL_SECONDS'>;
@@ -42,8 +40,7 @@ export function catalogDeps(deps: Omit<AppDeps, 'auth' | 'broker'>): CatalogDeps
 /** Wiring only: routes, guards and readiness; main.ts owns the clients and listen(). */
 export function createApp(deps: AppDeps): Express {
   const catalog = catalogDeps(deps);
-  const adminOnly: RequestHandler[] = [deps.auth.required, deps.auth.requireRole('admin')];
-  const doc = openApiDocument();
+  const doc = productDocument();
 
   return createHttpApp({
     name: deps.config.SERVICE_NAME,
@@ -57,9 +54,7 @@ export function createApp(deps: AppDeps): Express {
       app.get(['/openapi.json', '/api/products/openapi.json'], (_req, res) => {
         res.json(doc);
       });
-      app.use('/api/products/admin/tasks', ...adminOnly, tasksRouter(deps.db));
-      app.use('/api/products', productRoutes(catalog, adminOnly));
-      app.use('/api/categories', categoryRoutes(catalog, adminOnly));
+      mountRoutes(app, productApi, { deps: { ...catalog, db: deps.db }, auth: deps.auth });
       // A database that cannot hand out a connection is a fast 503, not a 500.
       app.use(dbUnavailable);
     },

@@ -109,6 +109,9 @@ describe('bad input', () => {
     ['a missing initialStock', productInput({ initialStock: undefined })],
     ['maxPerCustomer 0', productInput({ maxPerCustomer: 0 })],
     ['a non-uuid categoryId', productInput({ categoryId: 'hoodies' })],
+    // Postgres refuses NUL in text: these were 500s (issue 10, defect 9).
+    ['a NUL byte in the name', productInput({ name: 'Hoodie\u0000' })],
+    ['a NUL byte in the description', productInput({ description: 'warm\u0000' })],
   ];
   for (const [what, body] of cases) {
     it(`when the create body has ${what}, then 400 VALIDATION_FAILED and nothing is stored`, async () => {
@@ -119,6 +122,13 @@ describe('bad input', () => {
       expect(await rowCount(String(body.sku))).toBe(0);
     });
   }
+
+  it('when a category name holds a NUL byte, then 400 VALIDATION_FAILED', async () => {
+    const res = await app.call('POST', '/api/categories', { token: admin, body: { name: 'Hood\u0000ies', slug: unique('cat-') } });
+    expect(res.status).toBe(400);
+    check('POST', '/api/categories', 400, res.body);
+    expect(res.body.error.code).toBe('VALIDATION_FAILED');
+  });
 
   it('when the body is not JSON, then 400 INVALID_JSON', async () => {
     const res = await app.call('POST', '/api/products', { token: admin, raw: '{"sku":' });
@@ -136,7 +146,7 @@ describe('bad input', () => {
 
   it('when a patch has an unknown field, initialStock, or nothing, then 400 and the product is unchanged', async () => {
     const created = await app.call('POST', '/api/products', { token: admin, body: productInput() });
-    for (const body of [{ price: 1, colour: 'red' }, { initialStock: 5 }, {}, { price: -1 }]) {
+    for (const body of [{ price: 1, colour: 'red' }, { initialStock: 5 }, {}, { price: -1 }, { description: 'a\u0000' }, { name: '\u0000' }]) {
       const res = await app.call('PATCH', `/api/products/${created.body.id}`, { token: admin, body });
       expect(res.status).toBe(400);
       check('PATCH', '/api/products/{id}', 400, res.body);
@@ -155,6 +165,11 @@ describe('bad input', () => {
     ['minPrice above maxPrice', 'minPrice=10&maxPrice=5', 'VALIDATION_FAILED'],
     ['a malformed cursor', 'cursor=not-a-cursor!', 'INVALID_CURSOR'],
     ['a base64 cursor of junk', `cursor=${Buffer.from('{"s":"newest"}').toString('base64url')}`, 'INVALID_CURSOR'],
+    ['a NUL byte in q', 'q=%00', 'VALIDATION_FAILED'],
+    ['a NUL byte in category', 'category=%00', 'VALIDATION_FAILED'],
+    ['a NUL byte in sku', 'sku=A%00', 'VALIDATION_FAILED'],
+    ['a name cursor holding a NUL byte', `sort=name&cursor=${Buffer.from(JSON.stringify({ s: 'name', k: 'a\u0000', id: '3f1c2a9e-8d4b-4c6e-9a7f-1b2c3d4e5f60' })).toString('base64url')}`, 'INVALID_CURSOR'],
+    ['a cursor with an impossible date', `cursor=${Buffer.from(JSON.stringify({ s: 'newest', k: '2024-02-30T00:00:00.000Z', id: '3f1c2a9e-8d4b-4c6e-9a7f-1b2c3d4e5f60' })).toString('base64url')}`, 'INVALID_CURSOR'],
     ['a cursor from another sort', `cursor=${Buffer.from(JSON.stringify({ s: 'price_asc', k: 5, id: '3f1c2a9e-8d4b-4c6e-9a7f-1b2c3d4e5f60' })).toString('base64url')}`, 'INVALID_CURSOR'],
   ];
   for (const [what, qs, code] of queries) {

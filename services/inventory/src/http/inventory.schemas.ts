@@ -3,7 +3,7 @@ import { z } from 'zod';
 /** Postgres integer: the largest count a stock column holds. */
 const MAX_COUNT = 2_147_483_647;
 
-export const ProductParams = z.strictObject({ productId: z.uuid() });
+export const ProductParams = z.strictObject({ productId: z.guid() });
 
 export const SetAvailableBody = z.strictObject({
   available: z.number().int().min(0).max(MAX_COUNT),

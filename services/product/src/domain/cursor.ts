@@ -44,8 +44,10 @@ export function decodeCursor(cursor: string, sort: Sort): CursorPosition {
   if (sort === 'price_asc' || sort === 'price_desc') {
     if (typeof k !== 'number' || !Number.isSafeInteger(k)) throw invalid();
   } else if (sort === 'newest') {
-    if (typeof k !== 'string' || Number.isNaN(Date.parse(k)) || !/^\d{4}-\d\d-\d\dT/.test(k)) throw invalid();
-  } else if (typeof k !== 'string' || k.length > 500) {
+    // Only what encodeCursor writes (toISOString): "2024-02-30T..." or a bare year would
+    // reach Postgres as a timestamp it refuses, a 500 instead of a 400.
+    if (typeof k !== 'string' || !/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/.test(k) || new Date(k).toISOString() !== k) throw invalid();
+  } else if (typeof k !== 'string' || k.length > 500 || k.includes('\u0000')) {
     throw invalid();
   }
   return { sort, key: k as string | number, id };

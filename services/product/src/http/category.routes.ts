@@ -1,21 +1,40 @@
-import { Router, validate, type RequestHandler } from '@shop/http';
+import { defineRoute, errorResponse, type Route } from '@shop/http';
+import { z } from 'zod';
 import { createCategory, listCategories } from '../domain/categories.js';
 import type { CatalogDeps } from '../domain/ports.js';
 import { CreateCategoryBody, ListCategoriesQuery } from './product.schemas.js';
+import { CategoryPageSchema, CategorySchema } from './responses.js';
 
-export function categoryRoutes(deps: CatalogDeps, adminOnly: RequestHandler[]): Router {
-  const router = Router();
+const cacheHeader = z.object({ 'X-Cache': z.enum(['HIT', 'MISS']).describe('HIT when served from Redis, MISS when loaded from Postgres') });
 
-  router.get('/', validate('query', ListCategoriesQuery), async (_req, res) => {
-    const { page, cached } = await listCategories(deps, res.locals.query);
-    res.setHeader('X-Cache', cached ? 'HIT' : 'MISS');
-    res.json(page);
-  });
-
-  router.post('/', ...adminOnly, validate('body', CreateCategoryBody), async (_req, res) => {
-    const category = await createCategory(deps, res.locals.body);
-    res.status(201).json(category);
-  });
-
-  return router;
-}
+export const categoryRoutes: Array<Route<CatalogDeps>> = [
+  defineRoute(
+    {
+      method: 'get',
+      path: '/api/categories',
+      summary: 'Categories by slug (cached)',
+      auth: 'public',
+      request: { query: ListCategoriesQuery },
+      responses: {
+        200: { description: 'one page', schema: CategoryPageSchema, headers: cacheHeader },
+        400: errorResponse('VALIDATION_FAILED or INVALID_CURSOR'),
+      },
+    },
+    async ({ query, res }, deps: CatalogDeps) => {
+      const { page, cached } = await listCategories(deps, query);
+      res.setHeader('X-Cache', cached ? 'HIT' : 'MISS');
+      return page;
+    },
+  ),
+  defineRoute(
+    {
+      method: 'post',
+      path: '/api/categories',
+      summary: 'Create a category (admin)',
+      auth: 'admin',
+      request: { body: CreateCategoryBody },
+      responses: { 201: { description: 'created', schema: CategorySchema }, 409: errorResponse('SLUG_TAKEN') },
+    },
+    (ctx, deps: CatalogDeps) => createCategory(deps, ctx.body),
+  ),
+];

@@ -1,54 +1,100 @@
-import { Router, parseOrThrow, validate, type RequestHandler, type Response } from '@shop/http';
+import { defineRoute, errorResponse, type Response, type Route } from '@shop/http';
 import { AppError } from '@shop/errors';
+import { z } from 'zod';
 import { getProduct, listProducts } from '../domain/browse-products.js';
 import { createProduct } from '../domain/create-products.js';
 import { deleteProduct, updateProduct } from '../domain/change-product.js';
 import { decodeCursor } from '../domain/cursor.js';
 import type { CatalogDeps } from '../domain/ports.js';
-import type { ProductPatch, Sort } from '../domain/product.js';
+import type { ProductPatch } from '../domain/product.js';
 import { CreateProductBody, IdParams, ListProductsQuery, UpdateProductBody } from './product.schemas.js';
+import { ProductPageSchema, ProductSchema } from './responses.js';
 
 const xCache = (res: Response, hit: boolean) => res.setHeader('X-Cache', hit ? 'HIT' : 'MISS');
-
+const cacheHeader = z.object({ 'X-Cache': z.enum(['HIT', 'MISS']).describe('HIT when served from Redis, MISS when loaded from Postgres') });
 /** A malformed id names no product: 404, the same answer as a well-formed unknown one. */
-function productId(raw: string): string {
-  const parsed = IdParams.safeParse({ id: raw });
-  if (!parsed.success) throw AppError.notFound('Product');
-  return parsed.data.id.toLowerCase();
-}
+const badId = () => AppError.notFound('Product');
+const notFound = errorResponse('NOT_FOUND: no live product with this id (a malformed id included)');
+const writeErrors = { 400: errorResponse('VALIDATION_FAILED or CATEGORY_NOT_FOUND'), 409: errorResponse('SKU_TAKEN') };
 
-export function productRoutes(deps: CatalogDeps, adminOnly: RequestHandler[]): Router {
-  const router = Router();
-
-  router.get('/', validate('query', ListProductsQuery), async (_req, res) => {
-    const { cursor, ...query } = res.locals.query as { cursor?: string; sort: Sort; limit: number };
-    const after = cursor === undefined ? undefined : decodeCursor(cursor, query.sort);
-    const { page, cached } = await listProducts(deps, { ...query, after });
-    xCache(res, cached);
-    res.json(page);
-  });
-
-  router.get('/:id', async (req, res) => {
-    const { product, cached } = await getProduct(deps, productId(String(req.params.id)));
-    xCache(res, cached);
-    res.json(product);
-  });
-
-  router.post('/', ...adminOnly, validate('body', CreateProductBody), async (req, res) => {
-    const product = await createProduct(deps, res.locals.body, { correlationId: req.id });
-    res.status(201).location(`/api/products/${product.id}`).json(product);
-  });
-
-  router.patch('/:id', ...adminOnly, async (req, res) => {
-    const id = productId(String(req.params.id));
-    const patch: ProductPatch = parseOrThrow(UpdateProductBody, req.body ?? {});
-    res.json(await updateProduct(deps, id, patch, { correlationId: req.id }));
-  });
-
-  router.delete('/:id', ...adminOnly, async (req, res) => {
-    await deleteProduct(deps, productId(String(req.params.id)), { correlationId: req.id });
-    res.status(204).end();
-  });
-
-  return router;
-}
+export const productRoutes: Array<Route<CatalogDeps>> = [
+  defineRoute(
+    {
+      method: 'get',
+      path: '/api/products',
+      summary: 'Search and browse live products (cached)',
+      auth: 'public',
+      request: { query: ListProductsQuery },
+      responses: {
+        200: { description: 'one page', schema: ProductPageSchema, headers: cacheHeader },
+        400: errorResponse('VALIDATION_FAILED or INVALID_CURSOR'),
+      },
+    },
+    async ({ query: { cursor, ...query }, res }, deps: CatalogDeps) => {
+      const after = cursor === undefined ? undefined : decodeCursor(cursor, query.sort);
+      const { page, cached } = await listProducts(deps, { ...query, after });
+      xCache(res, cached);
+      return page;
+    },
+  ),
+  defineRoute(
+    {
+      method: 'get',
+      path: '/api/products/:id',
+      summary: 'One live product (cached)',
+      auth: 'public',
+      request: { params: IdParams },
+      badParams: badId,
+      responses: { 200: { description: 'the product', schema: ProductSchema, headers: cacheHeader }, 404: notFound },
+    },
+    async ({ params, res }, deps: CatalogDeps) => {
+      const { product, cached } = await getProduct(deps, params.id.toLowerCase());
+      xCache(res, cached);
+      return product;
+    },
+  ),
+  defineRoute(
+    {
+      method: 'post',
+      path: '/api/products',
+      summary: 'Create a product (admin); publishes product.created.v1 with initialStock',
+      auth: 'admin',
+      request: { body: CreateProductBody },
+      responses: { 201: { description: 'created', schema: ProductSchema }, ...writeErrors },
+    },
+    async ({ body, req, res }, deps: CatalogDeps) => {
+      const product = await createProduct(deps, body, { correlationId: req.id });
+      res.location(`/api/products/${product.id}`);
+      return product;
+    },
+  ),
+  defineRoute(
+    {
+      method: 'patch',
+      path: '/api/products/:id',
+      summary: 'Change a product (admin); publishes product.updated.v1',
+      auth: 'admin',
+      request: { params: IdParams, body: UpdateProductBody },
+      badParams: badId,
+      responses: { 200: { description: 'updated', schema: ProductSchema }, ...writeErrors, 404: notFound },
+    },
+    async ({ params, body, req }, deps: CatalogDeps) => {
+      const patch: ProductPatch = body;
+      return updateProduct(deps, params.id.toLowerCase(), patch, { correlationId: req.id });
+    },
+  ),
+  defineRoute(
+    {
+      method: 'delete',
+      path: '/api/products/:id',
+      summary: 'Soft-delete a product (admin); publishes product.deleted.v1',
+      auth: 'admin',
+      request: { params: IdParams },
+      badParams: badId,
+      responses: { 204: { description: 'deleted' }, 404: notFound },
+    },
+    async ({ params, req }, deps: CatalogDeps) => {
+      await deleteProduct(deps, params.id.toLowerCase(), { correlationId: req.id });
+    },
+  ),
+];

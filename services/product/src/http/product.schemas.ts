@@ -1,13 +1,18 @@
 import { z } from 'zod';
+import { queryInt, text } from '@shop/http';
 import { SORTS } from '../domain/product.js';
 
 /** Request schemas: strict objects, so an unknown field is a 400 rather than silently ignored. */
 const sku = z.string().trim().min(1).max(64).regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, 'letters, digits, ".", "_" or "-"');
-const name = z.string().trim().min(1).max(200);
-const description = z.string().trim().max(5000);
+const name = text({ min: 1, max: 200, trim: true });
+const description = text({ max: 5000, trim: true });
 const price = z.number().int().min(0).max(2_147_483_647);
 const currency = z.string().regex(/^[A-Z]{3}$/, 'ISO 4217 code in upper case, e.g. EUR');
-const imageUrl = z.url({ protocol: /^https?$/ }).max(2048);
+// http(s) with a host name and a plain path: a pattern the document can state exactly.
+const imageUrl = z
+  .string()
+  .max(2048)
+  .regex(/^https?:\/\/([A-Za-z0-9-]+\.)*[A-Za-z][A-Za-z0-9-]*(:[1-9][0-9]{0,3})?(\/[A-Za-z0-9._~!$&'()*+,;=:@/-]*)?$/, 'an http(s) URL');
 const maxPerCustomer = z.number().int().min(1).max(1_000_000);
 
 export const CreateProductBody = z.strictObject({
@@ -16,11 +21,11 @@ export const CreateProductBody = z.strictObject({
   description: description.optional(),
   price,
   currency,
-  categoryId: z.uuid().optional(),
+  categoryId: z.guid().optional(),
   imageUrl: imageUrl.optional(),
   initialStock: z.number().int().min(0).max(1_000_000_000),
   maxPerCustomer: maxPerCustomer.optional(),
-});
+}).meta({ id: 'CreateProduct' });
 
 export const UpdateProductBody = z
   .strictObject({
@@ -29,21 +34,21 @@ export const UpdateProductBody = z
     description: description.nullable().optional(),
     price: price.optional(),
     currency: currency.optional(),
-    categoryId: z.uuid().nullable().optional(),
+    categoryId: z.guid().nullable().optional(),
     imageUrl: imageUrl.nullable().optional(),
     maxPerCustomer: maxPerCustomer.nullable().optional(),
   })
-  .refine((b) => Object.keys(b).length > 0, 'send at least one field to change');
+  .refine((b) => Object.keys(b).length > 0, 'send at least one field to change')
+  .meta({ id: 'UpdateProduct', minProperties: 1 });
 
 // Query values arrive as strings; a repeated parameter arrives as an array and fails here.
-const count = (min: number, max: number) =>
-  z.string().regex(/^\d{1,10}$/, 'a non-negative integer').transform(Number).pipe(z.number().int().min(min).max(max));
+const count = queryInt;
 
 export const ListProductsQuery = z
   .strictObject({
-    q: z.string().trim().min(1).max(100).optional(),
-    sku: z.string().trim().min(1).max(64).optional(),
-    category: z.string().trim().min(1).max(100).optional(),
+    q: text({ min: 1, max: 100, trim: true }).optional(),
+    sku: text({ min: 1, max: 64, trim: true }).optional(),
+    category: text({ min: 1, max: 100, trim: true }).optional(),
     minPrice: count(0, 2_147_483_647).optional(),
     maxPrice: count(0, 2_147_483_647).optional(),
     sort: z.enum(SORTS).default('newest'),
@@ -56,13 +61,14 @@ export const ListProductsQuery = z
   });
 
 export const CreateCategoryBody = z.strictObject({
-  name: z.string().trim().min(1).max(100),
+  name: text({ min: 1, max: 100, trim: true }),
   slug: z.string().min(1).max(100).regex(/^[a-z0-9]+(?:-[a-z0-9]+)*$/, 'lower-case words joined by "-"'),
-});
+}).meta({ id: 'CreateCategory' });
 
 export const ListCategoriesQuery = z.strictObject({
   limit: count(1, 100).default(100),
   cursor: z.string().min(1).max(512).optional(),
 });
 
-export const IdParams = z.object({ id: z.uuid() });
+// Any UUID-shaped id (Postgres' uuid type takes every version and variant).
+export const IdParams = z.object({ id: z.guid() });

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { SORTS } from '../domain/product.js';
 
-/** Response shapes, for the OpenAPI document (and the test that checks real responses against it). */
+/** Response shapes: the routes declare them, so the OpenAPI document (and the tests that check real responses against it) use them. */
 export const ProductSchema = z
   .strictObject({
     id: z.uuid(),
@@ -16,25 +16,19 @@ export const ProductSchema = z
     status: z.literal('active'),
     createdAt: z.iso.datetime(),
     updatedAt: z.iso.datetime(),
-  });
+  })
+  .meta({ id: 'Product' });
 
 export const CategorySchema = z
-  .strictObject({ id: z.uuid(), name: z.string(), slug: z.string(), createdAt: z.iso.datetime() });
+  .strictObject({ id: z.uuid(), name: z.string(), slug: z.string(), createdAt: z.iso.datetime() })
+  .meta({ id: 'Category' });
 
 export const ProductPageSchema = z
-  .strictObject({ items: z.array(ProductSchema), nextCursor: z.string().nullable() });
+  .strictObject({ items: z.array(ProductSchema), nextCursor: z.string().nullable() })
+  .meta({ id: 'ProductPage' });
 
 export const CategoryPageSchema = z
-  .strictObject({ items: z.array(CategorySchema), nextCursor: z.string().nullable() });
-
-export const ErrorSchema = z
-  .strictObject({
-    error: z.object({
-      code: z.string().describe('stable, machine-readable: VALIDATION_FAILED, INVALID_CURSOR, NOT_FOUND, SKU_TAKEN, ...'),
-      message: z.string(),
-      requestId: z.string(),
-      details: z.unknown().optional(),
-    }),
-  });
+  .strictObject({ items: z.array(CategorySchema), nextCursor: z.string().nullable() })
+  .meta({ id: 'CategoryPage' });
 
 export { SORTS };

@@ -1,0 +1,18 @@
+import { openApiDocument, type Route } from '@shop/http';
+import { tasksRoute } from '@shop/messaging';
+import type { Db } from '@shop/db';
+import type { CatalogDeps } from '../domain/ports.js';
+import { categoryRoutes } from './category.routes.js';
+import { productRoutes } from './product.routes.js';
+
+export type ProductHttpDeps = CatalogDeps & { db: Db };
+
+/** Every route of the service, in match order: admin paths before `/api/products/:id`. */
+export const productApi: Array<Route<ProductHttpDeps>> = [tasksRoute('/api/products/admin/tasks'), ...productRoutes, ...categoryRoutes];
+
+/** The service's OpenAPI 3.1 document, generated from the routes. */
+export const productDocument = () =>
+  openApiDocument(
+    { title: 'Product service', description: 'Catalog: products and categories. Money is integer minor units plus an ISO 4217 currency.' },
+    productApi,
+  );
