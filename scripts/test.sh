@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # What `npm test` runs: bring the stack up (quick when it already is), then
-# lint, typecheck, the jest suites, the k6 smoke scenario and the disruptive
+# lint, typecheck, Chromium for the browser tests, the jest suites (test/browser among them), the k6 smoke scenario and the disruptive
 # suites (test/disruptive: they take a shared server away, so they run last).
 # Every stage runs even after an earlier one failed (except those that need the
 # stack), and the last line says what failed.
@@ -54,6 +54,8 @@ STACK_OK=1
 stage "up" bash scripts/up.sh || STACK_OK=0
 stage "lint" npm run --silent lint
 stage "typecheck" npm run --silent typecheck
+# Debian's Chromium for test/browser (in the jest stage); a failure here fails those suites only.
+stage "chromium" bash scripts/browser-deps.sh
 if ((STACK_OK)); then
   # FRESH_TEST_VHOSTS=1: test/global-setup.ts recreates the test vhosts empty.
   # --forceExit: a leaked handle in one suite must not hang CI until its timeout;

@@ -9,7 +9,7 @@
 set -euo pipefail
 
 LIB="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)/lib"
-for f in common prereqs node-deps tools keycloak keycloak-demo-admin postgres redis rabbitmq mailpit \
+for f in common prereqs node-deps storefront tools keycloak keycloak-demo-admin postgres redis rabbitmq mailpit \
   migrate services nginx; do
   # shellcheck source=/dev/null
   source "$LIB/$f.sh"
@@ -30,12 +30,13 @@ if [[ -z "${UP_SH_LOCKED:-}" ]]; then
   exit "$rc"
 fi
 
-STEP_TOTAL=13
+STEP_TOTAL=14
 UP_STARTED=$SECONDS
 echo "Bringing up the shop platform natively (logs: .run/logs/)"
 
 step_prereqs
 step_node_deps
+step_storefront
 step_go_tools
 # Keycloak boots for 30-60 s; launch it now and wait for it after the rest.
 step_keycloak_launch

@@ -29,6 +29,12 @@ ensure_apt_packages() {
   local missing=()
   mapfile -t missing < <(missing_apt_packages | sort -u)
   ((${#missing[@]} == 0)) && return 0
+  apt_install "${missing[@]}"
+}
+
+# apt_install PACKAGE...: Debian packages, without letting them start daemons.
+apt_install() {
+  local missing=("$@")
   [[ $EUID -eq 0 ]] || die "missing packages: ${missing[*]}; run as root or: sudo apt-get install -y ${missing[*]}"
   have apt-get || die "missing packages: ${missing[*]}, and apt-get is not available; install them by hand"
   note "installing ${missing[*]} (log: .run/logs/apt.log)"

@@ -94,16 +94,27 @@ export function nginxUpstreams(text: string): Map<string, string[]> {
   return ups;
 }
 
-/** Servers of a conf: what each listens on and which upstream its locations pass to. */
-export function nginxServers(text: string): Array<{ listen: string[]; passes: string[] }> {
-  const servers: Array<{ listen: string[]; passes: string[] }> = [];
+/** Servers of a conf: what each listens on, which upstream its locations pass to, its root and includes. */
+export function nginxServers(text: string): Array<{ listen: string[]; passes: string[]; root: string[]; includes: string[] }> {
+  const servers: Array<{ listen: string[]; passes: string[]; root: string[]; includes: string[] }> = [];
   walk(parseNginx(text), (b) => {
     if (b.head[0] !== 'server') return;
     const passes: string[] = [];
     walk(b, (inner) => inner.directives.filter((d) => d[0] === 'proxy_pass').forEach((d) => passes.push(d[1].replace(/^https?:\/\//, ''))));
-    servers.push({ listen: b.directives.filter((d) => d[0] === 'listen').map((d) => d[1]), passes });
+    const args = (name: string) => b.directives.filter((d) => d[0] === name).map((d) => d[1]);
+    servers.push({ listen: args('listen'), passes, root: args('root'), includes: args('include') });
   });
   return servers;
+}
+
+/** Every `location` block of a conf (or an included file): its modifier and path. */
+export function nginxLocations(text: string): Array<{ modifier: string | null; path: string }> {
+  const found: Array<{ modifier: string | null; path: string }> = [];
+  walk(parseNginx(text), (b) => {
+    if (b.head[0] !== 'location') return;
+    found.push(b.head.length === 3 ? { modifier: b.head[1], path: b.head[2] } : { modifier: null, path: b.head[1] });
+  });
+  return found;
 }
 
 /** The arguments of every occurrence of a directive, anywhere in the conf. */

@@ -1,7 +1,9 @@
 import { beforeAll, describe, expect, it } from '@jest/globals';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { DECK, KONG_YML, RENDERED_EDGE, ROOT, kongFile, kongRoutes, nginxApiLocations, nginxDirectives, nginxServers, nginxUpstreams, render, run } from './edge-files.js';
+import { DECK, KONG_YML, RENDERED_EDGE, ROOT, kongFile, kongRoutes, nginxApiLocations, nginxDirectives, nginxLocations, nginxServers, nginxUpstreams, render, run } from './edge-files.js';
+
+const STOREFRONT = 'storefront';
 
 const hasDeck = existsSync(DECK);
 // Skipped only when deck is not built yet (scripts/up.sh builds it into .run/tools/bin).
@@ -36,7 +38,7 @@ describe('route tables: kong.yml and the local nginx edge', () => {
   });
 
   it('when Kong routes a prefix to a service, then nginx routes the same prefix to the same service', () => {
-    const kong = kongRoutes();
+    const kong = kongRoutes().filter((r) => r.service !== STOREFRONT);
     expect(kong.length).toBeGreaterThan(0);
     const nginx = new Map(nginxApiLocations(edge).map((l) => [l.prefix, l.service]));
     for (const { prefix, service } of kong) expect({ prefix, service: nginx.get(prefix) }).toEqual({ prefix, service });
@@ -47,6 +49,15 @@ describe('route tables: kong.yml and the local nginx edge', () => {
     for (const loc of nginxApiLocations(edge)) {
       expect({ prefix: loc.prefix, modifier: loc.modifier, service: kong.get(loc.prefix) }).toEqual({ prefix: loc.prefix, modifier: null, service: loc.service });
     }
+  });
+
+  it('when Kong sends / to the storefront, then the local edge serves the same static locations from the build', () => {
+    expect(kongRoutes().filter((r) => r.service === STOREFRONT)).toEqual([{ prefix: '/', service: STOREFRONT }]);
+    expect(nginxDirectives(edge, 'root')).toEqual([[`${ROOT}/storefront/dist`]]);
+    expect(nginxDirectives(edge, 'include')).toContainEqual([`${ROOT}/nginx/storefront.inc`]);
+    // Every other API prefix stays a plain prefix location, so none of them can fall into the app.
+    const inc = readFileSync(join(ROOT, 'nginx', 'storefront.inc'), 'utf8');
+    for (const loc of nginxLocations(inc)) expect(loc.path.startsWith('/api')).toBe(false);
   });
 
   it('covers the API table of DESIGN.md', () => {
@@ -83,6 +94,18 @@ describe('route tables: kong.yml and the local nginx edge', () => {
       const url = new URL(svc.url ?? '');
       expect(url.hostname).toBe('nginx');
       const server = servers.find((s) => s.listen.some((l) => l.endsWith(url.port)));
+      if (svc.name === STOREFRONT) {
+        // No replicas: the balancer serves the build from disk with the edge's locations.
+        expect({ service: svc.name, root: server?.root, includes: server?.includes }).toEqual({
+          service: svc.name,
+          root: ['/usr/share/nginx/storefront'],
+          includes: ['/etc/nginx/conf.d/storefront.inc'],
+        });
+        const compose = readFileSync(join(ROOT, 'docker-compose.yml'), 'utf8');
+        expect(compose).toContain('./nginx/storefront.inc:/etc/nginx/conf.d/storefront.inc:ro');
+        expect(compose).toContain('./storefront/dist:/usr/share/nginx/storefront:ro');
+        continue;
+      }
       expect({ service: svc.name, passes: server?.passes }).toEqual({ service: svc.name, passes: [svc.name] });
       // One server line naming the compose service: Docker's DNS answers it with every replica.
       expect({ service: svc.name, servers: ups.get(svc.name) }).toEqual({ service: svc.name, servers: [`${svc.name}:${SERVICE_PORTS[svc.name]}`] });

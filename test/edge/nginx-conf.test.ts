@@ -28,6 +28,8 @@ describe('nginx confs', () => {
         .replace(/server [a-z]+:(\d+) resolve /g, 'server 127.0.0.1:$1 ')
         .replaceAll('/var/cache/nginx', dir)
         .replaceAll('/etc/nginx/conf.d/errors.inc', join(ROOT, 'nginx', 'docker-errors.inc'))
+        .replaceAll('/etc/nginx/conf.d/storefront.inc', join(ROOT, 'nginx', 'storefront.inc'))
+        .replaceAll('/usr/share/nginx/storefront', dir)
         .replaceAll('/tmp/nginx.pid', join(dir, 'nginx.pid'))
         .replace(/\/dev\/std(out|err)/g, join(dir, 'std$1.log'));
       expect(conf).not.toMatch(/ resolve /);
