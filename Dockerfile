@@ -21,6 +21,22 @@ WORKDIR /app
 COPY --from=manifests /src/ ./
 RUN npm ci --no-audit --no-fund
 
+# The storefront (`--target storefront`): built with its own lockfile, then only the static
+# files in nginx, served from disk (nginx/storefront.inc). compose's balancer is this image.
+FROM ${NODE_IMAGE} AS storefront-build
+WORKDIR /storefront
+COPY storefront/package.json storefront/package-lock.json ./
+RUN npm ci --no-audit --no-fund
+COPY storefront/ ./
+RUN npm run build
+
+FROM nginx:1.28-alpine AS storefront
+COPY nginx/storefront.conf /etc/nginx/nginx.conf
+COPY nginx/storefront.inc /etc/nginx/conf.d/storefront.inc
+COPY --from=storefront-build /storefront/dist /usr/share/nginx/storefront
+EXPOSE 8080
+
+# The services (the default target: the last stage).
 FROM ${NODE_IMAGE} AS runtime
 ENV NODE_ENV=production
 WORKDIR /app

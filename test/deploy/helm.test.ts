@@ -132,8 +132,11 @@ describe('the Helm chart', () => {
     const compose = parse(readFileSync(join(ROOT, 'kong-docker-compose', 'kong.yml'), 'utf8')) as KongDecl;
     expect(inCluster.plugins).toEqual(compose.plugins);
     expect(inCluster.services.map((s) => ({ ...s, url: undefined }))).toEqual(compose.services.map((s) => ({ ...s, url: undefined })));
-    const ports = parse(readFileSync(join(CHART, 'values.yaml'), 'utf8')).services as Record<string, { port: number }>;
+    const values = parse(readFileSync(join(CHART, 'values.yaml'), 'utf8')) as { services: Record<string, { port: number }>; storefront: { port: number } };
+    // The storefront is not a Node service: its static build has a Deployment of its own (templates/storefront.yaml).
+    const ports: Record<string, { port: number }> = { ...values.services, storefront: values.storefront };
     for (const s of inCluster.services) expect(s.url).toBe(`http://shop-dropshop-${s.name}:${ports[s.name].port}`);
+    expect(of(rendered.manifests, 'Deployment').map((d) => d.metadata.name)).toContain('shop-dropshop-storefront');
   });
 
   it('when the chart is rendered, then it carries no secret: services read theirs from Secrets the operator creates', () => {

@@ -1,6 +1,7 @@
 import { beforeAll, describe, expect, it } from '@jest/globals';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { parse } from 'yaml';
 import { DECK, KONG_YML, RENDERED_EDGE, ROOT, kongFile, kongRoutes, nginxApiLocations, nginxDirectives, nginxLocations, nginxServers, nginxUpstreams, render, run } from './edge-files.js';
 
 const STOREFRONT = 'storefront';
@@ -101,9 +102,12 @@ describe('route tables: kong.yml and the local nginx edge', () => {
           root: ['/usr/share/nginx/storefront'],
           includes: ['/etc/nginx/conf.d/storefront.inc'],
         });
-        const compose = readFileSync(join(ROOT, 'docker-compose.yml'), 'utf8');
-        expect(compose).toContain('./nginx/storefront.inc:/etc/nginx/conf.d/storefront.inc:ro');
-        expect(compose).toContain('./storefront/dist:/usr/share/nginx/storefront:ro');
+        // ... which the balancer's image carries (Dockerfile target `storefront`).
+        const dockerfile = readFileSync(join(ROOT, 'Dockerfile'), 'utf8');
+        expect(dockerfile).toContain('COPY nginx/storefront.inc /etc/nginx/conf.d/storefront.inc');
+        expect(dockerfile).toContain('COPY --from=storefront-build /storefront/dist /usr/share/nginx/storefront');
+        const compose = parse(readFileSync(join(ROOT, 'docker-compose.yml'), 'utf8')) as { services: Record<string, { build?: { target?: string } }> };
+        expect(compose.services.nginx.build?.target).toBe('storefront');
         continue;
       }
       expect({ service: svc.name, passes: server?.passes }).toEqual({ service: svc.name, passes: [svc.name] });

@@ -19,6 +19,21 @@ describe('nginx confs', () => {
     expect(await nginxTest(RENDERED_BASELINE, join(ROOT, '.run', 'nginx', 'baseline'))).toMatch(/test is successful/);
   });
 
+  it("when the storefront image's conf is checked with its paths stubbed, then nginx -t accepts it", async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'nginx-storefront-'));
+    try {
+      const conf = readFileSync(join(ROOT, 'nginx', 'storefront.conf'), 'utf8')
+        .replaceAll('/etc/nginx/conf.d/storefront.inc', join(ROOT, 'nginx', 'storefront.inc'))
+        .replaceAll('/usr/share/nginx/storefront', dir)
+        .replaceAll('/tmp/', `${dir}/`)
+        .replace(/\/dev\/std(out|err)/g, join(dir, 'std$1.log'));
+      writeFileSync(join(dir, 'storefront.conf'), conf);
+      expect(await nginxTest(join(dir, 'storefront.conf'), dir)).toMatch(/test is successful/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it('when the Docker balancer conf is checked with its hosts stubbed, then nginx -t accepts it', async () => {
     // Here the replicas' DNS names do not resolve and this nginx may predate `resolve`
     // (1.27.3), so both are stubbed; everything else is checked as written.
