@@ -111,10 +111,37 @@ describe('edge (nginx at :8000)', () => {
     expect(second.status).toBe(200);
     expect(second.headers.get('x-cache-status')).toBe('HIT');
 
-    // With a token the response may be personal: never served from or stored in the cache.
+    // A catalog read is the same for everyone: a signed-in reader (the whole crowd on drop
+    // day) is served from the cache too, and the token is not forwarded to the service.
     const authed = await fetch(url, { headers: { Authorization: 'Bearer not-a-real-token' } });
-    await authed.text();
-    expect(authed.headers.get('x-cache-status')).toBe('BYPASS');
+    const authedBody = await authed.text();
+    expect(authed.status).toBe(200);
+    expect(authed.headers.get('x-cache-status')).toBe('HIT');
+    expect(JSON.parse(authedBody)).toEqual(JSON.parse(await (await fetch(url)).text()));
+  });
+
+  it('when a signed-in client reads a product page twice, then the second is a HIT: public reads are cached whoever asks', async () => {
+    const list = (await (await fetch(`${EDGE}/api/products?limit=1`)).json()) as { items: Array<{ id: string }> };
+    const path = list.items[0] ? `/api/products/${list.items[0].id}` : '/api/categories';
+    const headers = { Authorization: `Bearer edge-test-${randomUUID()}.x.y` };
+    const first = await fetch(`${EDGE}${path}`, { headers });
+    await first.text();
+    expect(first.status).toBe(200);
+    const second = await fetch(`${EDGE}${path}`, { headers });
+    await second.text();
+    expect(second.headers.get('x-cache-status')).toBe('HIT');
+  });
+
+  it('when a drop route is called, then it reaches the order service; queue polls are never cached', async () => {
+    const missing = await fetch(`${EDGE}/api/drops/${randomUUID()}`);
+    expect(missing.status).toBe(404);
+    expect(((await missing.json()) as { error: { code: string } }).error.code).toBe('NOT_FOUND');
+    for (let i = 0; i < 2; i++) {
+      const poll = await fetch(`${EDGE}/api/drops/${randomUUID()}/queue/me`);
+      await poll.text();
+      expect(poll.status).toBe(401);
+      expect(poll.headers.get('x-cache-status')).toBe('BYPASS');
+    }
   });
 });
 

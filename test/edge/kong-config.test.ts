@@ -70,6 +70,7 @@ describe('route tables: kong.yml and the local nginx edge', () => {
       '/api/categories': 'product',
       '/api/cart': 'cart',
       '/api/orders': 'order',
+      '/api/drops': 'order',
       '/api/inventory': 'inventory',
     });
   });

@@ -25,6 +25,13 @@ export interface Auth {
   required: RequestHandler;
   /** Sets req.user when a token is present; a present but invalid token is still 401. */
   optional: RequestHandler;
+  /**
+   * Like `required`, but checks only the signature and claims (cached), not the logout
+   * deny-list: no Redis round trip. For reads whose answer is harmless to a token logged out
+   * less than its lifetime (5 min) ago, e.g. a drop queue poll: anything it hands out still
+   * needs a `required` route to be used.
+   */
+  signedIn: RequestHandler;
   /** 403 unless req.user has the realm role (authenticates first when needed). */
   requireRole(role: string): RequestHandler;
   /** For /health/ready: resolves once the realm's signing keys can be fetched. */
@@ -46,6 +53,7 @@ export function createAuth(options: AuthOptions): Auth {
   const now = options.now ?? Date.now;
   const verifier = createVerifier({ ...options, clockToleranceSec, now });
   const cache = new VerifiedTokenCache(options.cacheMaxEntries ?? 10_000);
+  const signedInCache = new VerifiedTokenCache(options.cacheMaxEntries ?? 10_000);
   const { redis, logger } = options;
 
   async function verify(token: string): Promise<AccessClaims> {
@@ -101,6 +109,25 @@ export function createAuth(options: AuthOptions): Auth {
     authenticate(req, token).then(() => next(), next);
   };
 
+  const signedIn: RequestHandler = (req, _res, next) => {
+    let token: string | undefined;
+    try {
+      token = bearerToken(req);
+    } catch (err) {
+      return next(err);
+    }
+    if (!token) return next(AppError.unauthenticated('Authentication required: send "Authorization: Bearer <access token>"'));
+    // A cache of its own: `verify` trusts its cache as "deny-checked before" when Redis is away.
+    const key = VerifiedTokenCache.keyOf(token);
+    const cached = signedInCache.get(key, Math.floor(now() / 1000) - clockToleranceSec);
+    const verified = cached ? Promise.resolve(cached) : verifier.verify(token).then((claims) => (signedInCache.set(key, claims), claims));
+    verified.then((claims) => {
+      req.user = toUser(claims);
+      req.auth = { token, claims };
+      next();
+    }, next);
+  };
+
   function requireRole(role: string): RequestHandler {
     const check = (req: Request, next: NextFunction) =>
       req.user?.roles.includes(role) ? next() : next(AppError.forbidden(`This needs the "${role}" role`));
@@ -110,5 +137,5 @@ export function createAuth(options: AuthOptions): Auth {
     };
   }
 
-  return { required, optional, requireRole, ready: verifier.ready, verify };
+  return { required, optional, signedIn, requireRole, ready: verifier.ready, verify };
 }

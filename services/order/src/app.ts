@@ -8,6 +8,8 @@ import type { PlaceOrderDeps } from './domain/place-order.js';
 import type { OutcomeDeps } from './domain/order-outcomes.js';
 import { ordersRouter } from './http/orders.routes.js';
 import { openApiDocument } from './http/openapi.js';
+import { dropsRouter } from './http/drops.routes.js';
+import type { DropDeps } from './domain/drops.js';
 
 export interface AppDeps {
   logger: Logger;
@@ -18,6 +20,8 @@ export interface AppDeps {
   place: PlaceOrderDeps;
   outcomes: OutcomeDeps;
   placeLimiter: RequestHandler;
+  drops: DropDeps;
+  jwks: () => Promise<unknown>;
 }
 
 /** Wiring only: routes, readiness and the OpenAPI document. No listen() here. */
@@ -34,10 +38,11 @@ export function createApp(deps: AppDeps): Express {
       keycloak: () => auth.ready(),
     },
     routes: (app) => {
-      app.get(['/openapi.json', '/api/orders/openapi.json'], (_req, res) => {
+      app.get(['/openapi.json', '/api/orders/openapi.json', '/api/drops/openapi.json'], (_req, res) => {
         res.json(doc);
       });
       app.use('/api/orders/admin/tasks', auth.requireRole('admin'), tasksRouter(db));
+      app.use('/api/drops', dropsRouter({ auth, drops: deps.drops, jwks: deps.jwks }));
       app.use('/api/orders', ordersRouter({ db, auth, place: deps.place, outcomes: deps.outcomes, placeLimiter: deps.placeLimiter }));
     },
   });

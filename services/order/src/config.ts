@@ -23,6 +23,12 @@ export const orderEnv = baseEnv.extend({
   GATE_RECONCILE_INTERVAL_MS: z.coerce.number().int().min(0).max(3_600_000).default(30_000),
   /** An in-flight idempotency key older than this belongs to a crashed request and may be taken over. */
   IDEMPOTENCY_STALE_MS: z.coerce.number().int().min(1_000).max(600_000).default(60_000),
+  /** Drop queue polls: the server tells each client to wait between these (with jitter). */
+  DROP_POLL_MIN_MS: z.coerce.number().int().min(100).max(60_000).default(500),
+  /** Also the bound on how late a waiting buyer learns of a sell-out. */
+  DROP_POLL_MAX_MS: z.coerce.number().int().min(100).max(60_000).default(2_000),
+  /** The admission-token signing key as a private Ed25519 JWK; unset: one shared key is kept in Postgres. */
+  DROP_ADMISSION_KEY: z.string().min(1).optional(),
   IDEMPOTENCY_TTL_HOURS: z.coerce.number().int().min(1).max(720).default(24),
 });
 

@@ -17,6 +17,12 @@ import { startGateReconciler, startKeySweeper, startPaymentWorker } from './jobs
 import type { Loop } from '@shop/jobs';
 import { consumeInventoryEvents } from './messaging/inventory.consumer.js';
 import { consumeProductEvents, consumeUserEvents } from './messaging/snapshot.consumers.js';
+import { RedisDropQueue } from './gate/redis-drop-queue.js';
+import { JoseAdmissionSigner } from './gate/admission-signer.js';
+import { LiveDropDirectory } from './gate/drop-directory.js';
+import { DropAwareGate } from './gate/drop-aware-gate.js';
+import { openDrop } from './domain/open-drop.js';
+import type { DropDeps } from './domain/drops.js';
 
 export interface OrderService {
   app: Express;
@@ -25,6 +31,7 @@ export interface OrderService {
   broker: Broker;
   relay: OutboxRelay;
   gate: RedisSaleGate;
+  drops: DropDeps;
   subscriptions: Subscription[];
   logger: Logger;
   /** Stops background work, then closes broker, database and Redis, in that order. */
@@ -45,7 +52,28 @@ export function buildService(config: OrderConfig, options: { provider?: PaymentP
   const gate = new RedisSaleGate(redis, stock, logger);
   const provider = options.provider ?? new SimulatedPaymentProvider(config.PAYMENT_SIMULATED_DELAY_MS);
   const wake = { kick: () => payments?.kick() };
-  const outcomes: OutcomeDeps = { gate, relay, payments: wake, logger, source };
+  // The drop kit: queue and holds on Redis, admission tokens signed with Ed25519, live drops in memory.
+  const dropQueue = new RedisDropQueue(redis);
+  const signer = new JoseAdmissionSigner(db, config.DROP_ADMISSION_KEY);
+  void signer.ready().catch((err: Error) => logger.warn({ err: err.message }, 'admission key not loaded yet; loading on first use'));
+  const directory: LiveDropDirectory = new LiveDropDirectory({
+    db,
+    redis,
+    queue: dropQueue,
+    logger,
+    open: (drop) => openDrop({ db, queue: dropQueue, units: (id) => gate.units(id), defaultCap: config.MAX_PER_CUSTOMER, logger }, drop),
+  });
+  directory.start();
+  const drops: DropDeps = {
+    db,
+    queue: dropQueue,
+    signer,
+    announce: (drop) => directory.announce(drop),
+    settings: { pollMinMs: config.DROP_POLL_MIN_MS, pollMaxMs: config.DROP_POLL_MAX_MS },
+  };
+  const admission = { directory, signer, queue: dropQueue, logger };
+
+  const outcomes: OutcomeDeps = { gate: new DropAwareGate(gate, directory, dropQueue, logger), relay, payments: wake, logger, source };
   const payments: Loop = startPaymentWorker({ ...outcomes, db, provider, timeoutMs: config.PAYMENT_TIMEOUT_MS });
   const loops: Loop[] = [payments, startKeySweeper({ db, logger, ttlHours: config.IDEMPOTENCY_TTL_HOURS })];
   if (config.GATE_RECONCILE_INTERVAL_MS > 0) {
@@ -67,6 +95,7 @@ export function buildService(config: OrderConfig, options: { provider?: PaymentP
     cart: new CartClient(config.CART_URL, config.UPSTREAM_TIMEOUT_MS),
     relay,
     logger,
+    admission,
     settings: {
       source,
       maxPerCustomer: config.MAX_PER_CUSTOMER,
@@ -75,14 +104,14 @@ export function buildService(config: OrderConfig, options: { provider?: PaymentP
       idempotencyTtlHours: config.IDEMPOTENCY_TTL_HOURS,
     },
   };
-  const app = createApp({ logger, db, redis, broker, auth, place, outcomes, placeLimiter });
+  const app = createApp({ logger, db, redis, broker, auth, place, outcomes, placeLimiter, drops, jwks: () => signer.publicJwks() });
 
   const closers = [
-    () => Promise.all(loops.map((l) => l.stop())),
+    () => Promise.all([...loops.map((l) => l.stop()), directory.stop()]),
     () => broker.close(),
     () => relay.stop(),
     () => db.destroy(),
     () => redis.quit().catch(() => redis.disconnect()),
   ];
-  return { app, db, redis, broker, relay, gate, subscriptions, logger, closers };
+  return { app, db, redis, broker, relay, gate, drops, subscriptions, logger, closers };
 }

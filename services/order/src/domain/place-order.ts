@@ -11,6 +11,7 @@ import { checkPurchaseCap, priceLines } from './price-lines.js';
 import { requestHash } from './request-hash.js';
 import type { CartSource, RelayKick, StockGate } from './ports.js';
 import type { Address, Caller, Line, OrderView, PaymentToken } from './types.js';
+import { claimAdmission, releaseAdmission, settleAdmission, verifyAdmission, type Admission, type AdmissionDeps } from './admission.js';
 
 export interface PlaceOrderDeps {
   db: Db;
@@ -18,6 +19,8 @@ export interface PlaceOrderDeps {
   cart: CartSource;
   relay: RelayKick;
   logger: Logger;
+  /** The drop kit: a product on a live drop needs an admission token (absent: no drops). */
+  admission?: AdmissionDeps;
   settings: { source: string; maxPerCustomer: number; orderTtlSeconds: number; idempotencyStaleMs: number; idempotencyTtlHours: number };
 }
 
@@ -33,6 +36,8 @@ export interface PlaceOrderInput {
   body: PlaceOrderBody;
   authorization: string;
   requestId: string;
+  /** X-Admission-Token, for a product on a live drop. */
+  admissionToken?: string;
 }
 
 export interface Reply {
@@ -47,6 +52,25 @@ export interface Reply {
  * frees the key and a retry runs the checks again (stock may have come back meanwhile).
  */
 export async function placeOrder(deps: PlaceOrderDeps, input: PlaceOrderInput): Promise<Reply> {
+  // A drop's product without a valid admission token: 403 from memory, before Redis or Postgres.
+  const admission = input.body.items?.length && deps.admission ? await verifyAdmission(deps.admission, input.caller, input.body.items, input.admissionToken) : undefined;
+  if (!admission || !deps.admission) return placeWithKey(deps, input, undefined);
+  // Single use, before the key is claimed: a reused token costs one Redis script and no Postgres.
+  // 'same': this key took the hold before, so this is a retry, which the key replays or re-runs.
+  const claimed = await claimAdmission(deps.admission, admission, input.idempotencyKey);
+  let reply: Reply;
+  try {
+    reply = await placeWithKey(deps, input, admission);
+  } catch (err) {
+    if (claimed === 'ok') await releaseAdmission(deps.admission, admission, input.idempotencyKey);
+    throw err;
+  }
+  // The key had made another order before: this hold was not used.
+  if (reply.replayed && claimed === 'ok') await releaseAdmission(deps.admission, admission, input.idempotencyKey);
+  return reply;
+}
+
+async function placeWithKey(deps: PlaceOrderDeps, input: PlaceOrderInput, admission: Admission | undefined): Promise<Reply> {
   const { db, gate, settings } = deps;
   const userId = input.caller.id;
   const key = input.idempotencyKey;
@@ -63,7 +87,7 @@ export async function placeOrder(deps: PlaceOrderDeps, input: PlaceOrderInput): 
   if (!claim.claimed) return replay(claim.row, hash);
   let view: OrderView;
   try {
-    view = await createOrder(deps, input);
+    view = await createOrder(deps, input, admission);
   } catch (err) {
     await releaseKey(db, userId, key).catch((e) => deps.logger.warn({ err: e }, 'could not release idempotency key'));
     throw err;
@@ -85,11 +109,34 @@ function replay(row: IdempotencyRow, hash: string): Reply {
   return { status: row.response_status ?? 202, body: row.response_body, replayed: true };
 }
 
-async function createOrder(deps: PlaceOrderDeps, input: PlaceOrderInput): Promise<OrderView> {
-  const { db, gate, settings } = deps;
-  const userId = input.caller.id;
+async function createOrder(deps: PlaceOrderDeps, input: PlaceOrderInput, verified: Admission | undefined): Promise<OrderView> {
   const lines = input.body.items ?? checkCartLines(await deps.cart.items(input.authorization));
   if (lines.length === 0) throw new AppError('EMPTY_ORDER', 'The order has no items and the cart is empty', 400);
+  if (!deps.admission) return createGatedOrder(deps, input, lines);
+  if (verified) {
+    // Claimed by placeOrder, which also releases it when this throws.
+    const view = await createGatedOrder(deps, input, lines);
+    await settleAdmission(deps.admission, verified);
+    return view;
+  }
+  // Items from the cart are known only now: they face the same admission check.
+  const admission = input.body.items ? undefined : await verifyAdmission(deps.admission, input.caller, lines, input.admissionToken);
+  if (!admission) return createGatedOrder(deps, input, lines);
+  const claimed = await claimAdmission(deps.admission, admission, input.idempotencyKey);
+  let view: OrderView;
+  try {
+    view = await createGatedOrder(deps, input, lines);
+  } catch (err) {
+    if (claimed === 'ok') await releaseAdmission(deps.admission, admission, input.idempotencyKey);
+    throw err;
+  }
+  await settleAdmission(deps.admission, admission);
+  return view;
+}
+
+async function createGatedOrder(deps: PlaceOrderDeps, input: PlaceOrderInput, lines: Line[]): Promise<OrderView> {
+  const { db, gate, settings } = deps;
+  const userId = input.caller.id;
   const priced = await priceLines(db, lines);
   // A cheap early refusal that spends no gate units; the binding check runs again under the lock.
   await checkPurchaseCap(db, userId, priced, settings.maxPerCustomer);

@@ -117,6 +117,13 @@ export class RedisSaleGate implements StockGate {
     }
   }
 
+  /** The gate's units for a product (seeded from inventory when missing); undefined when unknown. */
+  async units(productId: string): Promise<number | undefined> {
+    let v = await this.redis.get(gateKey(productId));
+    if (v === null && (await this.seed(productId))) v = await this.redis.get(gateKey(productId));
+    return v === null ? undefined : Math.max(0, Number(v));
+  }
+
   /** First use or a lost key: SET NX from inventory's figure, so concurrent seeders agree. */
   private async seed(productId: string): Promise<boolean> {
     const available = await this.stock.available(productId);

@@ -38,6 +38,7 @@ export function ordersRouter(deps: OrderRouteDeps): Router {
       body: res.locals.body,
       authorization: req.get('authorization') ?? '',
       requestId: req.id,
+      admissionToken: req.get('x-admission-token') || undefined,
     });
     if (reply.replayed) res.setHeader('Idempotent-Replayed', 'true');
     res.status(reply.status).json(reply.body);

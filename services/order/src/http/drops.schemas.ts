@@ -1,0 +1,57 @@
+import { z } from 'zod';
+import { DropStatuses, TicketStates } from '../domain/drop-types.js';
+
+export const CreateDropSchema = z.strictObject({
+  productId: z.uuid(),
+  opensAt: z.iso.datetime({ offset: true }).transform((s) => new Date(s)),
+  admitPerSecond: z.number().int().min(1).max(10_000),
+  holdSeconds: z.number().int().min(1).max(3_600),
+});
+
+export const DropParamsSchema = z.strictObject({ id: z.uuid() });
+
+export const DropSchema = z.object({
+  id: z.uuid(),
+  productId: z.uuid(),
+  status: z.enum(DropStatuses),
+  opensAt: z.iso.datetime(),
+  admitPerSecond: z.int(),
+  holdSeconds: z.int(),
+  queueLength: z.int().describe('tickets still waiting'),
+  admitted: z.int().describe('admissions so far'),
+  unitsLeft: z.int().nullable().describe('units not yet in an order (approximate); null before the open'),
+  activeHolds: z.int(),
+  fairness: z.object({
+    algorithm: z.string(),
+    seedHash: z.string().describe('sha256(seed), hex: the commitment published at creation'),
+    seed: z.string().nullable().describe('revealed once the drop opens'),
+  }),
+});
+
+export const TicketSchema = z.object({
+  ticketId: z.uuid(),
+  state: z.enum(TicketStates),
+  position: z.int().nullable().describe('1 = next; null before the open (the pre-queue is shuffled at the open)'),
+  etaSeconds: z.int().nullable(),
+  pollAfterMs: z.int().describe('poll again after this long; the server spreads the crowd'),
+  joinNo: z.int().describe('the order in which the server saw the joins'),
+  preQueue: z.boolean(),
+  admission: z
+    .object({
+      number: z.int(),
+      quantity: z.int().describe('units held for you'),
+      expiresAt: z.iso.datetime(),
+      token: z.string().optional().describe('send as X-Admission-Token with POST /api/orders; single use'),
+      used: z.boolean(),
+    })
+    .optional(),
+});
+
+export const FairnessSchema = z.object({
+  algorithm: z.string(),
+  seedHash: z.string(),
+  seed: z.string(),
+  ticketListHash: z.string(),
+  tickets: z.array(z.uuid()),
+  order: z.array(z.uuid()),
+});

@@ -1,0 +1,206 @@
+import { createHash, randomUUID } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { createTestUser, openApiChecker, waitFor, type TestUser } from '@shop/testing';
+import { openApiDocument } from '../src/http/openapi.js';
+import { shuffleTickets } from '../src/domain/drop-fairness.js';
+import { idempotencyMarkerKey } from '../src/gate/redis-sale-gate.js';
+import { api, gateUnits, seedProduct, sleep, startOrderService, type Running } from './support.js';
+
+const check = openApiChecker(openApiDocument());
+let run: Running;
+let admin: TestUser;
+
+beforeAll(async () => {
+  run = await startOrderService({ DROP_POLL_MAX_MS: '1000' });
+  admin = await createTestUser({ roles: ['admin'] });
+});
+
+afterAll(async () => {
+  await run?.close();
+});
+
+interface DropOptions {
+  units: number;
+  cap: number;
+  opensInMs?: number;
+  admitPerSecond?: number;
+  holdSeconds?: number;
+}
+
+async function createDrop(o: DropOptions) {
+  const productId = await seedProduct(run.service, { units: o.units, cap: o.cap });
+  const res = await api(run.url, admin.accessToken)('POST', '/api/drops', {
+    productId,
+    opensAt: new Date(Date.now() + (o.opensInMs ?? 0)).toISOString(),
+    admitPerSecond: o.admitPerSecond ?? 100,
+    holdSeconds: o.holdSeconds ?? 30,
+  });
+  expect(res.status).toBe(201);
+  check('post', '/api/drops', 201, res.body);
+  return { productId, drop: res.body as { id: string; fairness: { seedHash: string; seed: string | null } } };
+}
+
+const readDrop = async (id: string) => (await fetch(`${run.url}/api/drops/${id}`)).json() as Promise<Record<string, unknown>>;
+const waitOpen = (id: string) => waitFor(async () => (await readDrop(id)).status !== 'SCHEDULED', { timeoutMs: 10_000, what: `drop ${id} to open` });
+const join = (u: TestUser, id: string) => api(run.url, u.accessToken)('POST', `/api/drops/${id}/queue`);
+const poll = (u: TestUser, id: string) => api(run.url, u.accessToken)('GET', `/api/drops/${id}/queue/me`);
+const users = (n: number) => Promise.all(Array.from({ length: n }, () => createTestUser()));
+const order = (u: TestUser, productId: string, quantity: number, headers: Record<string, string> = {}) =>
+  api(run.url, u.accessToken)('POST', '/api/orders', { items: [{ productId, quantity }] }, { 'Idempotency-Key': randomUUID(), ...headers });
+const ordersOf = async (userId: string) => Number((await run.service.db('orders').where('user_id', userId).count({ n: '*' }))[0].n);
+const keysOf = async (userId: string) => Number((await run.service.db('idempotency_keys').where('user_id', userId).count({ n: '*' }))[0].n);
+
+async function admitted(u: TestUser, id: string) {
+  return waitFor(
+    async () => {
+      const t = await poll(u, id);
+      return t.body.state === 'ADMITTED' ? t.body : undefined;
+    },
+    { timeoutMs: 10_000, intervalMs: 100, what: 'an admission' },
+  );
+}
+
+describe('POST /api/drops', () => {
+  it('when a customer schedules a drop, then 403; when the body is bad, then 400', async () => {
+    const [buyer] = await users(1);
+    const productId = await seedProduct(run.service, { units: 1 });
+    const body = { productId, opensAt: new Date().toISOString(), admitPerSecond: 10, holdSeconds: 30 };
+    expect((await api(run.url, buyer.accessToken)('POST', '/api/drops', body)).status).toBe(403);
+    const bad = await api(run.url, admin.accessToken)('POST', '/api/drops', { ...body, admitPerSecond: 0 });
+    expect(bad.status).toBe(400);
+    expect(bad.body.error.code).toBe('VALIDATION_FAILED');
+  });
+});
+
+describe('the waiting room', () => {
+  it('when buyers join before the open, then one ticket per account, the order is the published shuffle, and FIFO after the open', async () => {
+    const { productId, drop } = await createDrop({ units: 2, cap: 1, opensInMs: 3_000, holdSeconds: 2 });
+    expect(drop.fairness.seed).toBeNull();
+    const early = await users(5);
+    const tickets = new Map<string, string>();
+    for (const u of early) {
+      const t = await join(u, drop.id);
+      expect(t.status).toBe(200);
+      check('post', '/api/drops/{id}/queue', 200, t.body);
+      expect(t.body).toMatchObject({ state: 'WAITING', position: null, preQueue: true });
+      expect(t.body.pollAfterMs).toBeGreaterThan(0);
+      tickets.set(t.body.ticketId, u.id);
+    }
+    // Joining again returns the same ticket, and the queue still counts one per account.
+    const again = await join(early[0], drop.id);
+    expect(again.body.ticketId).toBe([...tickets.keys()][0]);
+    expect((await readDrop(drop.id)).queueLength).toBe(5);
+
+    await waitOpen(drop.id);
+    const late = await users(3);
+    for (const u of late) expect((await join(u, drop.id)).body.preQueue).toBe(false);
+
+    // The seed matches the commitment, and the order recomputes from seed + ticket list.
+    const fair = (await (await fetch(`${run.url}/api/drops/${drop.id}/fairness`)).json()) as { seed: string; tickets: string[]; order: string[] };
+    expect(createHash('sha256').update(fair.seed).digest('hex')).toBe(drop.fairness.seedHash);
+    expect(fair.tickets).toEqual([...tickets.keys()].sort());
+    const expected = shuffleTickets(fair.seed, [...tickets.keys()]);
+    expect(fair.order).toEqual(expected);
+    expect((await readDrop(drop.id)).fairness).toMatchObject({ seed: fair.seed });
+
+    // Two units, cap 1: the first two of the shuffle hold them; the rest wait in shuffle, then join, order.
+    const byId = new Map([...early, ...late].map((u) => [u.id, u]));
+    const ranked = [...expected.map((t) => byId.get(tickets.get(t)!)!), ...late];
+    for (const [i, u] of ranked.entries()) {
+      const t = await poll(u, drop.id);
+      check('get', '/api/drops/{id}/queue/me', 200, t.body);
+      if (i < 2) expect(t.body).toMatchObject({ state: 'ADMITTED', admission: { number: i + 1, quantity: 1, used: false } });
+      else expect(t.body).toMatchObject({ state: 'WAITING', position: i - 1 });
+    }
+
+    // The first orders; the second lets the hold expire: the third in line is admitted.
+    const first = await poll(ranked[0], drop.id);
+    expect((await order(ranked[0], productId, 1, { 'X-Admission-Token': first.body.admission.token })).status).toBe(202);
+    const third = await admitted(ranked[2], drop.id);
+    expect(third.admission).toMatchObject({ number: 3, quantity: 1 });
+    expect(Date.parse(third.admission.expiresAt)).toBeGreaterThan(Date.now());
+    expect((await poll(ranked[1], drop.id)).body.state).toBe('EXPIRED');
+    expect((await poll(ranked[3], drop.id)).body).toMatchObject({ state: 'WAITING', position: 1 });
+  }, 60_000);
+
+  it('when an admitted buyer orders fewer units than held, then the rest admit the next buyer at once', async () => {
+    const { productId, drop } = await createDrop({ units: 3, cap: 2, admitPerSecond: 50 });
+    await waitOpen(drop.id);
+    const [a, b, c] = await users(3);
+    for (const u of [a, b, c]) await join(u, drop.id);
+    const ta = await admitted(a, drop.id);
+    const tb = await admitted(b, drop.id);
+    expect(ta.admission.quantity).toBe(2);
+    expect(tb.admission.quantity).toBe(1);
+    expect((await poll(c, drop.id)).body.state).toBe('WAITING');
+    expect((await order(a, productId, 1, { 'X-Admission-Token': ta.admission.token })).status).toBe(202);
+    const tc = await admitted(c, drop.id);
+    expect(tc.admission.quantity).toBe(1);
+  }, 30_000);
+
+  it('when the last unit sells, then waiting tickets read SOLD_OUT; when that order is cancelled, the next is admitted', async () => {
+    const { productId, drop } = await createDrop({ units: 1, cap: 1 });
+    await waitOpen(drop.id);
+    const [a, b, c] = await users(3);
+    for (const u of [a, b, c]) await join(u, drop.id);
+    const ta = await admitted(a, drop.id);
+    const placed = await order(a, productId, 1, { 'X-Admission-Token': ta.admission.token });
+    expect(placed.status).toBe(202);
+    for (const u of [b, c]) expect((await poll(u, drop.id)).body).toMatchObject({ state: 'SOLD_OUT' });
+    expect(await readDrop(drop.id)).toMatchObject({ status: 'SOLD_OUT', unitsLeft: 0 });
+
+    expect((await api(run.url, a.accessToken)('POST', `/api/orders/${placed.body.id}/cancel`)).status).toBe(200);
+    const tb = await admitted(b, drop.id);
+    expect(tb.admission.quantity).toBe(1);
+    expect((await poll(c, drop.id)).body).toMatchObject({ state: 'WAITING', position: 1 });
+  }, 30_000);
+});
+
+describe('POST /api/orders while a drop is open: no way around the queue', () => {
+  it('when the token is missing, forged, another buyer\'s, reused or expired, then 403 ADMISSION_REQUIRED and nothing is created', async () => {
+    const { productId, drop } = await createDrop({ units: 10, cap: 1, holdSeconds: 2 });
+    await waitOpen(drop.id);
+    const [a, b, c] = await users(3);
+    for (const u of [a, b, c]) await join(u, drop.id);
+    const ta = await admitted(a, drop.id);
+    const tc = await admitted(c, drop.id);
+    const before = await gateUnits(run.service, productId);
+
+    const refused = async (u: TestUser, headers: Record<string, string>) => {
+      const key = randomUUID();
+      const res = await order(u, productId, 1, { ...headers, 'Idempotency-Key': key });
+      expect(res.status).toBe(403);
+      expect(res.body.error.code).toBe('ADMISSION_REQUIRED');
+      check('post', '/api/orders', 403, res.body);
+      // Nothing in Postgres, and not even the idempotency marker in Redis.
+      expect(await run.service.redis.exists(idempotencyMarkerKey(u.id, key))).toBe(0);
+    };
+    await refused(b, {});
+    await refused(b, { 'X-Admission-Token': 'not.a.token' });
+    await refused(b, { 'X-Admission-Token': ta.admission.token });
+    expect(await ordersOf(b.id)).toBe(0);
+    expect(await keysOf(b.id)).toBe(0);
+
+    // Used once; the same key replays; another key is a reuse.
+    const key = randomUUID();
+    const first = await order(a, productId, 1, { 'X-Admission-Token': ta.admission.token, 'Idempotency-Key': key });
+    expect(first.status).toBe(202);
+    const replay = await order(a, productId, 1, { 'X-Admission-Token': ta.admission.token, 'Idempotency-Key': key });
+    expect(replay.status).toBe(202);
+    expect(replay.body.id).toBe(first.body.id);
+    await refused(a, { 'X-Admission-Token': ta.admission.token });
+    expect(await ordersOf(a.id)).toBe(1);
+
+    // The hold and its token end together.
+    await sleep(Math.max(0, Date.parse(tc.admission.expiresAt) - Date.now()) + 500);
+    await refused(c, { 'X-Admission-Token': tc.admission.token });
+    expect(await ordersOf(c.id)).toBe(0);
+    expect(await gateUnits(run.service, productId)).toBe(before! - 1);
+  }, 60_000);
+
+  it('when a product has no drop, then orders need no admission token', async () => {
+    const [u] = await users(1);
+    const productId = await seedProduct(run.service, { units: 5 });
+    expect((await order(u, productId, 1)).status).toBe(202);
+  });
+});
