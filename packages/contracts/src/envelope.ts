@@ -21,8 +21,11 @@ export interface Event<T extends EventType = EventType> {
   data: EventData<T>;
 }
 
+/** One event of one of the types T, as a union: `switch (event.type)` narrows `event.data`. */
+export type EventOf<T extends EventType> = { [K in T]: Event<K> }[T];
+
 /** The union of all known events: `switch (event.type)` narrows `event.data`. */
-export type AnyEvent = { [K in EventType]: Event<K> }[EventType];
+export type AnyEvent = EventOf<EventType>;
 
 /** What crosses the wire; `data` is typed once the type is known. */
 export type EventEnvelope = AnyEvent | (Omit<Event, 'type' | 'data'> & { type: string; data: unknown });

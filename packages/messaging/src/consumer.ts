@@ -1,7 +1,7 @@
 import type { ChannelModel, ConfirmChannel } from 'amqplib';
 import type { Knex } from 'knex';
 import type { Logger } from '@shop/logger';
-import type { Event, EventType } from '@shop/contracts';
+import type { Event, EventOf, EventType } from '@shop/contracts';
 import { errorMessage } from './errors.js';
 import { handleDelivery, type DeliveryContext } from './delivery.js';
 import { Batcher, handleBatchDelivery, type BatchContext } from './batch.js';
@@ -18,13 +18,13 @@ interface BaseConsumeOptions<T extends EventType> {
 /** Without a db: the handler must be idempotent on its own. */
 export interface ConsumeOptions<T extends EventType> extends BaseConsumeOptions<T> {
   db?: undefined;
-  handle: (event: Event<T>) => Promise<void>;
+  handle: (event: EventOf<T>) => Promise<void>;
 }
 
 /** With a db: the handler runs inside processOnce's transaction, and task status is kept. */
 export interface ConsumeWithDbOptions<T extends EventType> extends BaseConsumeOptions<T> {
   db: Knex;
-  handle: (event: Event<T>, trx: Knex.Transaction) => Promise<void>;
+  handle: (event: EventOf<T>, trx: Knex.Transaction) => Promise<void>;
 }
 
 /**
@@ -38,7 +38,18 @@ export interface ConsumeBatchOptions<T extends EventType> extends BaseConsumeOpt
   db: Knex;
   batchSize?: number;
   maxWaitMs?: number;
-  handleBatch: (events: Array<Event<T>>, trx: Knex.Transaction) => Promise<void>;
+  handleBatch: (events: Array<EventOf<T>>, trx: Knex.Transaction) => Promise<void>;
+}
+
+/**
+ * One typed handler per event type, as one `handle`: each gets its own event type, no casts.
+ * `handle: byType({ 'order.confirmed.v1': (event, trx) => ..., 'order.rejected.v1': ... })`
+ */
+export function byType<T extends EventType, A extends unknown[], R = void>(
+  handlers: { [K in T]: (event: Event<K>, ...args: A) => Promise<R> },
+): (event: EventOf<T>, ...args: A) => Promise<R> {
+  // The one place the union is split: each handler is called only with its own type.
+  return (event, ...args) => (handlers[event.type as T] as (event: EventOf<T>, ...args: A) => Promise<R>)(event, ...args);
 }
 
 export type AnyConsumeOptions = ConsumeOptions<EventType> | ConsumeWithDbOptions<EventType> | ConsumeBatchOptions<EventType>;

@@ -1,5 +1,5 @@
 export { Broker, type BrokerOptions } from './broker.js';
-export type { ConsumeBatchOptions, ConsumeOptions, ConsumeWithDbOptions, Subscription } from './consumer.js';
+export { byType, type ConsumeBatchOptions, type ConsumeOptions, type ConsumeWithDbOptions, type Subscription } from './consumer.js';
 export { PermanentError, BrokerUnavailableError } from './errors.js';
 export { enqueueEvent, startOutboxRelay, type OutboxRelay, type OutboxRelayOptions, type Publisher } from './outbox.js';
 export { processOnce } from './inbox.js';

@@ -3,7 +3,7 @@ import { createRedis } from '@shop/cache';
 import { createDb } from '@shop/db';
 import { startServer } from '@shop/http';
 import { createLogger } from '@shop/logger';
-import { Broker, startOutboxRelay } from '@shop/messaging';
+import { Broker, createUnitOfWork, startOutboxRelay } from '@shop/messaging';
 import { createApp } from './app.js';
 import { readConfig } from './config.js';
 import { startSweeper } from './jobs/reservation-sweeper.js';
@@ -28,19 +28,18 @@ const auth = createAuth({
 });
 
 const relay = startOutboxRelay({ db, broker, logger });
-const deps = { source: instance, logger, reservationTtlSeconds: config.RESERVATION_TTL_SECONDS, onOutboxCommit: relay.kick };
+const uow = createUnitOfWork({ db, source: instance, relay });
+const deps = { uow, logger, reservationTtlSeconds: config.RESERVATION_TTL_SECONDS };
 const subscriptions = [
   consumeProductEvents(broker, db, deps),
   consumeOrderPlaced(broker, db, deps),
   consumeOrderOutcomes(broker, db, deps),
 ];
 const sweeper = startSweeper({
-  db,
+  uow,
   logger,
-  source: instance,
   intervalMs: config.SWEEP_INTERVAL_MS,
   batchSize: config.SWEEP_BATCH_SIZE,
-  onOutboxCommit: relay.kick,
 });
 
 const app = createApp({ db, redis, broker, auth, logger });

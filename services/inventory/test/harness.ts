@@ -6,7 +6,7 @@ import { makeEvent, type EventData, type EventEnvelope, type EventType } from '@
 import { createDb, migrateLatest, type Db } from '@shop/db';
 import type { RunningServer } from '@shop/http';
 import { createLogger } from '@shop/logger';
-import { Broker, EVENTS_EXCHANGE, startOutboxRelay, type OutboxRelay, type Subscription } from '@shop/messaging';
+import { Broker, createUnitOfWork, EVENTS_EXCHANGE, startOutboxRelay, type OutboxRelay, type Subscription, type UnitOfWork } from '@shop/messaging';
 import { listen, testEnv } from '@shop/testing';
 import { createApp } from '../src/app.js';
 import { migrationsDir } from '../src/data/migrations-dir.js';
@@ -101,6 +101,7 @@ export interface Harness {
   redis: RedisClient;
   broker: Broker;
   relay: OutboxRelay;
+  uow: UnitOfWork;
   sweeper: Sweeper;
   subscriptions: Subscription[];
   server: RunningServer;
@@ -117,16 +118,15 @@ export async function startInventory(options: { sweepIntervalMs?: number; ttlSec
   await broker.waitUntilConnected();
   const auth = createAuth({ keycloakUrl: env.KEYCLOAK_URL, realm: env.KEYCLOAK_REALM, audience: env.JWT_AUDIENCE, redis, logger });
   const relay = startOutboxRelay({ db, broker, logger, intervalMs: 100 });
-  const deps: ConsumerDeps = { source: SOURCE, logger, reservationTtlSeconds: options.ttlSeconds ?? 120, onOutboxCommit: relay.kick };
+  const uow = createUnitOfWork({ db, source: SOURCE, relay });
+  const deps: ConsumerDeps = { uow, logger, reservationTtlSeconds: options.ttlSeconds ?? 120 };
   const subscriptions = [consumeProductEvents(broker, db, deps), consumeOrderPlaced(broker, db, deps), consumeOrderOutcomes(broker, db, deps)];
   await Promise.all(subscriptions.map((s) => s.waitUntilActive()));
   const sweeper = startSweeper({
-    db,
+    uow,
     logger,
-    source: SOURCE,
     intervalMs: options.sweepIntervalMs ?? 600_000,
     batchSize: 100,
-    onOutboxCommit: relay.kick,
   });
   const server = await listen(createApp({ db, redis, broker, auth, logger }));
   return {
@@ -134,6 +134,7 @@ export async function startInventory(options: { sweepIntervalMs?: number; ttlSec
     redis,
     broker,
     relay,
+    uow,
     sweeper,
     subscriptions,
     server,

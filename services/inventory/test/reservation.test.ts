@@ -1,7 +1,7 @@
 import { describe, it, expect, beforeAll, afterAll } from '@jest/globals';
 import { randomUUID } from 'node:crypto';
 import type { Db } from '@shop/db';
-import { processOnce } from '@shop/messaging';
+import { createUnitOfWork, processOnce } from '@shop/messaging';
 import type { Event } from '@shop/contracts';
 import type { ConsumerDeps } from '../src/messaging/handler-context.js';
 import { handleOrderPlaced, ORDER_PLACED_QUEUE } from '../src/messaging/order-placed.consumer.js';
@@ -10,9 +10,8 @@ import { event, logger, migratedDb, outboxFor, placed, reservationOf, seedStock,
 
 let db: Db;
 let kicks = 0;
-const deps: ConsumerDeps = { source: SOURCE, logger, reservationTtlSeconds: 120, onOutboxCommit: () => void kicks++ };
-const reserve = handleOrderPlaced(deps);
-const outcome = handleOrderOutcome(deps);
+let reserve: ReturnType<typeof handleOrderPlaced>;
+let outcome: ReturnType<typeof handleOrderOutcome>;
 
 /** Exactly what the consumer does with one delivery: inbox row + effect + outbox in one transaction. */
 const deliverPlaced = (e: Event<'order.placed.v1'>) =>
@@ -36,6 +35,9 @@ const conserved = (s: { available: number; reserved: number; sold: number; added
 beforeAll(async () => {
   // 200 transactions queue for 20 connections while they serialize on one hot row: let them wait.
   db = await migratedDb(20, 30_000);
+  const deps: ConsumerDeps = { uow: createUnitOfWork({ db, source: SOURCE, relay: { kick: () => void kicks++ } }), logger, reservationTtlSeconds: 120 };
+  reserve = handleOrderPlaced(deps);
+  outcome = handleOrderOutcome(deps);
 });
 afterAll(async () => {
   await db.destroy();

@@ -4,7 +4,7 @@ import type { Event } from '@shop/contracts';
 import { waitFor } from '@shop/testing';
 import { startSweeper } from '../src/jobs/reservation-sweeper.js';
 import { handleOrderPlaced, ORDER_PLACED_QUEUE } from '../src/messaging/order-placed.consumer.js';
-import { BusProbe, env, logger, outboxFor, placed, reservationOf, seedStock, SOURCE, startInventory, stockOf, type Harness } from './harness.js';
+import { BusProbe, env, logger, outboxFor, placed, reservationOf, seedStock, startInventory, stockOf, type Harness } from './harness.js';
 
 let inv: Harness;
 let bus: BusProbe;
@@ -63,7 +63,7 @@ describe('reservation sweeper', () => {
     for (const o of orders) await reserve(o);
     for (const p of products) expect(await stockOf(inv.db, p)).toEqual({ available: 0, reserved: 45, sold: 0, added: 45 });
     const replica = () =>
-      startSweeper({ db: inv.db, logger, source: SOURCE, intervalMs: 600_000, batchSize: 7, onOutboxCommit: inv.relay.kick });
+      startSweeper({ uow: inv.uow, logger, intervalMs: 600_000, batchSize: 7 });
     const [a, b] = [replica(), replica()];
     const mine = new Set(orders.map((o) => o.data.orderId));
     const expiredBy: string[] = [];

@@ -5,7 +5,7 @@ import type { Db } from '@shop/db';
 import { pingDb } from '@shop/db';
 import { createHttpApp, mountRoutes, type Express } from '@shop/http';
 import type { Logger } from '@shop/logger';
-import { enqueueEvent, type Broker, type OutboxRelay } from '@shop/messaging';
+import type { Broker, UnitOfWork } from '@shop/messaging';
 import type { ProductConfig } from './config.js';
 import { createCatalogCache } from './data/catalog.cache.js';
 import { createCategoryRepository } from './data/category.repository.js';
@@ -19,21 +19,23 @@ export interface AppDeps {
   db: Db;
   redis: RedisClient;
   broker: Pick<Broker, 'assertConnected'>;
-  relay: Pick<OutboxRelay, 'kick'>;
+  /** Rows and their events in one transaction; kicks the relay after each commit. */
+  uow: UnitOfWork;
   auth: Auth;
 }
 
 /** The use cases' dependencies, built from the process's clients (also used by the seed). */
 export function catalogDeps(deps: Omit<AppDeps, 'auth' | 'broker'>): CatalogDeps {
-  const { db, config } = deps;
+  const { db, config, uow } = deps;
   return {
-    transact: (work) => db.transaction(work),
+    write: (work, ctx) =>
+      uow.run(
+        ({ trx, outbox }) => work({ products: createProductRepository(trx), categories: createCategoryRepository(trx), outbox }),
+        { correlationId: ctx?.correlationId },
+      ),
     products: createProductRepository(db),
     categories: createCategoryRepository(db),
     cache: createCatalogCache(new Cache(deps.redis, deps.logger, 'product'), config.CACHE_TTL_SECONDS),
-    enqueue: (trx, event) => enqueueEvent(trx, event),
-    kickRelay: () => deps.relay.kick(),
-    source: config.INSTANCE_ID ?? config.SERVICE_NAME,
   };
 }
 

@@ -3,7 +3,7 @@ import { createRedis } from '@shop/cache';
 import { createDb } from '@shop/db';
 import { startServer } from '@shop/http';
 import { createLogger } from '@shop/logger';
-import { Broker, startOutboxRelay } from '@shop/messaging';
+import { Broker, createUnitOfWork, startOutboxRelay } from '@shop/messaging';
 import { createApp } from './app.js';
 import { loadProductConfig } from './config.js';
 
@@ -31,7 +31,8 @@ await new Promise<void>((resolve) => {
   setTimeout(resolve, 3_000).unref();
 });
 
-const app = createApp({ config, logger, db, redis, broker, relay, auth });
+const uow = createUnitOfWork({ db, source: config.INSTANCE_ID ?? config.SERVICE_NAME, relay });
+const app = createApp({ config, logger, db, redis, broker, uow, auth });
 await startServer(app, config.PORT, logger, [
   () => relay.stop(),
   () => broker.close(),

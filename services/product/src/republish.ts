@@ -8,7 +8,8 @@
 import { randomUUID } from 'node:crypto';
 import { createDb } from '@shop/db';
 import { createLogger } from '@shop/logger';
-import { enqueueEvent } from '@shop/messaging';
+import { EventTypes, makeEvent } from '@shop/contracts';
+import { createUnitOfWork } from '@shop/messaging';
 import { loadProductConfig } from './config.js';
 import { activeProductsAfter } from './data/product.repository.js';
 import { productUpdated } from './domain/product-events.js';
@@ -17,7 +18,8 @@ const PAGE = 500;
 const config = loadProductConfig();
 const logger = createLogger(`${config.SERVICE_NAME}-republish`, config.LOG_LEVEL);
 const db = createDb(config.DATABASE_URL, { poolMax: 1 });
-const options = { deps: { source: config.SERVICE_NAME }, ctx: { correlationId: randomUUID() } };
+const uow = createUnitOfWork({ db, source: config.SERVICE_NAME });
+const meta = { source: config.SERVICE_NAME, correlationId: randomUUID() };
 
 try {
   let after: string | null = null;
@@ -25,7 +27,7 @@ try {
   for (;;) {
     const page = await activeProductsAfter(db, after, PAGE);
     if (page.length === 0) break;
-    await db.transaction((trx) => enqueueEvent(trx, page.map((p) => productUpdated(p, options))));
+    await uow.run(({ outbox }) => outbox.add(page.map((p) => makeEvent(EventTypes.ProductUpdated, productUpdated(p), meta))));
     total += page.length;
     after = page[page.length - 1].id;
   }

@@ -7,6 +7,7 @@
 import { createRedis } from '@shop/cache';
 import { createDb } from '@shop/db';
 import { createLogger } from '@shop/logger';
+import { createUnitOfWork } from '@shop/messaging';
 import { catalogDeps } from './app.js';
 import { loadProductConfig } from './config.js';
 import { findCategoryBySlug } from './data/category.repository.js';
@@ -24,7 +25,8 @@ const db = createDb(config.DATABASE_URL, { poolMax: 2 });
 const redis = createRedis({ url: config.REDIS_URL, nodes: config.REDIS_NODES });
 redis.on('error', () => undefined); // the cache is optional here; Cache logs what it skips
 // No broker here: the outbox rows wait for a service replica's relay.
-const deps = catalogDeps({ config, logger, db, redis, relay: { kick: () => undefined } });
+const uow = createUnitOfWork({ db, source: config.INSTANCE_ID ?? config.SERVICE_NAME });
+const deps = catalogDeps({ config, logger, db, redis, uow });
 const started = Date.now();
 
 try {

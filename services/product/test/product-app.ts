@@ -3,7 +3,7 @@ import { createAuth } from '@shop/auth';
 import { createRedis } from '@shop/cache';
 import { createDb, migrateLatest, type Db } from '@shop/db';
 import { createLogger } from '@shop/logger';
-import { Broker, startOutboxRelay, type OutboxRelay } from '@shop/messaging';
+import { Broker, createUnitOfWork, startOutboxRelay, type OutboxRelay } from '@shop/messaging';
 import { listen, testEnv } from '@shop/testing';
 import { createApp } from '../src/app.js';
 import { productEnv } from '../src/config.js';
@@ -37,7 +37,8 @@ export async function startProductApp(overrides: Record<string, string> = {}, { 
   const broker = Broker.connect({ url: config.AMQP_URL, logger, serviceName: 'product-test', reconnect: { initialDelayMs: 100, maxDelayMs: 500 } });
   const relay = startOutboxRelay({ db, broker, logger, intervalMs: 100 });
   const auth = createAuth({ keycloakUrl: config.KEYCLOAK_URL, realm: config.KEYCLOAK_REALM, audience: config.JWT_AUDIENCE, redis, logger });
-  const app = createApp({ config, logger, db, redis, broker, relay, auth });
+  const uow = createUnitOfWork({ db, source: config.INSTANCE_ID ?? config.SERVICE_NAME, relay });
+  const app = createApp({ config, logger, db, redis, broker, uow, auth });
   const server = await listen(app, [() => relay.stop(), () => broker.close(), () => db.destroy(), () => redis.disconnect()]);
 
   async function call<T>(method: string, path: string, options: { token?: string; body?: unknown; raw?: string } = {}): Promise<Reply<T>> {

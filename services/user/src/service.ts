@@ -4,7 +4,7 @@ import { createDb, type Db } from '@shop/db';
 import { AppError } from '@shop/errors';
 import type { Express } from '@shop/http';
 import { createLogger, type Logger } from '@shop/logger';
-import { Broker, startOutboxRelay, type OutboxRelay } from '@shop/messaging';
+import { Broker, createUnitOfWork, startOutboxRelay, type OutboxRelay } from '@shop/messaging';
 import { trustedProxySet } from '@shop/ratelimit';
 import { createApp } from './app.js';
 import type { UserConfig } from './config.js';
@@ -57,7 +57,7 @@ export function buildService(config: UserConfig, options: { identity?: IdentityP
     blockSec: config.LOGIN_BLOCK_SEC,
     maxFailsPerIpPerDay: config.LOGIN_MAX_FAILS_PER_IP_PER_DAY,
   });
-  const profiles = createProfileStore(db, () => relay.kick());
+  const profiles = createProfileStore(createUnitOfWork({ db, source, relay }));
   const trustedProxies = trustedProxySet(config.TRUSTED_PROXIES.split(',').filter(Boolean));
   const app = createApp({ logger, db, redis, broker, auth, identity, guard, denyList, profiles, trustedProxies, source });
 

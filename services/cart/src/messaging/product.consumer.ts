@@ -1,20 +1,19 @@
 import type { Broker, Subscription } from '@shop/messaging';
-import { EventTypes, type AnyEvent } from '@shop/contracts';
+import { EventTypes, type EventOf } from '@shop/contracts';
 import type { Db, Tx } from '@shop/db';
 import { knexStores } from '../data/stores.js';
 import { productChanged, productDeleted } from '../domain/product-changed.js';
 
 export const PRODUCT_QUEUE = 'cart.product-snapshots';
 
-const productIdOf = (event: AnyEvent) => (event.data as { productId: string }).productId;
+const EVENTS = [EventTypes.ProductCreated, EventTypes.ProductUpdated, EventTypes.ProductDeleted] as const;
+type ProductEvent = EventOf<(typeof EVENTS)[number]>;
 
-async function apply(trx: Tx, event: AnyEvent): Promise<void> {
+async function apply(trx: Tx, event: ProductEvent): Promise<void> {
   const stores = knexStores(trx);
   const at = new Date(event.occurredAt);
   if (event.type === EventTypes.ProductDeleted) return productDeleted(stores, event.data.productId, at);
-  if (event.type === EventTypes.ProductCreated || event.type === EventTypes.ProductUpdated) {
-    return productChanged(stores, event.data, at);
-  }
+  return productChanged(stores, event.data, at);
 }
 
 /**
@@ -25,7 +24,7 @@ async function apply(trx: Tx, event: AnyEvent): Promise<void> {
 export function consumeProductEvents(broker: Broker, db: Db, retryDelaysMs?: number[]): Subscription {
   return broker.consumeBatch({
     queue: PRODUCT_QUEUE,
-    events: [EventTypes.ProductCreated, EventTypes.ProductUpdated, EventTypes.ProductDeleted],
+    events: EVENTS,
     db,
     retryDelaysMs,
     batchSize: 100,
@@ -34,7 +33,7 @@ export function consumeProductEvents(broker: Broker, db: Db, retryDelaysMs?: num
       // Product-id order (stable, so one product's events keep their order): two replicas'
       // batches then lock snapshot rows in the same order and cannot deadlock. Each write
       // applies only data newer than what it finds, so reordering across products is harmless.
-      const sorted = [...(events as AnyEvent[])].sort((a, b) => productIdOf(a).localeCompare(productIdOf(b)));
+      const sorted = [...events].sort((a, b) => a.data.productId.localeCompare(b.data.productId));
       for (const event of sorted) await apply(trx, event);
     },
   });

@@ -15,7 +15,7 @@ export async function expireReservations(tx: InventoryTx, now: Date, limit: numb
   for (const line of normaliseLines(due.flatMap((r) => r.lines))) await tx.stock.putBack(line.productId, line.quantity);
   for (const reservation of due) {
     await tx.reservations.setStatus(reservation.id, 'expired', { reason: EXPIRED });
-    await tx.outbox.add('inventory.released.v1', { orderId: reservation.orderId, reason: EXPIRED });
+    await tx.outbox.emit('inventory.released.v1', { orderId: reservation.orderId, reason: EXPIRED });
   }
   return due.map((r) => r.orderId);
 }

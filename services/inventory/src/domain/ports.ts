@@ -69,8 +69,9 @@ export interface ReservationStore {
   lockExpired(now: Date, limit: number): Promise<Reservation[]>;
 }
 
+/** Events written here commit with the transaction's rows (and roll back with a savepoint). */
 export interface Outbox {
-  add<T extends EventType>(type: T, data: EventData<T>): Promise<void>;
+  emit<T extends EventType>(type: T, data: EventData<T>): Promise<unknown>;
 }
 
 /** One database transaction's worth of stores. */

@@ -22,6 +22,6 @@ export async function releaseReservation(tx: InventoryTx, orderId: string, reaso
 
   for (const line of reservation.lines) await tx.stock.putBack(line.productId, line.quantity);
   await tx.reservations.setStatus(reservation.id, 'released', { reason });
-  await tx.outbox.add('inventory.released.v1', { orderId, reason });
+  await tx.outbox.emit('inventory.released.v1', { orderId, reason });
   return { result: 'released' };
 }

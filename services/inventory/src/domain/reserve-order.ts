@@ -46,12 +46,12 @@ export async function reserveOrder(tx: InventoryTx, order: OrderToReserve, setti
   } catch (err) {
     if (!(err instanceof ShortOfStock)) throw err;
     await tx.reservations.setStatus(reservationId, 'rejected', { reason: OUT_OF_STOCK, rejectedProductIds: err.productIds });
-    await tx.outbox.add('inventory.rejected.v1', { orderId: order.orderId, reason: OUT_OF_STOCK, productIds: err.productIds });
+    await tx.outbox.emit('inventory.rejected.v1', { orderId: order.orderId, reason: OUT_OF_STOCK, productIds: err.productIds });
     return { result: 'rejected', productIds: err.productIds };
   }
 
   await tx.reservations.addLines(reservationId, lines);
-  await tx.outbox.add('inventory.reserved.v1', {
+  await tx.outbox.emit('inventory.reserved.v1', {
     orderId: order.orderId,
     reservationId,
     items: lines,
@@ -83,7 +83,7 @@ async function answerAgain(tx: InventoryTx, existing: Reservation): Promise<void
     case 'held':
     case 'committed':
       if (existing.lines.length === 0) return;
-      await tx.outbox.add('inventory.reserved.v1', {
+      await tx.outbox.emit('inventory.reserved.v1', {
         orderId,
         reservationId: existing.id,
         items: existing.lines,
@@ -91,7 +91,7 @@ async function answerAgain(tx: InventoryTx, existing: Reservation): Promise<void
       });
       return;
     case 'rejected':
-      await tx.outbox.add('inventory.rejected.v1', {
+      await tx.outbox.emit('inventory.rejected.v1', {
         orderId,
         reason: existing.reason ?? OUT_OF_STOCK,
         productIds: existing.rejectedProductIds ?? [],
@@ -99,7 +99,7 @@ async function answerAgain(tx: InventoryTx, existing: Reservation): Promise<void
       return;
     case 'released':
     case 'expired':
-      await tx.outbox.add('inventory.released.v1', { orderId, reason: existing.reason ?? existing.status.toUpperCase() });
+      await tx.outbox.emit('inventory.released.v1', { orderId, reason: existing.reason ?? existing.status.toUpperCase() });
       return;
   }
 }

@@ -1,17 +1,15 @@
-import type { Db } from '@shop/db';
 import { startLoop } from '@shop/jobs';
 import type { Logger } from '@shop/logger';
+import type { UnitOfWork } from '@shop/messaging';
 import { inventoryTx } from '../data/inventory-tx.js';
 import { expireReservations } from '../domain/expire-reservations.js';
 
 export interface SweeperOptions {
-  db: Db;
+  /** Each sweep is one unit of work: the releases and their events commit together, then the relay is kicked. */
+  uow: UnitOfWork;
   logger: Logger;
-  source: string;
   intervalMs: number;
   batchSize: number;
-  /** Called after a sweep that expired something has committed (kicks the outbox relay). */
-  onOutboxCommit: () => void;
   now?: () => Date;
 }
 
@@ -27,17 +25,12 @@ export interface Sweeper {
  * at once instead of waiting for the next interval.
  */
 export function startSweeper(options: SweeperOptions): Sweeper {
-  const { db, logger, intervalMs, batchSize } = options;
+  const { uow, logger, intervalMs, batchSize } = options;
   const log = logger.child({ component: 'reservation-sweeper' });
 
   async function sweepOnce(): Promise<string[]> {
-    const expired = await db.transaction((trx) =>
-      expireReservations(inventoryTx(trx, { source: options.source }), options.now?.() ?? new Date(), batchSize),
-    );
-    if (expired.length > 0) {
-      log.info({ count: expired.length }, 'expired reservations released');
-      options.onOutboxCommit();
-    }
+    const expired = await uow.run((tx) => expireReservations(inventoryTx(tx), options.now?.() ?? new Date(), batchSize));
+    if (expired.length > 0) log.info({ count: expired.length }, 'expired reservations released');
     return expired;
   }
 

@@ -1,13 +1,13 @@
 import { PermanentError, type Broker, type Subscription } from '@shop/messaging';
 import type { Db, Tx } from '@shop/db';
-import { EventTypes, type Event } from '@shop/contracts';
+import { EventTypes, type EventOf } from '@shop/contracts';
 import { commitReservation } from '../domain/commit-reservation.js';
 import { releaseReservation } from '../domain/release-reservation.js';
 import { txFor, type ConsumerDeps } from './handler-context.js';
 
 export const ORDER_OUTCOMES_QUEUE = 'inventory.order-outcomes';
 
-type OutcomeEvent = Event<'order.confirmed.v1'> | Event<'order.rejected.v1'> | Event<'order.cancelled.v1'>;
+type OutcomeEvent = EventOf<'order.confirmed.v1' | 'order.rejected.v1' | 'order.cancelled.v1'>;
 
 const releaseReason = {
   [EventTypes.OrderRejected]: 'ORDER_REJECTED',
@@ -44,7 +44,7 @@ export function consumeOrderOutcomes(broker: Broker, db: Db, deps: ConsumerDeps)
     batchSize: 50,
     maxWaitMs: 10,
     handleBatch: async (events, trx) => {
-      for (const event of events) await handle(event as OutcomeEvent, trx);
+      for (const event of events) await handle(event, trx);
     },
   });
 }

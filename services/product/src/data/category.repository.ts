@@ -1,4 +1,4 @@
-import type { Db, Tx } from '@shop/db';
+import type { Db, DbOrTx } from '@shop/db';
 import type { Category } from '../domain/product.js';
 import type { CategoryRepository } from '../domain/ports.js';
 import { translateDbError } from './db-errors.js';
@@ -13,11 +13,11 @@ interface CategoryRow {
 const toCategory = (r: CategoryRow): Category => ({ id: r.id, name: r.name, slug: r.slug, createdAt: r.created_at.toISOString() });
 const COLUMNS: string[] = ['id', 'name', 'slug', 'created_at'];
 
-export function createCategoryRepository(db: Db): CategoryRepository {
+export function createCategoryRepository(db: DbOrTx): CategoryRepository {
   return {
-    async insert(category, trx?: Tx) {
+    async insert(category) {
       try {
-        const [row] = await (trx ?? db)('categories').insert(category).returning(COLUMNS);
+        const [row] = await db('categories').insert(category).returning(COLUMNS);
         return toCategory(row as CategoryRow);
       } catch (err) {
         throw translateDbError(err);
@@ -30,9 +30,9 @@ export function createCategoryRepository(db: Db): CategoryRepository {
       return ((await q) as CategoryRow[]).map(toCategory);
     },
 
-    async missing(ids, trx?: Tx) {
+    async missing(ids) {
       if (ids.length === 0) return [];
-      const found = await (trx ?? db)('categories').select('id').whereIn('id', ids);
+      const found = await db('categories').select('id').whereIn('id', ids);
       const present = new Set(found.map((r: { id: string }) => r.id));
       return ids.filter((id) => !present.has(id));
     },

@@ -1,4 +1,4 @@
-import type { Db, Tx } from '@shop/db';
+import type { Db, DbOrTx } from '@shop/db';
 import type { Product, ProductPatch, ProductQuery } from '../domain/product.js';
 import type { ProductRepository } from '../domain/ports.js';
 import { translateDbError } from './db-errors.js';
@@ -51,7 +51,7 @@ const ORDER = {
   name: { column: 'name', dir: 'asc', op: '>', cast: '::text' },
 } as const;
 
-export function createProductRepository(db: Db): ProductRepository {
+export function createProductRepository(db: DbOrTx): ProductRepository {
   const patchColumns = (patch: ProductPatch): Record<string, unknown> => {
     const columns: Record<string, unknown> = {
       sku: patch.sku,
@@ -67,9 +67,9 @@ export function createProductRepository(db: Db): ProductRepository {
   };
 
   return {
-    async insertMany(rows, trx?: Tx) {
+    async insertMany(rows) {
       try {
-        const inserted = await (trx ?? db)('products')
+        const inserted = await db('products')
           .insert(rows.map((r) => ({
             id: r.id, sku: r.sku, name: r.name, description: r.description, price: r.price, currency: r.currency,
             category_id: r.categoryId, image_url: r.imageUrl, max_per_customer: r.maxPerCustomer,
@@ -81,15 +81,15 @@ export function createProductRepository(db: Db): ProductRepository {
       }
     },
 
-    async findActive(id, trx?: Tx) {
+    async findActive(id) {
       if (!UUID.test(id)) return undefined;
-      const row = await (trx ?? db)('products').select(COLUMNS).where({ id, status: 'active' }).first();
+      const row = await db('products').select(COLUMNS).where({ id, status: 'active' }).first();
       return row ? toProduct(row as ProductRow) : undefined;
     },
 
-    async update(id, patch, trx?: Tx) {
+    async update(id, patch) {
       try {
-        const [row] = await (trx ?? db)('products')
+        const [row] = await db('products')
           .where({ id, status: 'active' })
           .update({ ...patchColumns(patch), updated_at: db.raw(NOW_MS) })
           .returning(COLUMNS);
@@ -99,8 +99,8 @@ export function createProductRepository(db: Db): ProductRepository {
       }
     },
 
-    async markDeleted(id, trx?: Tx) {
-      const [row] = await (trx ?? db)('products')
+    async markDeleted(id) {
+      const [row] = await db('products')
         .where({ id, status: 'active' })
         .update({ status: 'deleted', deleted_at: db.raw(NOW_MS), updated_at: db.raw(NOW_MS) })
         .returning(COLUMNS);

@@ -1,22 +1,22 @@
 import { AppError } from '@shop/errors';
 import type { Product, ProductPatch } from './product.js';
+import { EventTypes } from '@shop/contracts';
 import type { CatalogDeps, WriteContext } from './ports.js';
 import { productDeleted, productUpdated } from './product-events.js';
 
 /** Changes a live product; the row, its event and (after commit) the cache move together. */
 export async function updateProduct(deps: CatalogDeps, id: string, patch: ProductPatch, ctx: WriteContext = {}): Promise<Product> {
-  const product = await deps.transact(async (trx) => {
+  const product = await deps.write(async (tx) => {
     if (patch.categoryId) {
-      const missing = await deps.categories.missing([patch.categoryId], trx);
+      const missing = await tx.categories.missing([patch.categoryId]);
       if (missing.length > 0) throw new AppError('CATEGORY_NOT_FOUND', `category ${missing[0]} does not exist`, 400);
     }
-    const updated = await deps.products.update(id, patch, trx);
+    const updated = await tx.products.update(id, patch);
     if (!updated) throw AppError.notFound('Product');
-    await deps.enqueue(trx, productUpdated(updated, { deps, ctx }));
+    await tx.outbox.emit(EventTypes.ProductUpdated, productUpdated(updated));
     return updated;
-  });
+  }, ctx);
   await deps.cache.productsChanged([id]);
-  deps.kickRelay();
   return product;
 }
 
@@ -25,11 +25,10 @@ export async function updateProduct(deps: CatalogDeps, id: string, patch: Produc
  * leaves every listing and reads as 404. Deleting twice is a 404 the second time.
  */
 export async function deleteProduct(deps: CatalogDeps, id: string, ctx: WriteContext = {}): Promise<void> {
-  await deps.transact(async (trx) => {
-    const deleted = await deps.products.markDeleted(id, trx);
+  await deps.write(async (tx) => {
+    const deleted = await tx.products.markDeleted(id);
     if (!deleted) throw AppError.notFound('Product');
-    await deps.enqueue(trx, productDeleted(deleted, { deps, ctx }));
-  });
+    await tx.outbox.emit(EventTypes.ProductDeleted, productDeleted(deleted));
+  }, ctx);
   await deps.cache.productsChanged([id]);
-  deps.kickRelay();
 }

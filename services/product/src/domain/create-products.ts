@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { AppError } from '@shop/errors';
 import type { NewProduct, Product } from './product.js';
+import { EventTypes } from '@shop/contracts';
 import type { CatalogDeps, WriteContext } from './ports.js';
 import { productCreated } from './product-events.js';
 
@@ -12,9 +13,9 @@ import { productCreated } from './product-events.js';
  */
 export async function createProducts(deps: CatalogDeps, inputs: NewProduct[], ctx: WriteContext = {}): Promise<Product[]> {
   if (inputs.length === 0) return [];
-  const created = await deps.transact(async (trx) => {
+  const created = await deps.write(async (tx) => {
     const categoryIds = [...new Set(inputs.flatMap((i) => (i.categoryId ? [i.categoryId] : [])))];
-    const missing = await deps.categories.missing(categoryIds, trx);
+    const missing = await tx.categories.missing(categoryIds);
     if (missing.length > 0) throw new AppError('CATEGORY_NOT_FOUND', `category ${missing[0]} does not exist`, 400);
     const rows = inputs.map((i) => ({
       id: i.id ?? randomUUID(),
@@ -27,13 +28,12 @@ export async function createProducts(deps: CatalogDeps, inputs: NewProduct[], ct
       imageUrl: i.imageUrl ?? null,
       maxPerCustomer: i.maxPerCustomer ?? null,
     }));
-    const products = await deps.products.insertMany(rows, trx);
+    const products = await tx.products.insertMany(rows);
     const stockById = new Map<string, number>(rows.map((r, n) => [r.id, inputs[n].initialStock]));
-    for (const p of products) await deps.enqueue(trx, productCreated(p, stockById.get(p.id) ?? 0, { deps, ctx }));
+    for (const p of products) await tx.outbox.emit(EventTypes.ProductCreated, productCreated(p, stockById.get(p.id) ?? 0));
     return products;
-  });
+  }, ctx);
   await deps.cache.productsChanged(created.map((p) => p.id));
-  deps.kickRelay();
   return created;
 }
 

@@ -1,22 +1,21 @@
-import type { Tx } from '@shop/db';
-import type { EventEnvelope } from '@shop/contracts';
+import type { EventData, EventType } from '@shop/contracts';
 import type { Category, CategoryQuery, Page, Product, ProductPatch, ProductQuery } from './product.js';
 
 /** What the use cases need from the outside world; data/ and app.ts provide it. */
 export interface ProductRepository {
-  insertMany(rows: Array<Omit<Product, 'status' | 'createdAt' | 'updatedAt'>>, trx?: Tx): Promise<Product[]>;
-  findActive(id: string, trx?: Tx): Promise<Product | undefined>;
-  update(id: string, patch: ProductPatch, trx?: Tx): Promise<Product | undefined>;
-  markDeleted(id: string, trx?: Tx): Promise<Product | undefined>;
+  insertMany(rows: Array<Omit<Product, 'status' | 'createdAt' | 'updatedAt'>>): Promise<Product[]>;
+  findActive(id: string): Promise<Product | undefined>;
+  update(id: string, patch: ProductPatch): Promise<Product | undefined>;
+  markDeleted(id: string): Promise<Product | undefined>;
   /** Up to query.limit + 1 live products after query.after, in the query's order. */
   list(query: ProductQuery): Promise<Product[]>;
 }
 
 export interface CategoryRepository {
-  insert(category: Omit<Category, 'createdAt'>, trx?: Tx): Promise<Category>;
+  insert(category: Omit<Category, 'createdAt'>): Promise<Category>;
   /** Up to query.limit + 1 categories by slug, after query.afterSlug. */
   list(query: CategoryQuery): Promise<Category[]>;
-  missing(ids: string[], trx?: Tx): Promise<string[]>;
+  missing(ids: string[]): Promise<string[]>;
 }
 
 export interface CatalogCache {
@@ -29,16 +28,24 @@ export interface CatalogCache {
   categoriesChanged(): Promise<void>;
 }
 
+/** Events written here commit with the transaction's rows, or not at all. */
+export interface Outbox {
+  emit<T extends EventType>(type: T, data: EventData<T>): Promise<unknown>;
+}
+
+/** One transaction's stores and outbox. */
+export interface CatalogTx {
+  products: ProductRepository;
+  categories: CategoryRepository;
+  outbox: Outbox;
+}
+
 export interface CatalogDeps {
-  transact<T>(work: (trx: Tx) => Promise<T>): Promise<T>;
+  /** Runs `work` in one transaction (the unit of work); the relay is woken after it commits. */
+  write<T>(work: (tx: CatalogTx) => Promise<T>, ctx?: WriteContext): Promise<T>;
   products: ProductRepository;
   categories: CategoryRepository;
   cache: CatalogCache;
-  /** Writes an event to the outbox inside the business transaction. */
-  enqueue(trx: Tx, event: EventEnvelope): Promise<void>;
-  /** Tells the outbox relay there is something to publish (after commit). */
-  kickRelay(): void;
-  source: string;
 }
 
 export interface WriteContext {

@@ -1,8 +1,8 @@
-import { EventTypes, makeEvent, type ProductCreated, type ProductUpdated } from '@shop/contracts';
+import type { ProductCreated, ProductDeleted, ProductUpdated } from '@shop/contracts';
 import type { Product } from './product.js';
-import type { CatalogDeps, WriteContext } from './ports.js';
 
-function eventFields(p: Product): ProductUpdated {
+/** What product.updated.v1 says about a product (product.created.v1 adds the initial stock). */
+export function productUpdated(p: Product): ProductUpdated {
   return {
     productId: p.id,
     sku: p.sku,
@@ -15,17 +15,10 @@ function eventFields(p: Product): ProductUpdated {
   };
 }
 
-type Options = { deps: Pick<CatalogDeps, 'source'>; ctx: WriteContext };
-
-export function productCreated(p: Product, initialStock: number, { deps, ctx }: Options) {
-  const data: ProductCreated = { ...eventFields(p), initialStock };
-  return makeEvent(EventTypes.ProductCreated, data, { source: deps.source, correlationId: ctx.correlationId });
+export function productCreated(p: Product, initialStock: number): ProductCreated {
+  return { ...productUpdated(p), initialStock };
 }
 
-export function productUpdated(p: Product, { deps, ctx }: Options) {
-  return makeEvent(EventTypes.ProductUpdated, eventFields(p), { source: deps.source, correlationId: ctx.correlationId });
-}
-
-export function productDeleted(p: Product, { deps, ctx }: Options) {
-  return makeEvent(EventTypes.ProductDeleted, { productId: p.id }, { source: deps.source, correlationId: ctx.correlationId });
+export function productDeleted(p: Product): ProductDeleted {
+  return { productId: p.id };
 }
