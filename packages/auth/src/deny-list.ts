@@ -9,7 +9,7 @@ import type { AccessClaims } from './types.js';
  */
 const PREFIX = 'auth:deny:';
 
-export function denyKey(claims: Pick<AccessClaims, 'sid' | 'jti' | 'sub'>): string | undefined {
+function denyKey(claims: Pick<AccessClaims, 'sid' | 'jti' | 'sub'>): string | undefined {
   if (claims.sid) return `${PREFIX}sid:${claims.sid}`;
   if (claims.jti) return `${PREFIX}jti:${claims.jti}`;
   return undefined;

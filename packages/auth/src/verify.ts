@@ -33,7 +33,7 @@ const claimReasons: Record<string, string> = {
 };
 
 /** Turns what jose throws into 401 (the token is bad) or 503 (we could not check it). */
-export function toAuthError(err: unknown): AppError {
+function toAuthError(err: unknown): AppError {
   if (err instanceof AppError) return err;
   if (err instanceof errors.JWTClaimValidationFailed) {
     return AppError.unauthenticated(`Invalid token: ${claimReasons[err.claim] ?? `bad ${err.claim} claim`}`);

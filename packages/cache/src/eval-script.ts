@@ -18,7 +18,7 @@ function sha1(lua: string): string {
 }
 
 /** The part of a key Redis Cluster hashes: the first non-empty `{...}`, else the whole key. */
-export function hashTag(key: string): string {
+function hashTag(key: string): string {
   const open = key.indexOf('{');
   if (open === -1) return key;
   const close = key.indexOf('}', open + 1);

@@ -1,3 +1,3 @@
 export { createRedis, parseRedisNodes, type RedisClient, type RedisConfig } from './redis.js';
 export { Cache, type CacheOptions } from './cache-aside.js';
-export { evalScript, hashTag, type LuaScript } from './eval-script.js';
+export { evalScript, type LuaScript } from './eval-script.js';

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 
 /** Lists every bad variable on one line each, so one boot tells the whole story. */
-export function formatIssues(error: z.ZodError): string[] {
+function formatIssues(error: z.ZodError): string[] {
   return error.issues.map((issue) => `  ${issue.path.join('.') || '(root)'}: ${issue.message}`);
 }
 

@@ -54,9 +54,3 @@ export async function runMigrations(url: string, directory: string, log: Migrati
 export async function pingDb(db: Knex): Promise<void> {
   await db.raw('select 1');
 }
-
-/** Deletes every row of the given tables; for tests only. */
-export async function truncate(db: Knex, tables: string[]): Promise<void> {
-  if (tables.length === 0) return;
-  await db.raw(`truncate ${tables.map((t) => `"${t}"`).join(', ')} restart identity cascade`);
-}

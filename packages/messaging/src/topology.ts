@@ -5,7 +5,7 @@ export const EVENTS_EXCHANGE = 'shop.events';
 export const RETRY_EXCHANGE = 'shop.retry';
 /** Events no queue is bound to land here instead of vanishing (exchange `alternate-exchange`). */
 export const UNROUTED_EXCHANGE = 'shop.unrouted';
-export const UNROUTED_QUEUE = 'shop.unrouted';
+const UNROUTED_QUEUE = 'shop.unrouted';
 
 export const Headers = {
   retryCount: 'x-retry-count',
