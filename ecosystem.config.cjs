@@ -1,4 +1,4 @@
-// pm2 process file for the native stack: two replicas of every service that
+// pm2 process file for the native stack: REPLICAS replicas of every service that
 // exists yet (services/<name>/src/main.ts), ports and environment from
 // docs/conventions.md. scripts/up.sh runs it with PM2_HOME=.run/pm2.
 //
@@ -12,7 +12,24 @@ const LOGS = path.join(ROOT, '.run', 'logs');
 
 // First replica's port; replica n listens on base + n - 1 (docs/conventions.md).
 const SERVICES = { user: 4001, product: 4011, cart: 4021, order: 4031, inventory: 4041, email: 4051 };
-const REPLICAS = 2;
+/**
+ * Replicas per service, set in one place: `REPLICAS=N npm run up` (1-9) records N in
+ * .run/state/replicas, which this file, nginx/render.sh (the edge's upstreams) and the tests
+ * read; docker-compose.yml takes the same variable. Default 2.
+ */
+function replicas() {
+  const file = path.join(ROOT, '.run', 'state', 'replicas');
+  const raw = process.env.REPLICAS || (fs.existsSync(file) ? fs.readFileSync(file, 'utf8').trim() : '') || '2';
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < 1 || n > 9) throw new Error(`REPLICAS must be 1-9 (each service has ten ports), got ${raw}`);
+  return n;
+}
+const REPLICAS = replicas();
+/**
+ * The replicas reach Postgres through PgBouncer (transaction pooling, scripts/lib/pgbouncer.sh)
+ * on 6432; with STACK_EXTERNAL_INFRA=1 (CI service containers) the external server directly.
+ */
+const DB_PORT = process.env.STACK_EXTERNAL_INFRA === '1' ? 5432 : 6432;
 
 /** The environment one service process gets; scripts/lib/migrate.sh reuses it for migrations and seeds. */
 function serviceEnv(name, instanceId, port) {
@@ -21,7 +38,7 @@ function serviceEnv(name, instanceId, port) {
     PORT: String(port),
     SERVICE_NAME: name,
     INSTANCE_ID: instanceId,
-    DATABASE_URL: `postgres://${name}_svc:${name}_pw@127.0.0.1:5432/${name}_db`,
+    DATABASE_URL: `postgres://${name}_svc:${name}_pw@127.0.0.1:${DB_PORT}/${name}_db`,
     REDIS_URL: 'redis://127.0.0.1:6379',
     AMQP_URL: 'amqp://guest:guest@127.0.0.1:5672',
     KEYCLOAK_URL: 'http://127.0.0.1:8080',
@@ -84,4 +101,5 @@ module.exports = {
   apps: [...Object.entries(SERVICES).flatMap(([name, port]) => serviceApps(name, port)), LOG_ROTATE],
   serviceEnv,
   SERVICES,
+  REPLICAS,
 };

@@ -14,17 +14,32 @@
 # (pid in .run/nginx/baseline/nginx.pid). Logs go to .run/logs/nginx-*.log.
 #
 # Only ${ROOT} is substituted (envsubst-style, by sed), so nginx's own $variables
-# stay as they are. Idempotent; exits non-zero if a rendered file fails `nginx -t`.
+# stay as they are, and each `server 127.0.0.1:<port> ...; # per replica` line becomes one
+# line per replica (ports <port> .. <port>+REPLICAS-1). REPLICAS: the environment, else
+# what `REPLICAS=N npm run up` recorded in .run/state/replicas, else 2.
+# Idempotent; exits non-zero if a rendered file fails `nginx -t`.
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 OUT="$ROOT/.run/nginx"
 mkdir -p "$OUT/cache" "$OUT/baseline" "$ROOT/.run/logs"
+REPLICAS="${REPLICAS:-$(cat "$ROOT/.run/state/replicas" 2>/dev/null || echo 2)}"
+[[ "$REPLICAS" =~ ^[1-9]$ ]] || { echo "render.sh: REPLICAS must be 1-9, got $REPLICAS" >&2; exit 1; }
 
 render() { # template -> output
   local tmp
   tmp="$(mktemp "$OUT/.render.XXXXXX")"
-  sed "s|\${ROOT}|$ROOT|g" "$1" >"$tmp"
+  sed "s|\${ROOT}|$ROOT|g" "$1" |
+    awk -v n="$REPLICAS" '
+      /^ *server 127\.0\.0\.1:[0-9]+ .*; # per replica$/ {
+        line = $0; sub(/ # per replica$/, "", line)
+        head = line; sub(/127\.0\.0\.1:.*/, "", head)
+        port = line; sub(/^ *server 127\.0\.0\.1:/, "", port); sub(/ .*/, "", port)
+        tail = line; sub(/^ *server 127\.0\.0\.1:[0-9]+/, "", tail)
+        for (i = 0; i < n; i++) print head "127.0.0.1:" (port + i) tail
+        next
+      }
+      { print }' >"$tmp"
   if grep -q '\${ROOT}' "$tmp"; then
     echo "render.sh: unsubstituted \${ROOT} left in $2" >&2
     rm -f "$tmp"

@@ -8,7 +8,7 @@
 set -euo pipefail
 
 LIB="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)/lib"
-for f in common keycloak postgres redis rabbitmq mailpit services nginx; do
+for f in common keycloak postgres pgbouncer redis rabbitmq mailpit services nginx; do
   # shellcheck source=/dev/null
   source "$LIB/$f.sh"
 done
@@ -32,7 +32,7 @@ kc_ours() { pid_alive "$KC_PIDFILE" || pgrep -f "kc.home.dir=$KC_HOME" >/dev/nul
 mailpit_running() { pid_alive "$MAILPIT_PIDFILE" || mailpit_up; }
 rabbit_running() { rabbit_env; rabbit_up; }
 
-if ((KEEP_INFRA)); then STEP_TOTAL=2; else STEP_TOTAL=8; fi
+if ((KEEP_INFRA)); then STEP_TOTAL=2; else STEP_TOTAL=9; fi
 stop_step "services (pm2)" pm2_running services_stop
 stop_step "the edge (nginx)" nginx_running nginx_stop
 # leave_step NAME: an external server (STACK_EXTERNAL_INFRA=1) is its owner's to stop.
@@ -45,6 +45,7 @@ if ((KEEP_INFRA)); then
   :
 elif external_infra; then
   for name in Keycloak Mailpit RabbitMQ Redis Postgres; do leave_step "$name"; done
+  step "Stopping PgBouncer"; skip "not used with STACK_EXTERNAL_INFRA=1"
   stop_step "the tests' Redis Cluster (7001-7003)" redis_cluster_up redis_cluster_stop
 else
   step "Stopping Keycloak"
@@ -55,6 +56,7 @@ else
   stop_step RabbitMQ rabbit_running rabbit_stop
   stop_step Redis redis_up redis_stop
   stop_step "the tests' Redis Cluster (7001-7003)" redis_cluster_up redis_cluster_stop
+  stop_step PgBouncer pgb_running pgbouncer_stop
   stop_step Postgres pg_online pg_stop
 fi
 echo "Stopped. Start again with: npm run up"

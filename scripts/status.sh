@@ -5,7 +5,7 @@
 set -euo pipefail
 
 LIB="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)/lib"
-for f in common keycloak postgres redis rabbitmq mailpit services nginx; do
+for f in common keycloak postgres pgbouncer redis rabbitmq mailpit services nginx; do
   # shellcheck source=/dev/null
   source "$LIB/$f.sh"
 done
@@ -37,6 +37,7 @@ rabbit_ok() {
 EXT=''
 external_infra && EXT=' (external)'
 row "Postgres$EXT" 5432 pg_ready
+external_infra || ROW_PID="$(cat "$PGB_PIDFILE" 2>/dev/null || echo -)" row "PgBouncer" "$PGB_PORT" pgb_ready
 row "Redis$EXT" 6379 redis_up
 row "RabbitMQ$EXT" 5672/15672 rabbit_ok
 row "Keycloak$EXT" 8080/9000 keycloak_ready

@@ -9,7 +9,7 @@
 set -euo pipefail
 
 LIB="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)/lib"
-for f in common prereqs node-deps storefront tools keycloak keycloak-demo-admin postgres redis rabbitmq mailpit \
+for f in common prereqs node-deps storefront tools keycloak keycloak-demo-admin postgres pgbouncer redis rabbitmq mailpit \
   migrate services nginx; do
   # shellcheck source=/dev/null
   source "$LIB/$f.sh"
@@ -30,9 +30,10 @@ if [[ -z "${UP_SH_LOCKED:-}" ]]; then
   exit "$rc"
 fi
 
-STEP_TOTAL=14
+replicas_setting
+STEP_TOTAL=15
 UP_STARTED=$SECONDS
-echo "Bringing up the shop platform natively (logs: .run/logs/)"
+echo "Bringing up the shop platform natively, $REPLICAS replicas of each service (logs: .run/logs/)"
 
 step_prereqs
 step_node_deps
@@ -41,6 +42,7 @@ step_go_tools
 # Keycloak boots for 30-60 s; launch it now and wait for it after the rest.
 step_keycloak_launch
 step_postgres
+step_pgbouncer
 step_redis
 step_rabbitmq
 step_mailpit

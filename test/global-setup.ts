@@ -44,6 +44,23 @@ async function freshVhosts(): Promise<void> {
     if (process.env.FRESH_TEST_VHOSTS === '1') await rabbit('DELETE', `/vhosts/${name}`);
     await rabbit('PUT', `/vhosts/${name}`);
     await rabbit('PUT', `/permissions/${name}/guest`, { configure: '.*', write: '.*', read: '.*' });
+    await dropClassicQueues(name);
+  }
+}
+
+/**
+ * @shop/messaging declares quorum queues, and a broker refuses to redeclare a queue with
+ * another type, so a test vhost left over from the classic-queue days would fail every
+ * consumer. A bare jest run (no fresh vhosts) drops those leftovers; they hold test data only.
+ */
+async function dropClassicQueues(vhost: string): Promise<void> {
+  const res = await fetch(`${RABBIT_API}/queues/${vhost}?columns=name,type,durable,exclusive,auto_delete`, { headers: { authorization: RABBIT_AUTH } });
+  if (!res.ok) return;
+  const queues = (await res.json()) as Array<{ name: string; type?: string; durable: boolean; exclusive: boolean; auto_delete: boolean }>;
+  for (const q of queues) {
+    if ((q.type ?? 'classic') === 'classic' && q.durable && !q.exclusive && !q.auto_delete) {
+      await rabbit('DELETE', `/queues/${vhost}/${encodeURIComponent(q.name)}`);
+    }
   }
 }
 

@@ -138,3 +138,16 @@ SERVICES=(user product cart order inventory email)
 declare -A SERVICE_PORT=([user]=4001 [product]=4011 [cart]=4021 [order]=4031 [inventory]=4041 [email]=4051)
 
 database_url() { echo "postgres://$1_svc:$1_pw@127.0.0.1:5432/$2"; }
+
+# replicas_setting: replicas per service, set in one place. REPLICAS=N (1-9) in the
+# environment is recorded in .run/state/replicas, which ecosystem.config.cjs (pm2),
+# nginx/render.sh (the edge's upstreams) and the tests read; without it the recorded value
+# (default 2) stands, so a later `npm test` keeps what `REPLICAS=3 npm run up` set.
+replicas_setting() {
+  if [[ -n "${REPLICAS:-}" ]]; then
+    [[ "$REPLICAS" =~ ^[1-9]$ ]] || die "REPLICAS must be 1-9 (each service has ten ports), got '$REPLICAS'"
+    echo "$REPLICAS" >"$STATE/replicas"
+  fi
+  REPLICAS="$(cat "$STATE/replicas" 2>/dev/null || echo 2)"
+  export REPLICAS
+}

@@ -12,7 +12,8 @@ service_env() {
     const [name, db] = process.argv.slice(1);
     const eco = require(process.cwd() + "/ecosystem.config.cjs");
     const env = eco.serviceEnv(name, name + "-tasks", eco.SERVICES[name]);
-    env.DATABASE_URL = env.DATABASE_URL.replace(/\/[^/]+$/, "/" + db);
+    // Migrations and seeds talk to Postgres itself, not through PgBouncer.
+    env.DATABASE_URL = env.DATABASE_URL.replace(/\/[^/]+$/, "/" + db).replace(":6432/", ":5432/");
     for (const [k, v] of Object.entries(env)) console.log(k + "=" + v);
   ' "$1" "$2"
 }

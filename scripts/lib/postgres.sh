@@ -87,6 +87,9 @@ SELECT format('CREATE ROLE %I LOGIN PASSWORD %L', :'role', :'pw')
   WHERE NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = :'role') \\gexec
 -- Keep the documented local password even if someone changed it.
 ALTER ROLE :"role" WITH LOGIN PASSWORD :'pw';
+-- What createDb (@shop/db) asks for at connect time, as a role default too: PgBouncer
+-- drops that start-up parameter, and every pooled server connection must keep the bound.
+ALTER ROLE :"role" SET statement_timeout = '10s';
 SQL
   for db in "${dbs[@]}"; do
     cat <<SQL

@@ -10,7 +10,7 @@ declare -A APT_PACKAGES=(
 # Only when this machine runs the servers itself (not with STACK_EXTERNAL_INFRA=1);
 # Maven fetches the Keycloak distribution.
 declare -A APT_SERVER_PACKAGES=(
-  [pg_ctlcluster]=postgresql [redis-server]=redis-server [rabbitmq-server]=rabbitmq-server [mvn]=maven
+  [pg_ctlcluster]=postgresql [pgbouncer]=pgbouncer [redis-server]=redis-server [rabbitmq-server]=rabbitmq-server [mvn]=maven
 )
 
 # missing_apt_packages -> the packages of the commands not on PATH, one a line.

@@ -19,6 +19,12 @@ online_apps() {
   pm2 jlist 2>/dev/null | jq -r '.[] | select(.pm2_env.status == "online") | .name' 2>/dev/null || true
 }
 
+# all_apps -> every name pm2 has (any status) that looks like one of our replicas.
+all_apps() {
+  pm2_running || return 0
+  pm2 jlist 2>/dev/null | jq -r '.[].name' 2>/dev/null | grep -E "^($(IFS='|'; echo "${SERVICES[*]}"))-[0-9]+$" || true
+}
+
 # code_changed: runtime code (src/, package.json, lockfile, process file) newer
 # than the last (re)start. Tests and docs do not restart anything.
 code_changed() {
@@ -30,8 +36,26 @@ code_changed() {
 
 replica_ready() { http_ok "http://127.0.0.1:$1/health/ready"; }
 
+# The platform's queues (vhost "/") that are still classic: @shop/messaging declares quorum
+# queues, and a broker refuses to redeclare a queue with another type. Exclusive and
+# auto-delete queues belong to running clients, amq.* to the broker.
+classic_queues() {
+  mgmt "$MGMT/queues/%2F?columns=name,type,exclusive,auto_delete" 2>/dev/null |
+    jq -r '.[] | select((.type // "classic") == "classic" and (.exclusive | not) and (.auto_delete | not)
+      and (.name | startswith("amq.") | not) and (.name | endswith(".classic-backlog") | not)) | .name' 2>/dev/null || true
+}
+backlog_queues() {
+  mgmt "$MGMT/queues/%2F?columns=name" 2>/dev/null | jq -r '.[] | select(.name | endswith(".classic-backlog")) | .name' 2>/dev/null || true
+}
+
+# queues_to_quorum park|restore [QUEUE...]: scripts/queues-to-quorum.ts, which keeps every message.
+queues_to_quorum() {
+  (cd "$ROOT" && "$ROOT/node_modules/.bin/tsx" scripts/queues-to-quorum.ts "$@") >>"$LOGS/queues-to-quorum.log" 2>&1 ||
+    die "moving queues to quorum queues failed ($1); see .run/logs/queues-to-quorum.log"
+}
+
 step_services() {
-  step "Starting services under pm2 (2 replicas each)"
+  step "Starting services under pm2 (${REPLICAS:-2} replicas each)"
   [[ -x "$PM2_BIN" ]] || die "pm2 is missing from node_modules; run: npm install"
   local list online name port missing=0
   list="$(apps)"
@@ -42,7 +66,24 @@ step_services() {
     missing=1
     port_busy "$port" && busy_not_ours "replica $name" "$port"
   done <<<"$list"
-  local reloaded=0
+  # Replicas the process file no longer lists (REPLICAS went down) leave pm2 and the ports.
+  local app
+  for app in $(all_apps); do
+    grep -q "^$app " <<<"$list" && continue
+    pm2 delete "$app" >>"$LOGS/pm2.log" 2>&1 || true
+    note "stopped $app (REPLICAS=${REPLICAS:-2})"
+  done
+  local reloaded=0 classic
+  # Once per broker that predates quorum queues: stop the services (nothing consumes or
+  # publishes), park each classic queue's messages, and let the new replicas declare the
+  # quorum queues; the messages go back once they are ready (below).
+  mapfile -t classic < <(classic_queues)
+  if ((${#classic[@]})); then
+    note "turning ${#classic[@]} classic queues into quorum queues; the services restart once (log: .run/logs/queues-to-quorum.log)"
+    services_stop
+    queues_to_quorum park "${classic[@]}"
+    missing=1
+  fi
   if ((missing)) || code_changed; then
     # Stamp first: an edit made while the replicas start counts as a change next time.
     touch "$SERVICES_STAMP"
@@ -58,6 +99,7 @@ step_services() {
       die "replica $name (port $port) not ready after ${SERVICES_READY_TIMEOUT:-120} s; see .run/logs/$name.log"
     done
   done <<<"$list"
+  [[ -n "$(backlog_queues)" ]] && queues_to_quorum restore
   if ((reloaded)); then ok; else skip "$(wc -l <<<"$list") replicas already running, code unchanged"; fi
 }
 

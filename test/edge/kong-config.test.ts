@@ -2,6 +2,7 @@ import { beforeAll, describe, expect, it } from '@jest/globals';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';
+import { replicaPorts } from '../stack.js';
 import { DECK, KONG_YML, RENDERED_EDGE, ROOT, kongFile, kongRoutes, nginxApiLocations, nginxDirectives, nginxLocations, nginxServers, nginxUpstreams, render, run } from './edge-files.js';
 
 const STOREFRONT = 'storefront';
@@ -75,10 +76,10 @@ describe('route tables: kong.yml and the local nginx edge', () => {
     });
   });
 
-  it('when nginx balances a service, then both replicas of docs/conventions.md are in its upstream', () => {
+  it('when nginx balances a service, then every replica the stack runs (REPLICAS) is in its upstream', () => {
     const ups = nginxUpstreams(edge);
-    for (const [name, base] of Object.entries(SERVICE_PORTS)) {
-      expect({ name, servers: ups.get(name) }).toEqual({ name, servers: [`127.0.0.1:${base}`, `127.0.0.1:${base + 1}`] });
+    for (const name of Object.keys(SERVICE_PORTS)) {
+      expect({ name, servers: ups.get(name) }).toEqual({ name, servers: replicaPorts(name).map((p) => `127.0.0.1:${p}`) });
     }
   });
 

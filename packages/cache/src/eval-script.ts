@@ -17,8 +17,22 @@ function sha1(lua: string): string {
   return sha;
 }
 
+/**
+ * The one way to name a Redis key that a script may touch together with others:
+ * `<namespace>:{<tag>}:<part>:...`. Redis Cluster hashes only `{<tag>}`, so keys with the
+ * same tag share a slot (and a script may touch them together), and keys with different
+ * tags spread over the cluster's nodes. Tag by the thing a script works on as one unit:
+ * a product (`p:<id>`: its sale-gate counter), a drop (`drop:<id>`: its queue, tickets and
+ * holds), a user (`u:<id>`: idempotency markers). Never one tag for a whole feature: that
+ * piles every key of it, and every request of a drop, on one node.
+ */
+export function slotKey(namespace: string, tag: string, ...parts: string[]): string {
+  if (!tag || /[{}]/.test(tag)) throw new Error(`slotKey: a hash tag must be non-empty and free of braces, got ${JSON.stringify(tag)}`);
+  return [`${namespace}:{${tag}}`, ...parts].join(':');
+}
+
 /** The part of a key Redis Cluster hashes: the first non-empty `{...}`, else the whole key. */
-function hashTag(key: string): string {
+export function hashTag(key: string): string {
   const open = key.indexOf('{');
   if (open === -1) return key;
   const close = key.indexOf('}', open + 1);
@@ -30,7 +44,7 @@ function hashTag(key: string): string {
  * (a restart, a failover, SCRIPT FLUSH, or a Cluster node seeing the script first).
  *
  * On a Redis Cluster a script runs on one node, so every key it touches must live in
- * one slot: give them a common hash tag, e.g. `gate:{stock}:a` and `gate:{stock}:b`.
+ * one slot: give them a common hash tag (slotKey), e.g. `drop:{drop:1}:q` and `drop:{drop:1}:t`.
  * This is checked here on every topology (keys with more than one hash tag are
  * refused), so a script that would fail with CROSSSLOT on the Cluster fails the same
  * way against a single node in development. The script must also touch only the keys

@@ -31,9 +31,25 @@ export async function assertExchanges(ch: Channel): Promise<void> {
  * own by the caller: a queue left over with other arguments must not break publishing.
  */
 export async function assertUnroutedQueue(ch: Channel): Promise<void> {
-  await ch.assertQueue(UNROUTED_QUEUE, { durable: true, maxLength: 10_000, messageTtl: 24 * 3600_000 });
+  await ch.assertQueue(UNROUTED_QUEUE, { durable: true, maxLength: 10_000, messageTtl: 24 * 3600_000, arguments: { ...QUORUM } });
   await ch.bindQueue(UNROUTED_QUEUE, UNROUTED_EXCHANGE, '');
 }
+
+/**
+ * Every queue is a quorum queue: replicated when the broker is a cluster (RabbitMQ runs them
+ * on one node too), durable, and safe across a node's loss, which classic mirrored queues
+ * no longer are. A broker that still holds a classic queue of the same name refuses the
+ * declaration (PRECONDITION_FAILED): scripts/lib/rabbitmq.sh redeclares the platform's.
+ */
+export const QUORUM = { 'x-queue-type': 'quorum' } as const;
+
+/**
+ * A message handed out this many times without an ack (a consumer that crashes on it, again
+ * and again) goes to the dead-letter queue instead of looping; set explicitly because
+ * RabbitMQ 4 defaults it to 20 and 3.x to none, and the consumers' own retries never
+ * requeue (they republish through the retry queues).
+ */
+export const DELIVERY_LIMIT = 50;
 
 /**
  * One consumer's queues: the work queue bound to each event type, one TTL queue per retry
@@ -47,7 +63,12 @@ export async function assertConsumerTopology(
   retryDelaysMs: readonly number[],
 ): Promise<void> {
   await assertExchanges(ch);
-  await ch.assertQueue(queue, { durable: true });
+  await ch.assertQueue(queue, {
+    durable: true,
+    deadLetterExchange: '',
+    deadLetterRoutingKey: dlqName(queue),
+    arguments: { ...QUORUM, 'x-delivery-limit': DELIVERY_LIMIT },
+  });
   for (const type of events) await ch.bindQueue(queue, EVENTS_EXCHANGE, type);
   for (const delay of retryDelaysMs) {
     const name = retryQueueName(queue, delay);
@@ -56,8 +77,11 @@ export async function assertConsumerTopology(
       messageTtl: delay,
       deadLetterExchange: '',
       deadLetterRoutingKey: queue,
+      // A retry that expires must reach the work queue: at-least-once dead-lettering (which
+      // quorum queues allow only with reject-publish overflow), not the default at-most-once.
+      arguments: { ...QUORUM, 'x-dead-letter-strategy': 'at-least-once', 'x-overflow': 'reject-publish' },
     });
     await ch.bindQueue(name, RETRY_EXCHANGE, name);
   }
-  await ch.assertQueue(dlqName(queue), { durable: true });
+  await ch.assertQueue(dlqName(queue), { durable: true, arguments: { ...QUORUM } });
 }

@@ -23,7 +23,8 @@ export function testEnv(service: string, extra: Record<string, string> = {}): Te
     SERVICE_NAME: service,
     NODE_ENV: 'test',
     LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
-    DATABASE_URL: `postgres://${service}_svc:${service}_pw@127.0.0.1:5432/${service}_test`,
+    // TEST_DATABASE_PORT=6432: the same suites through the stack's PgBouncer (transaction pooling).
+    DATABASE_URL: `postgres://${service}_svc:${service}_pw@127.0.0.1:${process.env.TEST_DATABASE_PORT ?? '5432'}/${service}_test`,
     REDIS_URL: 'redis://127.0.0.1:6379/1',
     AMQP_URL: `amqp://guest:guest@127.0.0.1:5672/test-${service}`,
     KEYCLOAK_URL: 'http://127.0.0.1:8080',

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { createTestUser, openApiChecker, type TestUser } from '@shop/testing';
 import { openApiDocument } from '../src/http/openapi.js';
+import { gateKey } from '../src/gate/redis-sale-gate.js';
 import { Peers } from './peers.js';
 import { api, gateUnits, seedProduct, startOrderService, type Running } from './support.js';
 
@@ -180,7 +181,7 @@ describe('the sale gate', () => {
     const place = () => call('POST', '/api/orders', { items: [{ productId, quantity: 1 }] }, { 'Idempotency-Key': randomUUID() });
     expect((await place()).status).toBe(202);
     expect(await gateUnits(run.service, productId)).toBe(2);
-    await run.service.redis.del(`gate:{stock}:${productId}`);
+    await run.service.redis.del(gateKey(productId));
     await peers.setStock(productId, 1);
     expect((await place()).status).toBe(202);
     expect(await gateUnits(run.service, productId)).toBe(0);
@@ -250,7 +251,7 @@ describe('the sold-out fast path', () => {
     const key = randomUUID();
     const body = { items: [{ productId, quantity: 1 }] };
     expect((await call('POST', '/api/orders', body, { 'Idempotency-Key': key })).status).toBe(409);
-    await run.service.redis.set(`gate:{stock}:${productId}`, '3');
+    await run.service.redis.set(gateKey(productId), '3');
     const retry = await call('POST', '/api/orders', body, { 'Idempotency-Key': key });
     expect(retry.status).toBe(202);
     expect(await gateUnits(run.service, productId)).toBe(2);

@@ -1,56 +1,45 @@
-import type { RedisClient } from '@shop/cache';
+import { evalScript, slotKey, type RedisClient } from '@shop/cache';
 import type { Logger } from '@shop/logger';
 import type { GateResult, PreCheck, StockGate, StockSource } from '../domain/ports.js';
 import type { Line } from '../domain/types.js';
 
-// One hash tag for every gate key, so a multi-line script touches a single Redis Cluster slot.
-const TAG = 'gate:{stock}';
-export const gateKey = (productId: string): string => `${TAG}:${productId}`;
-const TRACKED = `${TAG}:products`;
-const LOCK = `${TAG}:reconcile-lock`;
 /**
- * "This (user, key) was claimed once". It carries the gate's hash tag on purpose: the
- * pre-check reads it and the counters in ONE script, atomically and in one round trip, which
- * on a cluster needs one slot. The cost is that markers live on the gate's slot too; they are
- * small, expire with the idempotency window and are written only by requests that pass the
- * pre-check (at most a few per unit on sale), never by the refused flood.
+ * Each product's counter has its own hash tag (`gate:{p:<id>}`), so on a Redis Cluster the
+ * hot products of a drop land on different nodes instead of one slot. Every script below
+ * therefore touches one product; an order of several products takes them one by one and
+ * gives back what it took when a later one is short (the gate may say no too often, never
+ * oversell).
  */
-export const idempotencyMarkerKey = (userId: string, key: string): string => `idem:{stock}:${userId}:${key}`;
+export const gateKey = (productId: string): string => slotKey('gate', `p:${productId}`);
+// Written on a product's first use and by the reconciler only: one slot of their own is fine.
+const TRACKED = slotKey('gate', 'gate', 'products');
+const LOCK = slotKey('gate', 'gate', 'reconcile-lock');
+/**
+ * "This (user, key) was claimed once", tagged by the user: a drop's markers spread over the
+ * cluster with its buyers. The pre-check reads it beside the counters in one round trip
+ * (commands sent together), not in one script: the pre-check only advises, so it needs no
+ * atomicity across the two.
+ */
+export const idempotencyMarkerKey = (userId: string, key: string): string => slotKey('idem', `u:${userId}`, key);
 
-// KEYS[1]: the marker; KEYS[2..]: gate counters; ARGV[i]: units wanted from KEYS[i + 1].
-// {2, 0}: known key. {1, 0}: go (some counter missing, or every line fits). {0, i}: line i short.
-const PRE_CHECK = `
-if redis.call('EXISTS', KEYS[1]) == 1 then return {2, 0} end
-local short = 0
-for i = 2, #KEYS do
-  local v = redis.call('GET', KEYS[i])
-  if not v then return {1, 0} end
-  if short == 0 and tonumber(v) < tonumber(ARGV[i - 1]) then short = i - 1 end
-end
-if short > 0 then return {0, short} end
-return {1, 0}`;
-
-// All or none: check every line first, then decrement every line. {-1, i}: key i is missing.
+// KEYS[1]: one product's counter; ARGV[1]: units wanted. -1: missing, 0: short, 1: taken.
 const TAKE = `
-for i = 1, #KEYS do
-  local v = redis.call('GET', KEYS[i])
-  if not v then return {-1, i} end
-  if tonumber(v) < tonumber(ARGV[i]) then return {0, i} end
-end
-for i = 1, #KEYS do redis.call('DECRBY', KEYS[i], ARGV[i]) end
-return {1, 0}`;
+local v = redis.call('GET', KEYS[1])
+if not v then return -1 end
+if tonumber(v) < tonumber(ARGV[1]) then return 0 end
+redis.call('DECRBY', KEYS[1], ARGV[1])
+return 1`;
 
 // Only where the key still exists: a lost key is re-seeded from inventory, never from a give-back.
 const GIVE_BACK = `
-for i = 1, #KEYS do
-  if redis.call('EXISTS', KEYS[i]) == 1 then redis.call('INCRBY', KEYS[i], ARGV[i]) end
-end
+if redis.call('EXISTS', KEYS[1]) == 1 then redis.call('INCRBY', KEYS[1], ARGV[1]) end
 return 1`;
 
 function merge(lines: Line[]): Line[] {
   const units = new Map<string, number>();
   for (const l of lines) units.set(l.productId, (units.get(l.productId) ?? 0) + l.quantity);
-  return [...units].map(([productId, quantity]) => ({ productId, quantity }));
+  // Sorted, so concurrent multi-product orders take their products in the same order.
+  return [...units].map(([productId, quantity]) => ({ productId, quantity })).sort((a, b) => a.productId.localeCompare(b.productId));
 }
 
 /**
@@ -68,12 +57,16 @@ export class RedisSaleGate implements StockGate {
   async preCheck(userId: string, idempotencyKey: string, input: Line[]): Promise<PreCheck> {
     const lines = merge(input);
     if (lines.length === 0) return { outcome: 'go' };
-    const keys = [idempotencyMarkerKey(userId, idempotencyKey), ...lines.map((l) => gateKey(l.productId))];
     try {
-      const [code, index] = (await this.redis.eval(PRE_CHECK, keys.length, ...keys, ...lines.map((l) => String(l.quantity)))) as [number, number];
-      if (code === 2) return { outcome: 'known' };
-      if (code === 0) return { outcome: 'sold_out', productId: lines[index - 1].productId };
-      return { outcome: 'go' };
+      const [known, ...units] = await Promise.all([
+        this.redis.exists(idempotencyMarkerKey(userId, idempotencyKey)),
+        ...lines.map((l) => this.redis.get(gateKey(l.productId))),
+      ]);
+      if (known) return { outcome: 'known' };
+      // A missing counter is seeded by take(); until then nothing is known to be short.
+      if (units.some((v) => v === null)) return { outcome: 'go' };
+      const short = lines.findIndex((l, i) => Number(units[i]) < l.quantity);
+      return short >= 0 ? { outcome: 'sold_out', productId: lines[short].productId } : { outcome: 'go' };
     } catch {
       return { outcome: 'unavailable' };
     }
@@ -91,26 +84,39 @@ export class RedisSaleGate implements StockGate {
 
   async take(input: Line[]): Promise<GateResult> {
     const lines = merge(input);
-    const keys = lines.map((l) => gateKey(l.productId));
-    const qty = lines.map((l) => String(l.quantity));
+    const taken: Line[] = [];
+    const undo = async (result: GateResult): Promise<GateResult> => {
+      if (taken.length) await this.giveBack(taken);
+      return result;
+    };
     try {
-      for (let round = 0; round < 3; round++) {
-        const [code, index] = (await this.redis.eval(TAKE, keys.length, ...keys, ...qty)) as [number, number];
-        if (code === 1) return { outcome: 'passed' };
-        if (code === 0) return { outcome: 'sold_out', productId: lines[index - 1].productId };
-        const seeded = await this.seed(lines[index - 1].productId);
-        if (!seeded) return { outcome: 'bypassed', why: `no stock figure for ${lines[index - 1].productId}` };
+      for (const line of lines) {
+        const result = await this.takeOne(line);
+        if (result.outcome !== 'passed') return await undo(result);
+        taken.push(line);
       }
-      return { outcome: 'bypassed', why: 'gate keys kept disappearing' };
+      return { outcome: 'passed' };
     } catch (err) {
-      return { outcome: 'bypassed', why: `redis: ${(err as Error).message}` };
+      return undo({ outcome: 'bypassed', why: `redis: ${(err as Error).message}` });
     }
   }
 
+  private async takeOne(line: Line): Promise<GateResult> {
+    const script = { name: 'gate-take', lua: TAKE, keys: [gateKey(line.productId)], args: [line.quantity] };
+    for (let round = 0; round < 3; round++) {
+      const code = await evalScript<number>(this.redis, script);
+      if (code === 1) return { outcome: 'passed' };
+      if (code === 0) return { outcome: 'sold_out', productId: line.productId };
+      if (!(await this.seed(line.productId))) return { outcome: 'bypassed', why: `no stock figure for ${line.productId}` };
+    }
+    return { outcome: 'bypassed', why: 'gate keys kept disappearing' };
+  }
+
   async giveBack(input: Line[]): Promise<void> {
-    const lines = merge(input);
     try {
-      await this.redis.eval(GIVE_BACK, lines.length, ...lines.map((l) => gateKey(l.productId)), ...lines.map((l) => String(l.quantity)));
+      await Promise.all(
+        merge(input).map((l) => evalScript(this.redis, { name: 'gate-give-back', lua: GIVE_BACK, keys: [gateKey(l.productId)], args: [l.quantity] })),
+      );
     } catch (err) {
       // The reconciler resets the key from inventory later; until then the gate only says no too often.
       this.logger.warn({ err: (err as Error).message }, 'could not give units back to the sale gate');
