@@ -8,7 +8,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { migrationEnv, type z } from '@shop/config';
+import { migrationEnv } from '@shop/config';
 import { parseRedisNodes } from '@shop/cache';
 import {
   ROOT,
@@ -17,7 +17,9 @@ import {
   generatedSecrets,
   loopbackAddresses,
   secretEnv,
+  serviceSchema,
   type ComposeModel,
+  type Schema,
   type ComposeService,
 } from './deploy-files.js';
 
@@ -32,18 +34,7 @@ const COMPOSE_FILES: Array<[string, Record<string, string>]> = [
   ['keycloak-docker-compose/keycloak-docker-compose.yml', { KC_BOOTSTRAP_ADMIN_PASSWORD: 'from-an-env-file' }],
 ];
 
-type Schema = z.ZodType<Record<string, unknown>>;
 const schemas = new Map<string, Schema>();
-
-/** The zod schema a service's config.ts exports (the one its readConfig/loadConfig parses). */
-async function serviceSchema(name: string): Promise<Schema> {
-  const mod = (await import(`../../services/${name}/src/config.ts`)) as Record<string, unknown>;
-  const found = Object.values(mod).find(
-    (v): v is Schema => !!v && typeof (v as Schema).safeParse === 'function' && 'DATABASE_URL' in ((v as { shape?: object }).shape ?? {}),
-  );
-  if (!found) throw new Error(`services/${name}/src/config.ts exports no env schema`);
-  return found;
-}
 
 /** Which parser a container's command reaches: a service's main or seed, or a migration. */
 function parserFor(svc: ComposeService): { label: string; schema: Schema } | undefined {

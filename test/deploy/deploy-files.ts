@@ -4,6 +4,7 @@ import { mkdtempSync, readFileSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import type { z } from '@shop/config';
 
 export const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const BIN = join(ROOT, '.run', 'tools', 'bin');
@@ -114,4 +115,16 @@ export function loopbackAddresses(value: unknown, path = ''): string[] {
   if (Array.isArray(value)) return value.flatMap((v, i) => loopbackAddresses(v, `${path}[${i}]`));
   if (value && typeof value === 'object') return Object.entries(value).flatMap(([k, v]) => loopbackAddresses(v, path ? `${path}.${k}` : k));
   return [];
+}
+
+export type Schema = z.ZodType<Record<string, unknown>>;
+
+/** The zod schema a service's config.ts exports (the one its readConfig/loadConfig parses). */
+export async function serviceSchema(name: string): Promise<Schema> {
+  const mod = (await import(`../../services/${name}/src/config.ts`)) as Record<string, unknown>;
+  const found = Object.values(mod).find(
+    (v): v is Schema => !!v && typeof (v as Schema).safeParse === 'function' && 'DATABASE_URL' in ((v as { shape?: object }).shape ?? {}),
+  );
+  if (!found) throw new Error(`services/${name}/src/config.ts exports no env schema`);
+  return found;
 }

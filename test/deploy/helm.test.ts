@@ -9,7 +9,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from '@jest/globals';
 import { parseAllDocuments, parse } from 'yaml';
-import { CHART, HELM, K8S_SCHEMAS, K8S_VERSION, KUBECONFORM, ROOT, SERVICES, tool } from './deploy-files.js';
+import { migrationEnv } from '@shop/config';
+import { CHART, HELM, K8S_SCHEMAS, K8S_VERSION, KUBECONFORM, ROOT, SERVICES, loopbackAddresses, serviceSchema, tool, type Schema } from './deploy-files.js';
 
 interface Manifest {
   apiVersion: string;
@@ -22,6 +23,8 @@ interface Probe { httpGet?: { path: string; port: string | number } }
 interface Container {
   name: string;
   command?: string[];
+  env?: Array<{ name: string; value?: string; valueFrom?: unknown }>;
+  envFrom?: Array<{ configMapRef?: { name: string }; secretRef?: { name: string } }>;
   ports?: Array<{ name: string; containerPort: number }>;
   readinessProbe?: Probe;
   livenessProbe?: Probe;
@@ -151,5 +154,30 @@ describe('the Helm chart', () => {
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
+  });
+
+  it('when each service and migration parses the environment the chart gives it, then nothing is missing and nothing points at the pod itself', async () => {
+    // What an operator's Secret holds (values.yaml): only its keys matter here.
+    const secret = { DATABASE_URL: 'postgres://svc:pw@pg.example.internal:5432/db', AMQP_URL: 'amqps://svc:pw@mq.example.internal:5671', KEYCLOAK_CLIENT_SECRET: 'x' };
+    const configMaps = new Map(of(rendered.manifests, 'ConfigMap').map((m) => [m.metadata.name, m.data ?? {}]));
+    const problems: string[] = [];
+    const check = (label: string, c: Container, schema: Schema): void => {
+      const env: Record<string, string> = {};
+      for (const from of c.envFrom ?? []) {
+        if (from.configMapRef) Object.assign(env, configMaps.get(from.configMapRef.name) ?? { MISSING_CONFIGMAP: from.configMapRef.name });
+        if (from.secretRef) Object.assign(env, secret);
+      }
+      for (const e of c.env ?? []) env[e.name] = e.value ?? 'from-the-pod';
+      const parsed = schema.safeParse(env);
+      if (!parsed.success) for (const issue of parsed.error.issues) problems.push(`${label}: ${issue.path.join('.')}: ${issue.message}`);
+      else for (const hit of loopbackAddresses(parsed.data)) problems.push(`${label}: ${hit}`);
+    };
+    for (const name of SERVICES) {
+      const d = of(rendered.manifests, 'Deployment').find((m) => m.metadata.name === `shop-dropshop-${name}`)!;
+      check(`${name} deployment`, containersOf(d)[0], await serviceSchema(name));
+      const job = of(rendered.manifests, 'Job').find((m) => m.metadata.name === `shop-dropshop-${name}-migrate`)!;
+      check(`${name} migration`, containersOf(job)[0], migrationEnv as unknown as Schema);
+    }
+    expect(problems).toEqual([]);
   });
 });
