@@ -15,20 +15,11 @@ export default tseslint.config(
     // The domain reads like the story: it names what it needs in domain/ports.ts and imports
     // no data/ module, no driver and no @shop/db (STYLE.md, "Thin edges", "Ports in every domain").
     files: ['services/*/src/domain/**/*.ts'],
-    // TODO(order-ports, issue 9 item 2): drop this ignore once the order domain is behind its ports.
-    ignores: ['services/order/src/domain/**'],
     rules: {
       'no-restricted-imports': ['error', {
         paths: DRIVERS.map((name) => ({ name, message: 'domain/ names what it needs in ports.ts; data/ implements it' })),
         patterns: [{ group: ['**/data/*', '**/data'], message: 'domain/ must not import data/: name the need in ports.ts' }],
       }],
-    },
-  },
-  {
-    // Until then the order domain keeps the older rule: no drivers.
-    files: ['services/order/src/domain/**/*.ts'],
-    rules: {
-      'no-restricted-imports': ['error', { paths: ['knex', 'pg', 'amqplib', 'ioredis', 'express'] }],
     },
   },
   {

@@ -22,6 +22,12 @@ export interface UnitOfWorkTx {
   readonly outbox: Outbox;
   /** Runs `work` on a savepoint: a throw undoes what it wrote (rows and events); the transaction lives on. */
   savepoint<T>(work: (tx: UnitOfWorkTx) => Promise<T>): Promise<T>;
+  /**
+   * Runs `fn` once the outermost transaction has committed (never on a rollback), for effects
+   * outside the database that must follow the commit (e.g. giving units back to a Redis gate).
+   * A failure of `fn` is its own business: it cannot undo the commit.
+   */
+  onCommit(fn: () => unknown): void;
 }
 
 export interface UnitOfWork {
@@ -81,6 +87,12 @@ export function createUnitOfWork(options: UnitOfWorkOptions): UnitOfWork {
       trx,
       outbox,
       savepoint: (work) => trx.transaction((sp) => work(bind(sp, root, defaults))),
+      onCommit: (fn) => {
+        root.executionPromise.then(
+          () => fn(),
+          () => undefined,
+        );
+      },
     };
   }
 

@@ -83,6 +83,25 @@ describe('unit of work', () => {
     expect(await outboxRow(ids[2])).toBeDefined();
   });
 
+  it('when onCommit is asked for inside a savepoint, then it runs after the outer commit, and never on a rollback', async () => {
+    const ran: string[] = [];
+    await uow.run(async (tx) => {
+      await tx.savepoint(async (sp) => sp.onCommit(() => ran.push('committed')));
+      await sleep(20);
+      expect(ran).toEqual([]);
+    });
+    await sleep(0);
+    expect(ran).toEqual(['committed']);
+    await uow
+      .run(async (tx) => {
+        tx.onCommit(() => ran.push('rolled back'));
+        throw new Error('roll back');
+      })
+      .catch(() => undefined);
+    await sleep(20);
+    expect(ran).toEqual(['committed']);
+  });
+
   it('when joined to a transaction opened elsewhere, then the relay is kicked when that transaction commits and events carry the joined correlation id', async () => {
     let id = '';
     await db.transaction(async (trx) => {

@@ -6,6 +6,7 @@ import type { Logger } from '@shop/logger';
 import { tasksRouter, type Broker } from '@shop/messaging';
 import type { PlaceOrderDeps } from './domain/place-order.js';
 import type { OutcomeDeps } from './domain/order-outcomes.js';
+import type { OrderDb } from './domain/ports.js';
 import { ordersRouter } from './http/orders.routes.js';
 import { openApiDocument } from './http/openapi.js';
 import { dropsRouter } from './http/drops.routes.js';
@@ -14,6 +15,7 @@ import type { DropDeps } from './domain/drops.js';
 export interface AppDeps {
   logger: Logger;
   db: Db;
+  store: OrderDb;
   redis: RedisClient;
   broker: Broker;
   auth: Auth;
@@ -43,7 +45,7 @@ export function createApp(deps: AppDeps): Express {
       });
       app.use('/api/orders/admin/tasks', auth.requireRole('admin'), tasksRouter(db));
       app.use('/api/drops', dropsRouter({ auth, drops: deps.drops, jwks: deps.jwks }));
-      app.use('/api/orders', ordersRouter({ db, auth, place: deps.place, outcomes: deps.outcomes, placeLimiter: deps.placeLimiter }));
+      app.use('/api/orders', ordersRouter({ store: deps.store, auth, place: deps.place, outcomes: deps.outcomes, placeLimiter: deps.placeLimiter }));
     },
   });
 }

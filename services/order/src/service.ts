@@ -3,7 +3,7 @@ import { createDb, type Db } from '@shop/db';
 import { createRedis, type RedisClient } from '@shop/cache';
 import { createAuth } from '@shop/auth';
 import { createLogger, type Logger } from '@shop/logger';
-import { Broker, startOutboxRelay, type OutboxRelay, type Subscription } from '@shop/messaging';
+import { Broker, createUnitOfWork, startOutboxRelay, type OutboxRelay, type Subscription } from '@shop/messaging';
 import { rateLimit } from '@shop/ratelimit';
 import type { OrderConfig } from './config.js';
 import { createApp } from './app.js';
@@ -17,6 +17,8 @@ import { startGateReconciler, startKeySweeper, startPaymentWorker } from './jobs
 import type { Loop } from '@shop/jobs';
 import { consumeInventoryEvents } from './messaging/inventory.consumer.js';
 import { consumeProductEvents, consumeUserEvents } from './messaging/snapshot.consumers.js';
+import { orderDb } from './data/order-stores.js';
+import { dropRepository } from './data/drop.repository.js';
 import { RedisDropQueue } from './gate/redis-drop-queue.js';
 import { JoseAdmissionSigner } from './gate/admission-signer.js';
 import { LiveDropDirectory } from './gate/drop-directory.js';
@@ -47,6 +49,8 @@ export function buildService(config: OrderConfig, options: { provider?: PaymentP
   redis.on('error', (err: Error) => logger.debug({ err: err.message }, 'redis error'));
   const broker = Broker.connect({ url: config.AMQP_URL, logger, serviceName: source });
   const relay = startOutboxRelay({ db, broker, logger });
+  const uow = createUnitOfWork({ db, source, relay });
+  const store = orderDb(uow);
 
   const stock = new InventoryClient(config.INVENTORY_URL, config.UPSTREAM_TIMEOUT_MS, logger);
   const gate = new RedisSaleGate(redis, stock, logger);
@@ -54,6 +58,7 @@ export function buildService(config: OrderConfig, options: { provider?: PaymentP
   const wake = { kick: () => payments?.kick() };
   // The drop kit: queue and holds on Redis, admission tokens signed with Ed25519, live drops in memory.
   const dropQueue = new RedisDropQueue(redis);
+  const records = dropRepository(db);
   const signer = new JoseAdmissionSigner(db, config.DROP_ADMISSION_KEY);
   void signer.ready().catch((err: Error) => logger.warn({ err: err.message }, 'admission key not loaded yet; loading on first use'));
   const directory: LiveDropDirectory = new LiveDropDirectory({
@@ -61,11 +66,12 @@ export function buildService(config: OrderConfig, options: { provider?: PaymentP
     redis,
     queue: dropQueue,
     logger,
-    open: (drop) => openDrop({ db, queue: dropQueue, units: (id) => gate.units(id), defaultCap: config.MAX_PER_CUSTOMER, logger }, drop),
+    open: (drop) => openDrop({ records, products: store.products, queue: dropQueue, units: (id) => gate.units(id), defaultCap: config.MAX_PER_CUSTOMER, logger }, drop),
   });
   directory.start();
   const drops: DropDeps = {
-    db,
+    records,
+    products: store.products,
     queue: dropQueue,
     signer,
     announce: (drop) => directory.announce(drop),
@@ -73,14 +79,14 @@ export function buildService(config: OrderConfig, options: { provider?: PaymentP
   };
   const admission = { directory, signer, queue: dropQueue, logger };
 
-  const outcomes: OutcomeDeps = { gate: new DropAwareGate(gate, directory, dropQueue, logger), relay, payments: wake, logger, source };
-  const payments: Loop = startPaymentWorker({ ...outcomes, db, provider, timeoutMs: config.PAYMENT_TIMEOUT_MS });
-  const loops: Loop[] = [payments, startKeySweeper({ db, logger, ttlHours: config.IDEMPOTENCY_TTL_HOURS })];
+  const outcomes: OutcomeDeps = { gate: new DropAwareGate(gate, directory, dropQueue, logger), payments: wake, logger };
+  const payments: Loop = startPaymentWorker({ ...outcomes, store, provider, timeoutMs: config.PAYMENT_TIMEOUT_MS });
+  const loops: Loop[] = [payments, startKeySweeper({ store, logger, ttlHours: config.IDEMPOTENCY_TTL_HOURS })];
   if (config.GATE_RECONCILE_INTERVAL_MS > 0) {
-    loops.push(startGateReconciler({ db, gate, stock, logger, intervalMs: config.GATE_RECONCILE_INTERVAL_MS }));
+    loops.push(startGateReconciler({ store, gate, stock, logger, intervalMs: config.GATE_RECONCILE_INTERVAL_MS }));
   }
 
-  const subscriptions = [consumeProductEvents(broker, db), consumeUserEvents(broker, db), consumeInventoryEvents(broker, db, outcomes)];
+  const subscriptions = [consumeProductEvents(broker, uow), consumeUserEvents(broker, uow), consumeInventoryEvents(broker, uow, outcomes)];
   const auth = createAuth({ keycloakUrl: config.KEYCLOAK_URL, realm: config.KEYCLOAK_REALM, audience: config.JWT_AUDIENCE, redis, logger });
   const placeLimiter = rateLimit({
     redis,
@@ -90,21 +96,19 @@ export function buildService(config: OrderConfig, options: { provider?: PaymentP
     by: 'user',
   });
   const place = {
-    db,
+    store,
     gate,
     cart: new CartClient(config.CART_URL, config.UPSTREAM_TIMEOUT_MS),
-    relay,
     logger,
     admission,
     settings: {
-      source,
       maxPerCustomer: config.MAX_PER_CUSTOMER,
       orderTtlSeconds: config.ORDER_TTL_SECONDS,
       idempotencyStaleMs: config.IDEMPOTENCY_STALE_MS,
       idempotencyTtlHours: config.IDEMPOTENCY_TTL_HOURS,
     },
   };
-  const app = createApp({ logger, db, redis, broker, auth, place, outcomes, placeLimiter, drops, jwks: () => signer.publicJwks() });
+  const app = createApp({ logger, db, store, redis, broker, auth, place, outcomes, placeLimiter, drops, jwks: () => signer.publicJwks() });
 
   const closers = [
     () => Promise.all([...loops.map((l) => l.stop()), directory.stop()]),

@@ -8,7 +8,7 @@ import { listen, testEnv, waitFor } from '@shop/testing';
 import { orderEnv } from '../src/config.js';
 import { buildService, type OrderService } from '../src/service.js';
 import { migrationsDir } from '../src/data/migrations-dir.js';
-import { upsertProduct } from '../src/data/product-snapshot.repository.js';
+import { productSnapshotRepository } from '../src/data/product-snapshot.repository.js';
 import { gateKey } from '../src/gate/redis-sale-gate.js';
 
 export interface Running {
@@ -41,8 +41,7 @@ export async function seedProduct(
   options: { price?: number; currency?: string; units?: number; cap?: number } = {},
 ): Promise<string> {
   const id = randomUUID();
-  await upsertProduct(
-    svc.db,
+  await productSnapshotRepository(svc.db).upsert(
     { id, name: `Product ${id.slice(0, 6)}`, price: options.price ?? 2999, currency: options.currency ?? 'EUR', status: 'ACTIVE', maxPerCustomer: options.cap ?? null },
     new Date(),
   );

@@ -1,16 +1,17 @@
 import type { DbOrTx } from '@shop/db';
-import type { Address } from '../domain/types.js';
+import type { CustomerStore } from '../domain/ports.js';
+import type { Address, CustomerSnapshot } from '../domain/types.js';
 
-export interface CustomerSnapshot {
-  userId: string;
-  email: string | null;
-  name: string | null;
-  phone: string | null;
-  shippingAddress: Address | null;
+export function customerSnapshotRepository(db: DbOrTx): CustomerStore {
+  return {
+    find: (userId) => findCustomer(db, userId),
+    upsertRegistered: (customer, sourceAt) => upsertRegistered(db, customer, sourceAt),
+    upsertProfile: (customer, sourceAt) => upsertProfile(db, customer, sourceAt),
+  };
 }
 
 /** From user.registered.v1: the email always sticks; the name only if nothing newer wrote it. */
-export async function upsertRegistered(trx: DbOrTx, c: { userId: string; email: string; name: string }, sourceAt: Date): Promise<void> {
+async function upsertRegistered(trx: DbOrTx, c: { userId: string; email: string; name: string }, sourceAt: Date): Promise<void> {
   await trx.raw(
     `insert into customer_snapshots (user_id, email, name, source_at) values (?, ?, ?, ?)
      on conflict (user_id) do update set
@@ -23,7 +24,7 @@ export async function upsertRegistered(trx: DbOrTx, c: { userId: string; email: 
 }
 
 /** From user.profile_updated.v1; false when a newer profile event was already applied. */
-export async function upsertProfile(
+async function upsertProfile(
   trx: DbOrTx,
   c: { userId: string; name: string; phone: string | null; shippingAddress: Address | null },
   sourceAt: Date,
@@ -40,7 +41,7 @@ export async function upsertProfile(
   return result.rows.length > 0;
 }
 
-export async function findCustomer(db: DbOrTx, userId: string): Promise<CustomerSnapshot | undefined> {
+async function findCustomer(db: DbOrTx, userId: string): Promise<CustomerSnapshot | undefined> {
   const r = await db('customer_snapshots').where('user_id', userId).first();
   if (!r) return undefined;
   return { userId: r.user_id, email: r.email, name: r.name, phone: r.phone, shippingAddress: r.shipping_address };

@@ -1,5 +1,15 @@
 import type { DbOrTx } from '@shop/db';
+import type { DropStore } from '../domain/drop-ports.js';
 import type { DropRecord } from '../domain/drop-types.js';
+
+export function dropRepository(db: DbOrTx): DropStore {
+  return {
+    insert: (drop) => insertDrop(db, drop),
+    find: (dropId) => findDrop(db, dropId),
+    markOpened: (dropId, at, preQueue) => markOpened(db, dropId, at, preQueue),
+    preQueue: (dropId) => findPreQueue(db, dropId),
+  };
+}
 
 interface DropRow {
   id: string;
@@ -25,7 +35,7 @@ const toRecord = (r: DropRow): DropRecord => ({
 });
 
 /** Inserts a drop; false when the product already has a live one (the partial unique index). */
-export async function insertDrop(db: DbOrTx, d: Omit<DropRecord, 'openedAt'>): Promise<boolean> {
+async function insertDrop(db: DbOrTx, d: Omit<DropRecord, 'openedAt'>): Promise<boolean> {
   const rows = await db('drops')
     .insert({
       id: d.id,
@@ -42,7 +52,7 @@ export async function insertDrop(db: DbOrTx, d: Omit<DropRecord, 'openedAt'>): P
   return rows.length === 1;
 }
 
-export async function findDrop(db: DbOrTx, id: string): Promise<DropRecord | undefined> {
+async function findDrop(db: DbOrTx, id: string): Promise<DropRecord | undefined> {
   const row = (await db('drops').where({ id }).first()) as DropRow | undefined;
   return row && toRecord(row);
 }
@@ -54,12 +64,12 @@ export async function liveDrops(db: DbOrTx): Promise<DropRecord[]> {
 }
 
 /** Records the open once (both replicas compute the same order, so whichever writes first is right). */
-export async function markOpened(db: DbOrTx, id: string, at: Date, preQueue: string[]): Promise<void> {
+async function markOpened(db: DbOrTx, id: string, at: Date, preQueue: string[]): Promise<void> {
   await db('drops').where({ id }).whereNull('opened_at').update({ opened_at: at, pre_queue: JSON.stringify(preQueue) });
 }
 
 /** The shuffled pre-queue of an opened drop; undefined before the open. */
-export async function findPreQueue(db: DbOrTx, id: string): Promise<string[] | undefined> {
+async function findPreQueue(db: DbOrTx, id: string): Promise<string[] | undefined> {
   const row = await db('drops').where({ id }).whereNotNull('opened_at').first('pre_queue');
   return row ? (row.pre_queue as string[]) : undefined;
 }

@@ -1,6 +1,7 @@
-import type { Db, DbOrTx, Tx } from '@shop/db';
+import type { DbOrTx, Tx } from '@shop/db';
+import type { Claim, IdempotencyStore } from '../domain/ports.js';
 
-export interface IdempotencyRow {
+interface IdempotencyRow {
   user_id: string;
   key: string;
   request_hash: string;
@@ -10,15 +11,22 @@ export interface IdempotencyRow {
   created_at: Date;
 }
 
-export type Claim = { claimed: true } | { claimed: false; row: IdempotencyRow };
+export function idempotencyRepository(db: DbOrTx): IdempotencyStore {
+  return {
+    claim: (input) => claimKey(db, input),
+    complete: (userId, key, status, body) => completeKey(db, userId, key, status, body),
+    release: (userId, key) => releaseKey(db, userId, key),
+    deleteExpired: (ttlHours) => deleteExpiredKeys(db, ttlHours),
+  };
+}
 
 /**
  * Claims (user, key) for this request. The insert's ON CONFLICT is the lock: of any number
  * of simultaneous requests exactly one claims the key. An in-flight row older than `staleMs`
  * (its request crashed) or any row past the retention window may be taken over, once.
  */
-export async function claimKey(
-  db: Db,
+async function claimKey(
+  db: DbOrTx,
   input: { userId: string; key: string; hash: string; staleMs: number; ttlHours: number },
 ): Promise<Claim> {
   return withoutFlushWait(db, (trx) => claimIn(trx, input));
@@ -31,8 +39,8 @@ export async function claimKey(
  * record, this claim's included; a claim lost in a crash made no order and answered nothing.
  * A lost release leaves the key in flight until `staleMs`, then it is taken over.
  */
-function withoutFlushWait<T>(db: Db, work: (trx: Tx) => Promise<T>): Promise<T> {
-  return db.transaction(async (trx) => {
+function withoutFlushWait<T>(db: DbOrTx, work: (trx: Tx) => Promise<T>): Promise<T> {
+  return db.transaction(async (trx: Tx) => {
     await trx.raw('SET LOCAL synchronous_commit = off');
     return work(trx);
   });
@@ -59,22 +67,25 @@ async function claimIn(db: Tx, input: { userId: string; key: string; hash: strin
       .update({ request_hash: input.hash, state: 'in_flight', response_status: null, response_body: null, created_at: db.fn.now() })
       .returning('key');
     if (taken.length > 0) return { claimed: true };
-    return { claimed: false, row };
+    return {
+      claimed: false,
+      record: { requestHash: row.request_hash, state: row.state, responseStatus: row.response_status, responseBody: row.response_body },
+    };
   }
   throw new Error('idempotency key kept changing under us');
 }
 
-export async function completeKey(trx: DbOrTx, userId: string, key: string, status: number, body: unknown): Promise<void> {
+async function completeKey(trx: DbOrTx, userId: string, key: string, status: number, body: unknown): Promise<void> {
   await trx('idempotency_keys')
     .where({ user_id: userId, key })
     .update({ state: 'done', response_status: status, response_body: JSON.stringify(body) });
 }
 
 /** Frees a key whose request created nothing, so the client may retry with it. */
-export async function releaseKey(db: Db, userId: string, key: string): Promise<void> {
+async function releaseKey(db: DbOrTx, userId: string, key: string): Promise<void> {
   await withoutFlushWait(db, (trx) => trx('idempotency_keys').where({ user_id: userId, key, state: 'in_flight' }).delete());
 }
 
-export async function deleteExpiredKeys(db: DbOrTx, ttlHours: number): Promise<number> {
+async function deleteExpiredKeys(db: DbOrTx, ttlHours: number): Promise<number> {
   return db('idempotency_keys').where('created_at', '<', db.raw(`now() - make_interval(hours => ?)`, [ttlHours])).delete();
 }

@@ -1,6 +1,6 @@
 import type { DbOrTx } from '@shop/db';
-import type { OrderView } from '../domain/types.js';
-import { toViews, type OrderRow } from './order.repository.js';
+import type { OrderCursor, OrderPage } from '../domain/ports.js';
+import { toViews, type OrderRow } from './order-rows.js';
 
 // Cursors carry Postgres' own microsecond timestamp text, so keyset paging never skips a row
 // that a millisecond JS Date would have rounded.
@@ -13,24 +13,25 @@ export function encodeCursor(c: Cursor): string {
   return Buffer.from(`${c.at}|${c.id}`, 'utf8').toString('base64url');
 }
 
-export function decodeCursor(raw: string): Cursor | undefined {
+function decodeCursor(raw: string): Cursor | undefined {
   const [at, id] = Buffer.from(raw, 'base64url').toString('utf8').split('|');
   if (!at || !id || Number.isNaN(Date.parse(at))) return undefined;
   if (!/^[0-9a-f-]{36}$/i.test(id)) return undefined;
   return { at, id };
 }
 
+/** The domain holds a cursor without looking inside it. */
+export const parseCursor = (raw: string): OrderCursor | undefined => decodeCursor(raw) as OrderCursor | undefined;
+
 /** Newest first; `userId` undefined lists everybody's orders (admin). */
-export async function listOrders(
-  db: DbOrTx,
-  query: { userId?: string; limit: number; cursor?: Cursor },
-): Promise<{ items: OrderView[]; nextCursor: string | null }> {
+export async function listOrders(db: DbOrTx, query: { userId?: string; limit: number; cursor?: OrderCursor }): Promise<OrderPage> {
+  const cursor = query.cursor as Cursor | undefined;
   const q = db('orders')
     .select('*', db.raw(`to_char(created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') as cursor_at`))
     .orderBy([{ column: 'created_at', order: 'desc' }, { column: 'id', order: 'desc' }])
     .limit(query.limit + 1);
   if (query.userId) q.where('user_id', query.userId);
-  if (query.cursor) q.whereRaw('(created_at, id) < (?::timestamptz, ?::uuid)', [query.cursor.at, query.cursor.id]);
+  if (cursor) q.whereRaw('(created_at, id) < (?::timestamptz, ?::uuid)', [cursor.at, cursor.id]);
   const rows = (await q) as Array<OrderRow & { cursor_at: string }>;
   const page = rows.slice(0, query.limit);
   const last = page[page.length - 1];

@@ -1,16 +1,7 @@
-import type { Db, DbOrTx } from '@shop/db';
-import type { OrderRow } from './order.repository.js';
-
-export type PaymentStatus = 'PENDING' | 'CHARGING' | 'APPROVED' | 'DECLINED' | 'VOID' | 'REFUND_REQUIRED';
-
-export interface PaymentAttempt {
-  orderId: string;
-  amount: number;
-  currency: string;
-  token: string;
-  status: PaymentStatus;
-  attempts: number;
-}
+import type { DbOrTx, Tx } from '@shop/db';
+import type { PaymentStore } from '../domain/ports.js';
+import type { PaymentAttempt, PaymentStatus } from '../domain/types.js';
+import { toOrder, type OrderRow } from './order-rows.js';
 
 const toAttempt = (r: Record<string, unknown>): PaymentAttempt => ({
   orderId: r.order_id as string,
@@ -21,8 +12,18 @@ const toAttempt = (r: Record<string, unknown>): PaymentAttempt => ({
   attempts: r.attempts as number,
 });
 
+export function paymentRepository(db: DbOrTx): PaymentStore {
+  return {
+    create: (a) => createAttempt(db, a),
+    find: (orderId) => findAttempt(db, orderId),
+    finish: (orderId, status, reason) => finishAttempt(db, orderId, status, reason),
+    voidPending: (orderId, reason) => voidAttempt(db, orderId, reason),
+    claimDue: (leaseMs, limit) => claimDueAttempts(db, leaseMs, limit),
+  };
+}
+
 /** Written before any charge; a second reservation event for the order finds it and stops. */
-export async function createAttempt(trx: DbOrTx, a: { orderId: string; amount: number; currency: string; token: string }): Promise<boolean> {
+async function createAttempt(trx: DbOrTx, a: { orderId: string; amount: number; currency: string; token: string }): Promise<boolean> {
   const rows = await trx('payment_attempts')
     .insert({ order_id: a.orderId, amount: a.amount, currency: a.currency, token: a.token, status: 'PENDING' })
     .onConflict('order_id')
@@ -31,13 +32,13 @@ export async function createAttempt(trx: DbOrTx, a: { orderId: string; amount: n
   return rows.length > 0;
 }
 
-export async function findAttempt(db: DbOrTx, orderId: string): Promise<PaymentAttempt | undefined> {
+async function findAttempt(db: DbOrTx, orderId: string): Promise<PaymentAttempt | undefined> {
   const r = await db('payment_attempts').where('order_id', orderId).first();
   return r ? toAttempt(r) : undefined;
 }
 
 /** Records the provider's answer once; false if another worker already did. */
-export async function finishAttempt(trx: DbOrTx, orderId: string, status: PaymentStatus, reason: string | null): Promise<boolean> {
+async function finishAttempt(trx: DbOrTx, orderId: string, status: PaymentStatus, reason: string | null): Promise<boolean> {
   const rows = await trx('payment_attempts')
     .where({ order_id: orderId, status: 'CHARGING' })
     .update({ status, reason, claimed_until: null, updated_at: trx.fn.now() })
@@ -45,21 +46,21 @@ export async function finishAttempt(trx: DbOrTx, orderId: string, status: Paymen
   return rows.length > 0;
 }
 
-export async function voidAttempt(trx: DbOrTx, orderId: string, reason: string): Promise<void> {
+async function voidAttempt(trx: DbOrTx, orderId: string, reason: string): Promise<void> {
   await trx('payment_attempts').where({ order_id: orderId, status: 'PENDING' }).update({ status: 'VOID', reason, updated_at: trx.fn.now() });
 }
 
-export type ClaimedBatch = { claimed: Array<{ attempt: PaymentAttempt; order: OrderRow }>; voided: number };
+type ClaimedBatch = Awaited<ReturnType<PaymentStore['claimDue']>>;
 
 /**
- * claimDueAttempt for up to `limit` attempts in one transaction (one commit for the lot):
+ * Claims up to `limit` attempts in one transaction (one commit for the lot):
  * due attempts are taken FOR UPDATE SKIP LOCKED (another worker gets the others), then their
  * orders are locked in id order; an attempt whose order is no longer RESERVED is voided, the
  * rest move to CHARGING with a lease. A cancel, which takes the order's lock, sees either
  * "not charging yet" or "charging", as with one attempt.
  */
-export async function claimDueAttempts(db: Db, leaseMs: number, limit: number): Promise<ClaimedBatch> {
-  return db.transaction(async (trx) => {
+async function claimDueAttempts(db: DbOrTx, leaseMs: number, limit: number): Promise<ClaimedBatch> {
+  return db.transaction(async (trx: Tx) => {
     const rows = await trx('payment_attempts')
       .where('status', 'PENDING')
       .orWhere((q) => q.where('status', 'CHARGING').where('claimed_until', '<', trx.fn.now()))
@@ -88,6 +89,6 @@ export async function claimDueAttempts(db: Db, leaseMs: number, limit: number): 
         updated_at: trx.fn.now(),
       })
       .returning('*');
-    return { claimed: claimed.map((r) => ({ attempt: toAttempt(r), order: byId.get(r.order_id as string)! })), voided: voids.length };
+    return { claimed: claimed.map((r) => ({ attempt: toAttempt(r), order: toOrder(byId.get(r.order_id as string)!) })), voided: voids.length };
   });
 }

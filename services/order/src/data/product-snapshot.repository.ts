@@ -1,20 +1,20 @@
 import type { DbOrTx } from '@shop/db';
+import type { ProductStore } from '../domain/ports.js';
+import type { ProductSnapshot } from '../domain/types.js';
 
-export interface ProductSnapshot {
-  id: string;
-  name: string;
-  price: number;
-  currency: string;
-  status: string;
-  maxPerCustomer: number | null;
-  deleted: boolean;
+export function productSnapshotRepository(db: DbOrTx): ProductStore {
+  return {
+    find: (ids) => findProducts(db, ids),
+    upsert: (product, sourceAt) => upsertProduct(db, product, sourceAt),
+    markDeleted: (productId, sourceAt) => markProductDeleted(db, productId, sourceAt),
+  };
 }
 
 /**
  * Upserts unless a newer event already wrote the row: events can arrive late or be
  * replayed from the dead-letter queue, and an old price must not win.
  */
-export async function upsertProduct(trx: DbOrTx, p: Omit<ProductSnapshot, 'deleted'>, sourceAt: Date): Promise<void> {
+async function upsertProduct(trx: DbOrTx, p: Omit<ProductSnapshot, 'deleted'>, sourceAt: Date): Promise<void> {
   await trx('product_snapshots')
     .insert({
       id: p.id,
@@ -33,7 +33,7 @@ export async function upsertProduct(trx: DbOrTx, p: Omit<ProductSnapshot, 'delet
 }
 
 /** Deletion wins over any later update: a deleted product stays unsellable. */
-export async function markProductDeleted(trx: DbOrTx, productId: string, sourceAt: Date): Promise<void> {
+async function markProductDeleted(trx: DbOrTx, productId: string, sourceAt: Date): Promise<void> {
   await trx.raw(
     `insert into product_snapshots (id, name, price, currency, status, source_at, deleted_at)
      values (?, '(deleted)', 0, 'XXX', 'ARCHIVED', ?, now())
@@ -42,7 +42,7 @@ export async function markProductDeleted(trx: DbOrTx, productId: string, sourceA
   );
 }
 
-export async function findProducts(db: DbOrTx, ids: string[]): Promise<Map<string, ProductSnapshot>> {
+async function findProducts(db: DbOrTx, ids: string[]): Promise<Map<string, ProductSnapshot>> {
   const rows = await db('product_snapshots').whereIn('id', ids);
   return new Map(
     rows.map((r) => [

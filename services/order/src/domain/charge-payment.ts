@@ -1,15 +1,13 @@
-import type { Db, Tx } from '@shop/db';
 import type { Logger } from '@shop/logger';
 import { EventTypes } from '@shop/contracts';
-import { findLines, transition } from '../data/order.repository.js';
-import { claimDueAttempts, finishAttempt, type PaymentAttempt } from '../data/payment.repository.js';
-import type { OrderRow } from '../data/order.repository.js';
-import { emit } from './emit.js';
 import { endOrder, type OutcomeDeps } from './order-outcomes.js';
+import { moveOrder } from './order-state.js';
 import { chargeWithTimeout, type ChargeResult, type PaymentProvider } from './payment-provider.js';
+import type { OrderDb, OrderTx } from './ports.js';
+import type { Order, PaymentAttempt } from './types.js';
 
 export interface ChargeDeps extends OutcomeDeps {
-  db: Db;
+  store: OrderDb;
   provider: PaymentProvider;
   timeoutMs: number;
   logger: Logger;
@@ -27,7 +25,7 @@ export interface ChargeDeps extends OutcomeDeps {
  * Returns how many attempts it took off the queue (0: nothing was due).
  */
 export async function chargeDuePayments(deps: ChargeDeps, limit: number): Promise<number> {
-  const { claimed, voided } = await claimDueAttempts(deps.db, deps.timeoutMs * 2 + 5_000, limit);
+  const { claimed, voided } = await deps.store.payments.claimDue(deps.timeoutMs * 2 + 5_000, limit);
   if (claimed.length === 0) return voided;
   const results = await Promise.all(
     claimed.map(({ attempt }: { attempt: PaymentAttempt }) =>
@@ -35,44 +33,42 @@ export async function chargeDuePayments(deps: ChargeDeps, limit: number): Promis
     ),
   );
   try {
-    await deps.db.transaction(async (trx) => {
-      for (const [i, { order }] of claimed.entries()) await recordCharge(trx, deps, order, results[i]);
+    await deps.store.transaction(async (tx) => {
+      for (const [i, { order }] of claimed.entries()) await recordCharge(tx, deps, order, results[i]);
     });
   } catch (err) {
     deps.logger.warn({ err: (err as Error).message, size: claimed.length }, 'recording a batch of charges failed; recording one by one');
     for (const [i, { order }] of claimed.entries()) {
-      await deps.db
-        .transaction((trx) => recordCharge(trx, deps, order, results[i]))
+      await deps.store
+        .transaction((tx) => recordCharge(tx, deps, order, results[i]))
         .catch((e) => deps.logger.error({ err: (e as Error).message, orderId: order.id }, 'could not record a charge; its lease will expire'));
     }
   }
-  deps.relay.kick();
   return claimed.length + voided;
 }
 
 /** CONFIRMED + order.confirmed.v1, or REJECTED + order.rejected.v1, in the caller's transaction. */
-async function recordCharge(trx: Tx, deps: ChargeDeps, order: OrderRow, result: ChargeResult): Promise<void> {
-  const meta = { source: deps.source, correlationId: order.id };
+async function recordCharge(tx: OrderTx, deps: ChargeDeps, order: Order, result: ChargeResult): Promise<void> {
+  const meta = { correlationId: order.id };
   if (result.outcome === 'declined') {
-    if (!(await finishAttempt(trx, order.id, 'DECLINED', result.reason))) return;
-    await endOrder(trx, deps, { orderId: order.id, to: 'REJECTED', reason: result.reason, meta });
+    if (!(await tx.payments.finish(order.id, 'DECLINED', result.reason))) return;
+    await endOrder(tx, deps, { orderId: order.id, to: 'REJECTED', reason: result.reason, meta });
     return;
   }
-  const confirmed = await transition(trx, order.id, ['RESERVED'], 'CONFIRMED', null);
+  const confirmed = await moveOrder(tx.orders, order.id, 'CONFIRMED', null);
   if (!confirmed) {
     // The order expired while the charge was out: the stock is gone, the money must go back.
     deps.logger.error({ orderId: order.id }, 'charge approved for an order that is no longer RESERVED; refund required');
-    await finishAttempt(trx, order.id, 'REFUND_REQUIRED', 'order ended while charging');
+    await tx.payments.finish(order.id, 'REFUND_REQUIRED', 'order ended while charging');
     return;
   }
-  if (!(await finishAttempt(trx, order.id, 'APPROVED', null))) throw new Error('payment attempt was taken over while charging');
-  const lines = await findLines(trx, order.id);
-  await emit(
-    trx,
+  if (!(await tx.payments.finish(order.id, 'APPROVED', null))) throw new Error('payment attempt was taken over while charging');
+  const lines = await tx.orders.lines(order.id);
+  await tx.emit(
     EventTypes.OrderConfirmed,
     {
       orderId: order.id,
-      userId: order.user_id,
+      userId: order.userId,
       ...(order.email ? { email: order.email } : {}),
       items: lines.map((l) => ({ productId: l.productId, name: l.name, quantity: l.quantity, unitPrice: l.unitPrice })),
       total: order.total,

@@ -1,4 +1,15 @@
-import type { AdmissionPass, DropState, TicketRead } from './drop-types.js';
+import type { AdmissionPass, DropRecord, DropState, TicketRead } from './drop-types.js';
+
+/** A drop's definition and its frozen pre-queue, in Postgres (the source of truth). */
+export interface DropStore {
+  /** false when the product already has a live drop. */
+  insert(drop: Omit<DropRecord, 'openedAt'>): Promise<boolean>;
+  find(dropId: string): Promise<DropRecord | undefined>;
+  /** Records the open once (every replica computes the same order, so whichever writes first is right). */
+  markOpened(dropId: string, at: Date, preQueue: string[]): Promise<void>;
+  /** The shuffled pre-queue of an opened drop; undefined before the open. */
+  preQueue(dropId: string): Promise<string[] | undefined>;
+}
 
 export type ClaimOutcome = 'ok' | 'same' | 'used' | 'expired' | 'invalid';
 

@@ -1,14 +1,13 @@
 import { randomUUID } from 'node:crypto';
-import type { Db } from '@shop/db';
 import { AppError } from '@shop/errors';
-import { findDrop, insertDrop } from '../data/drop.repository.js';
-import { findProducts } from '../data/product-snapshot.repository.js';
 import { SHUFFLE_ALGORITHM, newSeed } from './drop-fairness.js';
-import type { AdmissionSigner, DropQueue } from './drop-ports.js';
+import type { AdmissionSigner, DropQueue, DropStore } from './drop-ports.js';
+import type { ProductStore } from './ports.js';
 import type { DropRecord, DropState, TicketRead, TicketState } from './drop-types.js';
 
 export interface DropDeps {
-  db: Db;
+  records: DropStore;
+  products: ProductStore;
   queue: DropQueue;
   signer: AdmissionSigner;
   /** Tells every replica (and this one's opener) that a drop was created. */
@@ -46,13 +45,13 @@ export async function scheduleDrop(
   deps: DropDeps,
   input: { productId: string; opensAt: Date; admitPerSecond: number; holdSeconds: number },
 ): Promise<DropView> {
-  const product = (await findProducts(deps.db, [input.productId])).get(input.productId);
+  const product = (await deps.products.find([input.productId])).get(input.productId);
   if (!product || product.deleted || product.status !== 'ACTIVE') {
     throw new AppError('UNKNOWN_PRODUCT', 'No sellable product with this id', 400, { productIds: [input.productId] });
   }
   const { seed, seedHash } = newSeed();
   const drop: DropRecord = { id: randomUUID(), ...input, seed, seedHash, openedAt: null };
-  if (!(await insertDrop(deps.db, drop))) throw new AppError('DROP_EXISTS', 'This product already has a live drop', 409);
+  if (!(await deps.records.insert(drop))) throw new AppError('DROP_EXISTS', 'This product already has a live drop', 409);
   await deps.queue.schedule(drop);
   await deps.announce(drop);
   return (await readDrop(deps, drop.id))!;
@@ -62,7 +61,7 @@ export async function scheduleDrop(
 async function liveState(deps: DropDeps, dropId: string): Promise<{ record?: DropRecord; state?: DropState }> {
   const state = await deps.queue.state(dropId);
   if (state) return { state };
-  const record = await findDrop(deps.db, dropId);
+  const record = await deps.records.find(dropId);
   if (!record) return {};
   await deps.queue.schedule(record);
   return { record, state: await deps.queue.state(dropId) };
@@ -92,7 +91,7 @@ const records = new Map<string, DropRecord>();
 async function findDropCached(deps: DropDeps, dropId: string): Promise<DropRecord | undefined> {
   let r = records.get(dropId);
   if (!r) {
-    r = await findDrop(deps.db, dropId);
+    r = await deps.records.find(dropId);
     if (r) records.set(dropId, { ...r, seed: '' });
   }
   return r;

@@ -1,13 +1,12 @@
-import type { Db } from '@shop/db';
 import type { Logger } from '@shop/logger';
-import { findPreQueue, markOpened } from '../data/drop.repository.js';
-import { findProducts } from '../data/product-snapshot.repository.js';
 import { SHUFFLE_ALGORITHM, shuffleTickets, ticketListHash } from './drop-fairness.js';
-import type { DropQueue } from './drop-ports.js';
+import type { DropQueue, DropStore } from './drop-ports.js';
+import type { ProductStore } from './ports.js';
 import type { DropRecord } from './drop-types.js';
 
 export interface OpenDropDeps {
-  db: Db;
+  records: DropStore;
+  products: ProductStore;
   queue: DropQueue;
   /** Units the sale gate holds for the product (seeded from inventory when missing). */
   units(productId: string): Promise<number | undefined>;
@@ -28,12 +27,12 @@ export async function openDrop(deps: OpenDropDeps, drop: DropRecord): Promise<'o
   }
   const units = await deps.units(drop.productId);
   if (units === undefined) throw new Error(`no stock figure for ${drop.productId}; the drop opens when inventory answers`);
-  const product = (await findProducts(deps.db, [drop.productId])).get(drop.productId);
+  const product = (await deps.products.find([drop.productId])).get(drop.productId);
   const cap = product?.maxPerCustomer ?? deps.defaultCap;
   const userOf = new Map(pre.map((t) => [t.ticketId, t.userId]));
   const order = shuffleTickets(drop.seed, [...userOf.keys()]);
   const opened = await deps.queue.open(drop.id, { seed: drop.seed, units, cap, orderedUsers: order.map((t) => userOf.get(t)!) });
-  await markOpened(deps.db, drop.id, new Date(), order);
+  await deps.records.markOpened(drop.id, new Date(), order);
   deps.logger.info({ dropId: drop.id, preQueue: order.length, units, cap, opened }, 'drop open');
   return opened ? 'opened' : 'already';
 }
@@ -50,8 +49,8 @@ export interface FairnessRecord {
 }
 
 /** Everything needed to recompute the pre-queue order; undefined before the open. */
-export async function fairnessRecord(db: Db, drop: DropRecord): Promise<FairnessRecord | undefined> {
-  const order = await findPreQueue(db, drop.id);
+export async function fairnessRecord(records: DropStore, drop: DropRecord): Promise<FairnessRecord | undefined> {
+  const order = await records.preQueue(drop.id);
   if (!order) return undefined;
   return {
     algorithm: SHUFFLE_ALGORITHM,

@@ -1,19 +1,14 @@
-import type { Tx } from '@shop/db';
 import type { Logger } from '@shop/logger';
 import { EventTypes } from '@shop/contracts';
-import { findLines, transition, type OrderRow } from '../data/order.repository.js';
-import { createAttempt, voidAttempt } from '../data/payment.repository.js';
-import { afterCommit, emit, type EventMeta } from './emit.js';
-import { sourcesOf, type OrderStatus } from './order-state.js';
-import type { RelayKick, StockGate } from './ports.js';
+import { moveOrder, type OrderStatus } from './order-state.js';
+import type { EventMeta, OrderTx, RelayKick, StockGate } from './ports.js';
+import type { Order } from './types.js';
 
 export interface OutcomeDeps {
   gate: StockGate;
-  relay: RelayKick;
   /** Wakes the payment worker after a reservation commits. */
   payments: RelayKick;
   logger: Logger;
-  source: string;
 }
 
 /**
@@ -21,36 +16,33 @@ export interface OutcomeDeps {
  * transaction. The charge itself runs after commit, outside any transaction (payment worker).
  * A second reservation event for the order finds it no longer PENDING and does nothing.
  */
-export async function markReserved(trx: Tx, deps: OutcomeDeps, orderId: string): Promise<boolean> {
-  const order = await transition(trx, orderId, sourcesOf('RESERVED'), 'RESERVED', null);
+export async function markReserved(tx: OrderTx, deps: OutcomeDeps, orderId: string): Promise<boolean> {
+  const order = await moveOrder(tx.orders, orderId, 'RESERVED', null);
   if (!order) {
     deps.logger.info({ orderId }, 'reservation for an order that is not PENDING; ignored');
     return false;
   }
-  await createAttempt(trx, { orderId, amount: order.total, currency: order.currency, token: order.payment_token });
-  afterCommit(trx, () => deps.payments.kick());
+  await tx.payments.create({ orderId, amount: order.total, currency: order.currency, token: order.paymentToken });
+  tx.onCommit(() => deps.payments.kick());
   return true;
 }
 
 /** Ends an order without a sale: REJECTED, CANCELLED or EXPIRED; gate units go back after commit. */
 export async function endOrder(
-  trx: Tx,
+  tx: OrderTx,
   deps: OutcomeDeps,
-  input: { orderId: string; to: Extract<OrderStatus, 'REJECTED' | 'CANCELLED' | 'EXPIRED'>; reason: string; meta: EventMeta; from?: OrderStatus[] },
-): Promise<OrderRow | undefined> {
+  input: { orderId: string; to: Extract<OrderStatus, 'REJECTED' | 'CANCELLED' | 'EXPIRED'>; reason: string; meta: EventMeta },
+): Promise<Order | undefined> {
   const { orderId, to, reason, meta } = input;
-  const order = await transition(trx, orderId, input.from ?? sourcesOf(to), to, reason);
+  const order = await moveOrder(tx.orders, orderId, to, reason);
   if (!order) {
     deps.logger.info({ orderId, to }, 'transition not allowed from the current state; ignored');
     return undefined;
   }
-  await voidAttempt(trx, orderId, `order ${to.toLowerCase()}`);
-  if (to === 'REJECTED') await emit(trx, EventTypes.OrderRejected, { orderId, userId: order.user_id, reason }, meta);
-  if (to === 'CANCELLED') await emit(trx, EventTypes.OrderCancelled, { orderId, userId: order.user_id, reason }, meta);
-  const lines = order.gate_passed ? await findLines(trx, orderId) : [];
-  afterCommit(trx, async () => {
-    deps.relay.kick();
-    if (lines.length) await deps.gate.giveBack(lines);
-  });
+  await tx.payments.voidPending(orderId, `order ${to.toLowerCase()}`);
+  if (to === 'REJECTED') await tx.emit(EventTypes.OrderRejected, { orderId, userId: order.userId, reason }, meta);
+  if (to === 'CANCELLED') await tx.emit(EventTypes.OrderCancelled, { orderId, userId: order.userId, reason }, meta);
+  const lines = order.gatePassed ? await tx.orders.lines(orderId) : [];
+  if (lines.length) tx.onCommit(() => deps.gate.giveBack(lines));
   return order;
 }

@@ -1,27 +1,22 @@
 import { randomUUID } from 'node:crypto';
-import type { Db } from '@shop/db';
 import { AppError } from '@shop/errors';
 import type { Logger } from '@shop/logger';
 import { EventTypes } from '@shop/contracts';
-import { claimKey, completeKey, releaseKey, type IdempotencyRow } from '../data/idempotency.repository.js';
-import { findOrderView, insertOrder, lockUser } from '../data/order.repository.js';
-import { findCustomer } from '../data/customer-snapshot.repository.js';
-import { emit } from './emit.js';
+import { openOrder } from './order-state.js';
 import { checkPurchaseCap, priceLines } from './price-lines.js';
 import { requestHash } from './request-hash.js';
-import type { CartSource, RelayKick, StockGate } from './ports.js';
-import type { Address, Caller, Line, OrderView, PaymentToken } from './types.js';
+import type { CartSource, OrderDb, StockGate } from './ports.js';
+import type { Address, Caller, IdempotencyRecord, Line, OrderView, PaymentToken } from './types.js';
 import { claimAdmission, releaseAdmission, settleAdmission, verifyAdmission, type Admission, type AdmissionDeps } from './admission.js';
 
 export interface PlaceOrderDeps {
-  db: Db;
+  store: OrderDb;
   gate: StockGate;
   cart: CartSource;
-  relay: RelayKick;
   logger: Logger;
   /** The drop kit: a product on a live drop needs an admission token (absent: no drops). */
   admission?: AdmissionDeps;
-  settings: { source: string; maxPerCustomer: number; orderTtlSeconds: number; idempotencyStaleMs: number; idempotencyTtlHours: number };
+  settings: { maxPerCustomer: number; orderTtlSeconds: number; idempotencyStaleMs: number; idempotencyTtlHours: number };
 }
 
 export interface PlaceOrderBody {
@@ -71,7 +66,7 @@ export async function placeOrder(deps: PlaceOrderDeps, input: PlaceOrderInput): 
 }
 
 async function placeWithKey(deps: PlaceOrderDeps, input: PlaceOrderInput, admission: Admission | undefined): Promise<Reply> {
-  const { db, gate, settings } = deps;
+  const { store, gate, settings } = deps;
   const userId = input.caller.id;
   const key = input.idempotencyKey;
   const markerTtl = settings.idempotencyTtlHours * 3600;
@@ -83,13 +78,13 @@ async function placeWithKey(deps: PlaceOrderDeps, input: PlaceOrderInput, admiss
   const marked = pre.outcome === 'known' || (pre.outcome === 'go' && (await gate.markKey(userId, key, markerTtl)));
 
   const hash = requestHash(input.body);
-  const claim = await claimKey(db, { userId, key, hash, staleMs: settings.idempotencyStaleMs, ttlHours: settings.idempotencyTtlHours });
-  if (!claim.claimed) return replay(claim.row, hash);
+  const claim = await store.idempotency.claim({ userId, key, hash, staleMs: settings.idempotencyStaleMs, ttlHours: settings.idempotencyTtlHours });
+  if (!claim.claimed) return replay(claim.record, hash);
   let view: OrderView;
   try {
     view = await createOrder(deps, input, admission);
   } catch (err) {
-    await releaseKey(db, userId, key).catch((e) => deps.logger.warn({ err: e }, 'could not release idempotency key'));
+    await store.idempotency.release(userId, key).catch((e) => deps.logger.warn({ err: e }, 'could not release idempotency key'));
     throw err;
   }
   // Redis was away before the claim: record the marker now that it may be back (best effort).
@@ -97,16 +92,16 @@ async function placeWithKey(deps: PlaceOrderDeps, input: PlaceOrderInput, admiss
   return { status: 202, body: view, replayed: false };
 }
 
-function replay(row: IdempotencyRow, hash: string): Reply {
-  if (row.request_hash !== hash) {
+function replay(record: IdempotencyRecord, hash: string): Reply {
+  if (record.requestHash !== hash) {
     throw new AppError('IDEMPOTENCY_KEY_REUSED', 'This Idempotency-Key was used with a different request body', 422);
   }
-  if (row.state === 'in_flight') {
+  if (record.state === 'in_flight') {
     throw new AppError('IDEMPOTENCY_KEY_IN_FLIGHT', 'A request with this Idempotency-Key is still being processed', 409, undefined, {
       'Retry-After': '1',
     });
   }
-  return { status: row.response_status ?? 202, body: row.response_body, replayed: true };
+  return { status: record.responseStatus ?? 202, body: record.responseBody, replayed: true };
 }
 
 async function createOrder(deps: PlaceOrderDeps, input: PlaceOrderInput, verified: Admission | undefined): Promise<OrderView> {
@@ -135,11 +130,11 @@ async function createOrder(deps: PlaceOrderDeps, input: PlaceOrderInput, verifie
 }
 
 async function createGatedOrder(deps: PlaceOrderDeps, input: PlaceOrderInput, lines: Line[]): Promise<OrderView> {
-  const { db, gate, settings } = deps;
+  const { store, gate, settings } = deps;
   const userId = input.caller.id;
-  const priced = await priceLines(db, lines);
+  const priced = await priceLines(store.products, lines);
   // A cheap early refusal that spends no gate units; the binding check runs again under the lock.
-  await checkPurchaseCap(db, userId, priced, settings.maxPerCustomer);
+  await checkPurchaseCap(store.orders, userId, priced, settings.maxPerCustomer);
 
   const gated = await gate.take(lines);
   if (gated.outcome === 'sold_out') {
@@ -151,11 +146,11 @@ async function createGatedOrder(deps: PlaceOrderDeps, input: PlaceOrderInput, li
   const orderId = randomUUID();
   const expiresAt = new Date(Date.now() + settings.orderTtlSeconds * 1000);
   try {
-    const view = await db.transaction(async (trx) => {
-      await lockUser(trx, userId);
-      await checkPurchaseCap(trx, userId, priced, settings.maxPerCustomer);
-      const customer = await findCustomer(trx, userId);
-      await insertOrder(trx, {
+    const view = await store.transaction(async (tx) => {
+      await tx.orders.lockCustomer(userId);
+      await checkPurchaseCap(tx.orders, userId, priced, settings.maxPerCustomer);
+      const customer = await tx.customers.find(userId);
+      await openOrder(tx.orders, {
         id: orderId,
         userId,
         email: input.caller.email ?? customer?.email ?? null,
@@ -163,14 +158,15 @@ async function createGatedOrder(deps: PlaceOrderDeps, input: PlaceOrderInput, li
         currency: priced.currency,
         paymentToken: input.body.paymentToken,
         gatePassed,
-        shippingName: customer?.name ?? input.caller.name ?? null,
-        shippingPhone: customer?.phone ?? null,
-        shippingAddress: input.body.shippingAddress ?? customer?.shippingAddress ?? null,
+        shipping: {
+          name: customer?.name ?? input.caller.name ?? null,
+          phone: customer?.phone ?? null,
+          address: input.body.shippingAddress ?? customer?.shippingAddress ?? null,
+        },
         expiresAt,
         lines: priced.lines,
       });
-      await emit(
-        trx,
+      await tx.emit(
         EventTypes.OrderPlaced,
         {
           orderId,
@@ -180,13 +176,12 @@ async function createGatedOrder(deps: PlaceOrderDeps, input: PlaceOrderInput, li
           currency: priced.currency,
           expiresAt: expiresAt.toISOString(),
         },
-        { source: settings.source, correlationId: input.requestId },
+        { correlationId: input.requestId },
       );
-      const created = (await findOrderView(trx, orderId))!;
-      await completeKey(trx, userId, input.idempotencyKey, 202, created);
+      const created = (await tx.orders.view(orderId))!;
+      await tx.idempotency.complete(userId, input.idempotencyKey, 202, created);
       return created;
     });
-    deps.relay.kick();
     return view;
   } catch (err) {
     if (gatePassed) await gate.giveBack(lines);

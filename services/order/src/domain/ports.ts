@@ -1,4 +1,132 @@
-import type { Line } from './types.js';
+import type { EventData, EventType } from '@shop/contracts';
+import type { OrderStatus } from './types.js';
+import type {
+  Address,
+  CustomerSnapshot,
+  IdempotencyRecord,
+  Line,
+  NewOrder,
+  Order,
+  OrderView,
+  PaymentAttempt,
+  PaymentStatus,
+  PricedLine,
+  ProductSnapshot,
+  Shipping,
+} from './types.js';
+
+/** What the order domain needs from storage and the outbox; data/ implements it with knex. */
+
+/** A position in a list of orders, made and read by the store (opaque to the domain). */
+export type OrderCursor = { readonly __cursor: unique symbol };
+
+export interface OrderPage {
+  items: OrderView[];
+  nextCursor: string | null;
+}
+
+export interface OrderStore {
+  /** Writes the order with its lines in `status` (history is the state machine's job). */
+  insert(order: NewOrder, status: OrderStatus): Promise<void>;
+  /**
+   * Moves the order to `to` only if it is still in one of `from`: two consumers racing on
+   * the same order cannot both win. The moved order, or undefined when it was not in `from`.
+   */
+  setStatusIf(orderId: string, from: readonly OrderStatus[], to: OrderStatus): Promise<Order | undefined>;
+  appendHistory(orderId: string, status: OrderStatus, reason: string | null): Promise<void>;
+  /** With `lock`, holds the order until the transaction ends. */
+  find(orderId: string, options?: { lock?: boolean }): Promise<Order | undefined>;
+  lines(orderId: string): Promise<PricedLine[]>;
+  view(orderId: string): Promise<OrderView | undefined>;
+  /** Newest first; `userId` undefined lists everybody's orders (admin). */
+  list(query: { userId?: string; limit: number; cursor?: OrderCursor }): Promise<OrderPage>;
+  /** undefined when `raw` is not a nextCursor this store made. */
+  parseCursor(raw: string): OrderCursor | undefined;
+  /** Units of each product in the user's orders in `statuses`. */
+  unitsOrdered(userId: string, productIds: string[], statuses: readonly OrderStatus[]): Promise<Map<string, number>>;
+  /** Units in PENDING orders (placed, not yet reserved by inventory), per product. */
+  pendingUnits(productIds: string[]): Promise<Map<string, number>>;
+  /** Serialises one user's placements for the rest of the transaction (the cap check). */
+  lockCustomer(userId: string): Promise<void>;
+  /** New shipping details on every order of the user not in `except`; how many changed. */
+  readdress(userId: string, shipping: Shipping, except: readonly OrderStatus[]): Promise<number>;
+}
+
+export interface PaymentStore {
+  /** Written before any charge; false when the order already has an attempt. */
+  create(attempt: { orderId: string; amount: number; currency: string; token: string }): Promise<boolean>;
+  find(orderId: string): Promise<PaymentAttempt | undefined>;
+  /** Records the provider's answer on a CHARGING attempt once; false if another worker already did. */
+  finish(orderId: string, status: PaymentStatus, reason: string | null): Promise<boolean>;
+  /** A PENDING attempt becomes VOID (its order ended before the charge). */
+  voidPending(orderId: string, reason: string): Promise<void>;
+  /**
+   * In a transaction of its own: up to `limit` due attempts (PENDING, or CHARGING past their
+   * lease) that no other worker holds; those whose order is no longer RESERVED are voided, the
+   * rest move to CHARGING with a lease of `leaseMs`.
+   */
+  claimDue(leaseMs: number, limit: number): Promise<{ claimed: Array<{ attempt: PaymentAttempt; order: Order }>; voided: number }>;
+}
+
+export type Claim = { claimed: true } | { claimed: false; record: IdempotencyRecord };
+
+export interface IdempotencyStore {
+  /**
+   * Claims (user, key) for this request; exactly one of any number of simultaneous requests
+   * wins. An in-flight claim older than `staleMs` or any past `ttlHours` may be taken over, once.
+   */
+  claim(input: { userId: string; key: string; hash: string; staleMs: number; ttlHours: number }): Promise<Claim>;
+  /** Remembers the reply under the key (in the order's transaction). */
+  complete(userId: string, key: string, status: number, body: unknown): Promise<void>;
+  /** Frees an in-flight key whose request created nothing, so the client may retry with it. */
+  release(userId: string, key: string): Promise<void>;
+  deleteExpired(ttlHours: number): Promise<number>;
+}
+
+export interface ProductStore {
+  find(ids: string[]): Promise<Map<string, ProductSnapshot>>;
+  /** Writes the snapshot unless a newer event already did, or the product was deleted. */
+  upsert(product: Omit<ProductSnapshot, 'deleted'>, sourceAt: Date): Promise<void>;
+  /** Deletion wins over any later update: a deleted product stays unsellable. */
+  markDeleted(productId: string, sourceAt: Date): Promise<void>;
+}
+
+export interface CustomerStore {
+  find(userId: string): Promise<CustomerSnapshot | undefined>;
+  /** The email always sticks; the name only if nothing newer wrote it. */
+  upsertRegistered(customer: { userId: string; email: string; name: string }, sourceAt: Date): Promise<void>;
+  /** false when a newer profile was already applied. */
+  upsertProfile(customer: { userId: string; name: string; phone: string | null; shippingAddress: Address | null }, sourceAt: Date): Promise<boolean>;
+}
+
+/** Carried by an event; its `source` is the service instance's, set by data/. */
+export interface EventMeta {
+  correlationId: string;
+}
+
+export interface OrderStores {
+  orders: OrderStore;
+  payments: PaymentStore;
+  idempotency: IdempotencyStore;
+  products: ProductStore;
+  customers: CustomerStore;
+}
+
+/** One database transaction's worth of stores, with its outbox. */
+export interface OrderTx extends OrderStores {
+  /**
+   * Writes an event to the outbox: it commits with the business rows or not at all, and the
+   * outbox relay is woken after the commit.
+   */
+  emit<T extends EventType>(type: T, data: EventData<T>, meta: EventMeta): Promise<void>;
+  /** Runs `fn` once the transaction has committed (never if it rolls back). */
+  onCommit(fn: () => unknown): void;
+}
+
+/** The stores over the pool, and the way into a transaction. */
+export interface OrderDb extends OrderStores {
+  transaction<T>(work: (tx: OrderTx) => Promise<T>): Promise<T>;
+}
 
 /**
  * The sale gate: a fast counter of units per hot product, in front of Postgres.
@@ -39,7 +167,7 @@ export interface CartSource {
   items(authorization: string): Promise<Line[]>;
 }
 
-/** Something that publishes committed outbox rows soon. */
+/** Wakes a background worker (the payment worker after a reservation commits). */
 export interface RelayKick {
   kick(): void;
 }

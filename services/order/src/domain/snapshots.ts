@@ -1,9 +1,6 @@
-import type { Tx } from '@shop/db';
 import type { AnyEvent } from '@shop/contracts';
-import { markProductDeleted, upsertProduct } from '../data/product-snapshot.repository.js';
-import { upsertProfile, upsertRegistered } from '../data/customer-snapshot.repository.js';
-import { updateShippingForUser } from '../data/order.repository.js';
 import { FAILED_STATUSES } from './order-state.js';
+import type { OrderStores } from './ports.js';
 
 type ProductEvent = Extract<AnyEvent, { type: 'product.created.v1' | 'product.updated.v1' | 'product.deleted.v1' }>;
 type UserEvent = Extract<AnyEvent, { type: 'user.registered.v1' | 'user.profile_updated.v1' }>;
@@ -12,15 +9,14 @@ type UserEvent = Extract<AnyEvent, { type: 'user.registered.v1' | 'user.profile_
  * Keeps the price list this service sells from, with each product's purchase cap
  * (`maxPerCustomer`; absent or null means the configured default).
  */
-export async function applyProductEvent(trx: Tx, event: ProductEvent): Promise<void> {
+export async function applyProductEvent(tx: OrderStores, event: ProductEvent): Promise<void> {
   const at = new Date(event.occurredAt);
   if (event.type === 'product.deleted.v1') {
-    await markProductDeleted(trx, event.data.productId, at);
+    await tx.products.markDeleted(event.data.productId, at);
     return;
   }
   const d = event.data;
-  await upsertProduct(
-    trx,
+  await tx.products.upsert(
     {
       id: d.productId,
       name: d.name,
@@ -38,14 +34,14 @@ export async function applyProductEvent(trx: Tx, event: ProductEvent): Promise<v
  * orders that have not ended. There is no SHIPPED state yet, so every order that is not
  * REJECTED, CANCELLED or EXPIRED (CONFIRMED included) follows the new address.
  */
-export async function applyUserEvent(trx: Tx, event: UserEvent): Promise<void> {
+export async function applyUserEvent(tx: OrderStores, event: UserEvent): Promise<void> {
   const at = new Date(event.occurredAt);
   if (event.type === 'user.registered.v1') {
-    await upsertRegistered(trx, event.data, at);
+    await tx.customers.upsertRegistered(event.data, at);
     return;
   }
   const d = event.data;
   const shipping = { name: d.name, phone: d.phone ?? null, address: d.shippingAddress ?? null };
-  const applied = await upsertProfile(trx, { userId: d.userId, name: d.name, phone: shipping.phone, shippingAddress: shipping.address }, at);
-  if (applied) await updateShippingForUser(trx, d.userId, shipping, FAILED_STATUSES);
+  const applied = await tx.customers.upsertProfile({ userId: d.userId, name: d.name, phone: shipping.phone, shippingAddress: shipping.address }, at);
+  if (applied) await tx.orders.readdress(d.userId, shipping, FAILED_STATUSES);
 }

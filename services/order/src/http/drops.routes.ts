@@ -3,7 +3,6 @@ import type { Auth } from '@shop/auth';
 import { AppError } from '@shop/errors';
 import { queueTicket, readDrop, scheduleDrop, type DropDeps } from '../domain/drops.js';
 import { fairnessRecord } from '../domain/open-drop.js';
-import { findDrop } from '../data/drop.repository.js';
 import { callerOf } from './caller.js';
 import { CreateDropSchema, DropParamsSchema } from './drops.schemas.js';
 
@@ -38,9 +37,9 @@ export function dropsRouter(deps: DropRouteDeps): Router {
   });
 
   router.get('/:id/fairness', validate('params', DropParamsSchema), async (_req, res) => {
-    const drop = await findDrop(drops.db, res.locals.params.id);
+    const drop = await drops.records.find(res.locals.params.id);
     if (!drop) throw AppError.notFound('Drop');
-    const record = await fairnessRecord(drops.db, drop);
+    const record = await fairnessRecord(drops.records, drop);
     if (!record) throw new AppError('DROP_NOT_OPEN', 'The seed and the pre-queue order are published at the open', 409);
     res.setHeader('Cache-Control', 'public, max-age=60');
     res.json(record);

@@ -1,16 +1,16 @@
 import { Router, validate, parseOrThrow, type RequestHandler } from '@shop/http';
-import type { Db } from '@shop/db';
 import { AppError } from '@shop/errors';
 import type { Auth } from '@shop/auth';
 import { placeOrder, type PlaceOrderDeps } from '../domain/place-order.js';
 import { cancelOrder } from '../domain/cancel-order.js';
 import { getOrder, listOrdersFor } from '../domain/read-orders.js';
 import type { OutcomeDeps } from '../domain/order-outcomes.js';
+import type { OrderDb } from '../domain/ports.js';
 import { callerOf } from './caller.js';
 import { IdempotencyKeySchema, IdParamsSchema, ListQuerySchema, PlaceOrderSchema } from './orders.schemas.js';
 
 export interface OrderRouteDeps {
-  db: Db;
+  store: OrderDb;
   auth: Auth;
   place: PlaceOrderDeps;
   outcomes: OutcomeDeps;
@@ -45,15 +45,15 @@ export function ordersRouter(deps: OrderRouteDeps): Router {
   });
 
   router.get('/', validate('query', ListQuerySchema), async (req, res) => {
-    res.json(await listOrdersFor(deps.db, callerOf(req), res.locals.query));
+    res.json(await listOrdersFor(deps.store.orders, callerOf(req), res.locals.query));
   });
 
   router.get('/:id', validate('params', IdParamsSchema), async (req, res) => {
-    res.json(await getOrder(deps.db, callerOf(req), res.locals.params.id));
+    res.json(await getOrder(deps.store.orders, callerOf(req), res.locals.params.id));
   });
 
   router.post('/:id/cancel', validate('params', IdParamsSchema), async (req, res) => {
-    res.json(await cancelOrder(deps.db, deps.outcomes, callerOf(req), res.locals.params.id, req.id));
+    res.json(await cancelOrder(deps.store, deps.outcomes, callerOf(req), res.locals.params.id, req.id));
   });
 
   return router;

@@ -1,10 +1,7 @@
-import type { Db } from '@shop/db';
 import type { Logger } from '@shop/logger';
-import { deleteExpiredKeys } from '../data/idempotency.repository.js';
-import { pendingUnits } from '../data/order.repository.js';
 import { chargeDuePayments, type ChargeDeps } from '../domain/charge-payment.js';
 import { reconcileGate } from '../domain/reconcile-gate.js';
-import type { GateAdmin, StockSource } from '../domain/ports.js';
+import type { GateAdmin, OrderDb, StockSource } from '../domain/ports.js';
 import { startLoop, type Loop } from '@shop/jobs';
 
 // Two lanes of up to 50 attempts each: a batch costs two commits however many it holds, and
@@ -26,7 +23,7 @@ export function startPaymentWorker(deps: ChargeDeps, intervalMs = 500): Loop {
   });
 }
 
-export function startGateReconciler(deps: { db: Db; gate: GateAdmin; stock: StockSource; logger: Logger; intervalMs: number }): Loop {
+export function startGateReconciler(deps: { store: OrderDb; gate: GateAdmin; stock: StockSource; logger: Logger; intervalMs: number }): Loop {
   return startLoop({
     name: 'gate-reconcile',
     intervalMs: deps.intervalMs,
@@ -35,7 +32,7 @@ export function startGateReconciler(deps: { db: Db; gate: GateAdmin; stock: Stoc
       const reset = await reconcileGate({
         gate: deps.gate,
         stock: deps.stock,
-        pendingUnits: (ids) => pendingUnits(deps.db, ids),
+        pendingUnits: (ids) => deps.store.orders.pendingUnits(ids),
         lockMs: Math.max(1_000, deps.intervalMs - 1_000),
       });
       if (reset) deps.logger.debug({ reset }, 'sale gate reconciled');
@@ -43,6 +40,6 @@ export function startGateReconciler(deps: { db: Db; gate: GateAdmin; stock: Stoc
   });
 }
 
-export function startKeySweeper(deps: { db: Db; logger: Logger; ttlHours: number }): Loop {
-  return startLoop({ name: 'idempotency-sweep', intervalMs: 600_000, logger: deps.logger, tick: () => deleteExpiredKeys(deps.db, deps.ttlHours) });
+export function startKeySweeper(deps: { store: OrderDb; logger: Logger; ttlHours: number }): Loop {
+  return startLoop({ name: 'idempotency-sweep', intervalMs: 600_000, logger: deps.logger, tick: () => deps.store.idempotency.deleteExpired(deps.ttlHours) });
 }

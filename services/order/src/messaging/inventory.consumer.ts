@@ -1,8 +1,9 @@
 import type { AnyEvent, EventEnvelope } from '@shop/contracts';
 import { EventTypes } from '@shop/contracts';
-import type { Broker, Subscription } from '@shop/messaging';
-import type { Db, Tx } from '@shop/db';
+import type { Broker, Subscription, UnitOfWork } from '@shop/messaging';
 import { endOrder, markReserved, type OutcomeDeps } from '../domain/order-outcomes.js';
+import type { OrderTx } from '../domain/ports.js';
+import { joinOrderTx } from '../data/order-stores.js';
 
 export const INVENTORY_QUEUE = 'order.inventory';
 
@@ -11,33 +12,34 @@ export const INVENTORY_QUEUE = 'order.inventory';
  * up to 50 answers, so a redelivery does nothing; a stale or out-of-order answer fails the
  * optimistic transition and is ignored. Any error sends the batch through one by one.
  */
-export function consumeInventoryEvents(broker: Broker, db: Db, deps: OutcomeDeps): Subscription {
+export function consumeInventoryEvents(broker: Broker, uow: UnitOfWork, deps: OutcomeDeps): Subscription {
   return broker.consumeBatch({
     queue: INVENTORY_QUEUE,
     events: [EventTypes.InventoryReserved, EventTypes.InventoryRejected, EventTypes.InventoryReleased],
-    db,
+    db: uow.db,
     batchSize: 50,
     maxWaitMs: 10,
     handleBatch: async (events, trx) => {
-      for (const event of events) await applyInventoryEvent(trx, deps, event);
+      const tx = joinOrderTx(uow, trx);
+      for (const event of events) await applyInventoryEvent(tx, deps, event);
     },
   });
 }
 
-async function applyInventoryEvent(trx: Tx, deps: OutcomeDeps, raw: EventEnvelope): Promise<void> {
+async function applyInventoryEvent(tx: OrderTx, deps: OutcomeDeps, raw: EventEnvelope): Promise<void> {
   const event = raw as AnyEvent;
-  const meta = { source: deps.source, correlationId: event.correlationId };
+  const meta = { correlationId: event.correlationId };
   switch (event.type) {
     case 'inventory.reserved.v1':
-      await markReserved(trx, deps, event.data.orderId);
+      await markReserved(tx, deps, event.data.orderId);
       return;
     case 'inventory.rejected.v1':
-      await endOrder(trx, deps, { orderId: event.data.orderId, to: 'REJECTED', reason: event.data.reason || 'OUT_OF_STOCK', meta });
+      await endOrder(tx, deps, { orderId: event.data.orderId, to: 'REJECTED', reason: event.data.reason || 'OUT_OF_STOCK', meta });
       return;
     case 'inventory.released.v1':
       // Releases that follow our own reject or cancel need nothing; only an expiry changes the order.
       if (event.data.reason === 'EXPIRED') {
-        await endOrder(trx, deps, { orderId: event.data.orderId, to: 'EXPIRED', reason: 'RESERVATION_EXPIRED', meta });
+        await endOrder(tx, deps, { orderId: event.data.orderId, to: 'EXPIRED', reason: 'RESERVATION_EXPIRED', meta });
       }
       return;
     default:

@@ -1,8 +1,8 @@
 import type { AnyEvent } from '@shop/contracts';
 import { EventTypes } from '@shop/contracts';
-import type { Broker, Subscription } from '@shop/messaging';
-import type { Db } from '@shop/db';
+import type { Broker, Subscription, UnitOfWork } from '@shop/messaging';
 import { applyProductEvent, applyUserEvent } from '../domain/snapshots.js';
+import { joinOrderTx } from '../data/order-stores.js';
 
 type ProductEvent = Extract<AnyEvent, { type: `product.${string}` }>;
 const productIdOf = (e: { data: unknown }): string => (e.data as { productId: string }).productId;
@@ -16,11 +16,11 @@ export const CUSTOMER_QUEUE = 'order.customer-snapshots';
  * thousands per second instead of one fsync per event. Applied in delivery order; each
  * upsert keeps only newer data, so order within the batch is the only order that matters.
  */
-export function consumeProductEvents(broker: Broker, db: Db): Subscription {
+export function consumeProductEvents(broker: Broker, uow: UnitOfWork): Subscription {
   return broker.consumeBatch({
     queue: PRODUCT_QUEUE,
     events: [EventTypes.ProductCreated, EventTypes.ProductUpdated, EventTypes.ProductDeleted],
-    db,
+    db: uow.db,
     batchSize: 100,
     maxWaitMs: 10,
     handleBatch: async (events, trx) => {
@@ -28,16 +28,17 @@ export function consumeProductEvents(broker: Broker, db: Db): Subscription {
       // batches lock snapshot rows in the same order and never deadlock. Each upsert applies
       // only data newer than what it finds, so reordering across products changes nothing.
       const sorted = [...events].sort((a, b) => cmp(productIdOf(a), productIdOf(b)));
-      for (const event of sorted) await applyProductEvent(trx, event as ProductEvent);
+      const tx = joinOrderTx(uow, trx);
+      for (const event of sorted) await applyProductEvent(tx, event as ProductEvent);
     },
   });
 }
 
-export function consumeUserEvents(broker: Broker, db: Db): Subscription {
+export function consumeUserEvents(broker: Broker, uow: UnitOfWork): Subscription {
   return broker.consume({
     queue: CUSTOMER_QUEUE,
     events: [EventTypes.UserRegistered, EventTypes.UserProfileUpdated],
-    db,
-    handle: (event, trx) => applyUserEvent(trx, event as Extract<AnyEvent, { type: `user.${string}` }>),
+    db: uow.db,
+    handle: (event, trx) => applyUserEvent(joinOrderTx(uow, trx), event as Extract<AnyEvent, { type: `user.${string}` }>),
   });
 }
