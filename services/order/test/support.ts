@@ -30,7 +30,13 @@ export async function startOrderService(extra: Record<string, string> = {}, { mi
     }),
   );
   const service = buildService(config);
-  if (migrate) await migrateLatest(service.db, migrationsDir);
+  try {
+    if (migrate) await migrateLatest(service.db, migrationsDir);
+  } catch (err) {
+    // Otherwise the pools, the broker and the loops keep jest alive after the failed beforeAll.
+    for (const close of service.closers) await close().catch(() => {});
+    throw err;
+  }
   const server = await listen(service.app, service.closers);
   return { url: server.url, service, close: () => server.close() };
 }

@@ -19,6 +19,8 @@ export type TicketState = (typeof TicketStates)[number];
 /** How the queue stands, as one Redis script read it. */
 export interface DropState {
   status: DropStatus;
+  productId: string;
+  admitPerSecond: number;
   opensAt: number;
   queueLength: number;
   admitted: number;

@@ -114,7 +114,7 @@ async function ticketView(deps: DropDeps, dropId: string, userId: string, t: Tic
   const random = deps.random ?? Math.random;
   const { pollMinMs, pollMaxMs } = deps.settings;
   const drop = t.drop;
-  const rate = (await findDropCached(deps, dropId))?.admitPerSecond ?? 1;
+  const rate = Math.max(1, drop.admitPerSecond);
   // Jitter: 75-100% of the interval, so a crowd that polled together spreads out.
   const jitter = (ms: number) => Math.round(ms * (0.75 + 0.25 * random()));
   const base = { ticketId: t.ticketId, joinNo: t.joinNo, preQueue: t.preQueue };
@@ -142,8 +142,7 @@ async function ticketView(deps: DropDeps, dropId: string, userId: string, t: Tic
   const used = t.raw !== 'A';
   const admission: NonNullable<TicketView['admission']> = { number: hold.number, quantity: hold.quantity, expiresAt, used };
   if (!used) {
-    const record = (await findDropCached(deps, dropId))!;
-    admission.token = await deps.signer.sign({ dropId, productId: record.productId, userId, holdNo: hold.number, quantity: hold.quantity, expiresAt: hold.expiresAt });
+    admission.token = await deps.signer.sign({ dropId, productId: drop.productId, userId, holdNo: hold.number, quantity: hold.quantity, expiresAt: hold.expiresAt });
   }
   const untilExpiry = Math.max(1_000, hold.expiresAt - t.now);
   return { ...base, state: 'ADMITTED', position: null, etaSeconds: 0, pollAfterMs: jitter(Math.min(untilExpiry, 5_000)), admission };

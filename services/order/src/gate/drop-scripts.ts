@@ -48,8 +48,8 @@ local function advance(now)
   return status
 end
 local function state(status, now)
-  local m = redis.call('HMGET', M, 'opensAt', 'admitted', 'units', 'sold', 'seed')
-  return {status, m[1] or '0', redis.call('ZCARD', Q), m[2] or '0', m[3] or '', m[4] or '0', redis.call('ZCARD', H), m[5] or '', now}
+  local m = redis.call('HMGET', M, 'opensAt', 'admitted', 'units', 'sold', 'seed', 'rate', 'product')
+  return {status, m[1] or '0', redis.call('ZCARD', Q), m[2] or '0', m[3] or '', m[4] or '0', redis.call('ZCARD', H), m[5] or '', now, m[6] or '1', m[7] or ''}
 end
 `;
 

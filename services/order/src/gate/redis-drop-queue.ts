@@ -9,12 +9,14 @@ const keysOf = (dropId: string): string[] => ['m', 'q', 't', 'h'].map((k) => slo
 /** How long an order in flight keeps its hold past the hold's own expiry. */
 const CLAIM_LEASE_MS = 15_000;
 
-type StateRow = [string, string, number, string, string, string, number, string, number];
+type StateRow = [string, string, number, string, string, string, number, string, number, string, string];
 
 function toState(row: StateRow): DropState {
-  const [status, opensAt, queueLength, admitted, units, sold, holds, seed] = row;
+  const [status, opensAt, queueLength, admitted, units, sold, holds, seed, , rate, productId] = row;
   return {
     status: status as DropStatus,
+    productId,
+    admitPerSecond: Number(rate),
     opensAt: Number(opensAt),
     queueLength: Number(queueLength),
     admitted: Number(admitted),
