@@ -7,6 +7,13 @@
 #
 # Every log goes to .run/logs/. Stop with `npm run down`, look with `npm run status`.
 set -euo pipefail
+# The daemons started below must not inherit a caller's open files: a lock that whoever ran
+# us holds on an inherited descriptor (`flock /some/lock bash scripts/up.sh`) would be held
+# by the daemon for as long as it lives (PgBouncer did exactly that to a reload lock).
+for fd in /proc/$$/fd/*; do
+  fd=${fd##*/}
+  if ((fd > 2 && fd != 255)); then eval "exec $fd>&-" 2>/dev/null || true; fi
+done
 
 LIB="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)/lib"
 for f in common prereqs node-deps storefront tools keycloak keycloak-demo-admin postgres pgbouncer redis rabbitmq mailpit \
