@@ -68,6 +68,7 @@ Platform is up in $((SECONDS - UP_STARTED)) s.
   Mailpit           http://127.0.0.1:8025  (SMTP 127.0.0.1:1025)
   RabbitMQ UI       http://127.0.0.1:15672 (guest / guest)
   Postgres          127.0.0.1:5432  (<name>_svc / <name>_pw, databases <name>_db and <name>_test)
+$(external_infra || echo "  PgBouncer         127.0.0.1:6432  (transaction pooling; the replicas connect here)")
   Redis             127.0.0.1:6379
 Log in as the demo admin ($DEMO_ADMIN_EMAIL / $DEMO_ADMIN_PASSWORD):
 $(demo_admin_login_hint)
