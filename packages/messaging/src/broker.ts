@@ -124,7 +124,8 @@ export class Broker {
       recovery: {
         waitForConnect: false,
         initialDelay: reconnect?.initialDelayMs ?? 250,
-        maxDelay: reconnect?.maxDelayMs ?? 10_000,
+        // Bounded: once the broker is back, a client finds out within 5 s at worst.
+        maxDelay: reconnect?.maxDelayMs ?? 5_000,
         setup: (model: ChannelModel) => this.onConnect(model),
       },
     });

@@ -64,11 +64,16 @@ export interface Subscription {
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
+/** The longest a consumer waits between subscribe attempts on a live connection. */
+const MAX_SUBSCRIBE_BACKOFF_MS = 2_000;
+
 /** One queue on its own channel, re-subscribed whenever its channel or connection comes back. */
 export class Consumer {
   private channel?: ConfirmChannel;
   private consumerTag?: string;
   private busy = false;
+  /** Cuts a subscribe backoff short (a reconnect happened meanwhile). */
+  private wake?: () => void;
   private stopped = false;
   private readonly inFlight = new Set<Promise<void>>();
   private readonly ctx: DeliveryContext;
@@ -111,7 +116,12 @@ export class Consumer {
 
   /** Subscribes on the current connection unless already subscribed; safe to call repeatedly. */
   async ensureSubscribed(): Promise<void> {
-    if (this.busy || this.stopped) return;
+    if (this.stopped) return;
+    if (this.busy) {
+      // A reconnect while we back off: try the new connection now, not when the timer ends.
+      this.wake?.();
+      return;
+    }
     this.busy = true;
     try {
       for (let attempt = 0; !this.stopped && !this.channel; attempt++) {
@@ -121,12 +131,24 @@ export class Consumer {
           await this.subscribe(model);
         } catch (err) {
           this.log.error({ err: errorMessage(err), attempt }, 'could not subscribe, retrying');
-          await sleep(Math.min(10_000, 200 * 2 ** attempt));
+          await this.backoff(Math.min(MAX_SUBSCRIBE_BACKOFF_MS, 200 * 2 ** attempt));
         }
       }
     } finally {
       this.busy = false;
     }
+  }
+
+  private backoff(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const done = () => {
+        clearTimeout(timer);
+        this.wake = undefined;
+        resolve();
+      };
+      const timer = setTimeout(done, ms);
+      this.wake = done;
+    });
   }
 
   private async subscribe(model: ChannelModel): Promise<void> {
@@ -157,7 +179,12 @@ export class Consumer {
       if (this.channel !== ch) return;
       this.batcher?.discard(); // unacked: the broker hands them out again
       this.channel = undefined;
-      if (!this.stopped) void this.ensureSubscribed();
+      // Not synchronously: when the whole connection closes, amqplib closes its channels
+      // one by one before the connection counts as closed, and a channel opened on it from
+      // inside that loop is never answered nor closed (its open() hangs, and this consumer
+      // with it). On the next turn a dead connection is gone (the broker resubscribes us
+      // after the reconnect) and a live one can take the new channel.
+      if (!this.stopped) setImmediate(() => void this.ensureSubscribed());
     });
     this.log.info({ events: this.options.events }, 'subscribed');
   }

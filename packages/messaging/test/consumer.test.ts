@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import type { Knex } from '@shop/db';
 import { makeEvent } from '@shop/contracts';
 import { Broker, dlqName, eventsConsumed, getTask, MessageHeaders, PermanentError, replayDeadLetters, retryQueueName } from '../src/index.js';
-import { AMQP_URL, closeAllConnections, connectedBroker, eventually, freshDb, RabbitProbe, uniq } from './helpers.js';
+import { AMQP_URL, closeConnections, connectedBroker, eventually, freshDb, RabbitProbe, sleep, uniq } from './helpers.js';
 
 let db: Knex;
 let probe: RabbitProbe;
@@ -134,7 +134,8 @@ describe('consumer', () => {
   });
 
   it('when the connection is force-closed, then the broker reconnects and the consumer receives later events', async () => {
-    const own = await connectedBroker('reconnect-test');
+    const name = uniq('reconnect-test-');
+    const own = await connectedBroker(name);
     const queue = queueName();
     const seen: string[] = [];
     const sub = own.consume({ queue, events: ['product.deleted.v1'], handle: async (e) => void seen.push(e.id) });
@@ -142,16 +143,29 @@ describe('consumer', () => {
 
     let sawDisconnect = false;
     const watch = setInterval(() => (sawDisconnect ||= !own.isConnected()), 5);
-    await closeAllConnections();
+    await closeConnections([name]);
     await eventually(() => sawDisconnect, 5_000).finally(() => clearInterval(watch));
-    await own.waitUntilConnected(10_000);
-    await sub.waitUntilActive(10_000);
+    // Prompt: the first reconnect is scheduled ~250 ms after the close.
+    await own.waitUntilConnected(5_000);
+    await sub.waitUntilActive(5_000);
 
     const event = deleted();
     await own.publish(event);
     await eventually(() => seen.includes(event.id), 5_000);
     await own.close();
-    await broker.waitUntilConnected(10_000); // the file's shared broker was closed too
+  });
 
+  it('when a consumer kept failing to subscribe, then it tries again within 2 s once the cause is gone', async () => {
+    const queue = queueName();
+    // A queue left over with other arguments: every assertQueue of the consumer fails.
+    await probe.ch.assertQueue(queue, { durable: true, maxLength: 1 });
+    const sub = broker.consume({ queue, events: ['product.deleted.v1'], handle: async () => {} });
+    await sleep(7_000); // seven or so failed attempts: the backoff has grown as far as it will
+    expect(sub.isActive()).toBe(false);
+    await probe.ch.deleteQueue(queue);
+    const fixedAt = Date.now();
+    await sub.waitUntilActive(2_500);
+    expect(Date.now() - fixedAt).toBeLessThan(2_500);
+    await sub.cancel();
   });
 });

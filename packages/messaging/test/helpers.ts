@@ -48,18 +48,22 @@ export async function ensureVhost(): Promise<void> {
 }
 
 /**
- * Force-closes every client connection on the test vhost, as a broker restart would. The
- * API lists a new connection only after its next statistics tick, so wait until it shows.
+ * Force-closes the named client connections (Broker's `serviceName`) on the test vhost, as
+ * a broker restart would. The API lists a new connection only after its next statistics
+ * tick (up to ~5 s), so wait until every one of them shows: closing "whatever is listed"
+ * used to miss a connection made just before, and the test then waited for a disconnect
+ * that never came. Only these connections: another suite's on the vhost are left alone.
  */
-export async function closeAllConnections(timeoutMs = 15_000): Promise<void> {
+export async function closeConnections(names: readonly string[], timeoutMs = 15_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
-    const connections = (await rabbitApi<Array<{ name: string }>>('GET', `/vhosts/${VHOST}/connections`)) ?? [];
-    if (connections.length > 0) {
-      await Promise.all(connections.map((c) => rabbitApi('DELETE', `/connections/${encodeURIComponent(c.name)}`)));
+    const listed = (await rabbitApi<Array<{ name: string; client_properties?: { connection_name?: string } }>>('GET', `/vhosts/${VHOST}/connections`)) ?? [];
+    const ours = listed.filter((c) => names.includes(c.client_properties?.connection_name ?? ''));
+    if (names.every((n) => ours.some((c) => c.client_properties?.connection_name === n))) {
+      await Promise.all(ours.map((c) => rabbitApi('DELETE', `/connections/${encodeURIComponent(c.name)}`)));
       return;
     }
-    if (Date.now() > deadline) throw new Error(`no connection on vhost ${VHOST} to close`);
+    if (Date.now() > deadline) throw new Error(`connections ${names.join(', ')} not listed on vhost ${VHOST}`);
     await sleep(250);
   }
 }
