@@ -87,7 +87,15 @@ function usersInBatches(count) {
     const users = [];
     for (let n = start; n < Math.min(count, start + batch); n++) users.push({ email: `${USER_PREFIX}-${n}@load.test`, password: PASSWORD, name: `Drop Customer ${n}` });
     const post = (path, body) => ['POST', `${BASE_URL}${path}`, JSON.stringify(body), { headers: { 'Content-Type': 'application/json' }, tags: { name: 'setup' } }];
-    http.batch(users.map((u) => post('/api/auth/register', u)));
+    // Sign-ups are rate-limited per address (all of k6 is one address): wait out 429s.
+    let pending = users;
+    for (let attempt = 0; pending.length > 0 && attempt < 30; attempt++) {
+      const regs = http.batch(pending.map((u) => post('/api/auth/register', u)));
+      const limited = regs.filter((r) => r.status === 429);
+      if (limited.length === 0) break;
+      sleep(Math.min(60, Math.max(...limited.map((r) => Number(r.headers['Retry-After']) || 1))));
+      pending = pending.filter((_, n) => regs[n].status === 429);
+    }
     const logins = http.batch(users.map((u) => post('/api/auth/login', { email: u.email, password: u.password })));
     logins.forEach((res, n) => {
       if (res.status !== 200) throw new Error(`login ${users[n].email}: ${res.status} ${res.body}`);

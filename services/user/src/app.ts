@@ -2,7 +2,7 @@ import type { BlockList } from 'node:net';
 import type { Auth } from '@shop/auth';
 import type { RedisClient } from '@shop/cache';
 import { pingDb, type Db } from '@shop/db';
-import { createHttpApp, type Express } from '@shop/http';
+import { createHttpApp, type Express, type RequestHandler } from '@shop/http';
 import type { Logger } from '@shop/logger';
 import type { Broker } from '@shop/messaging';
 import type { IdentityProvider, LoginGuard, ProfileStore, SessionDenyList } from './domain/ports.js';
@@ -22,6 +22,8 @@ export interface AppDeps {
   profiles: ProfileStore;
   trustedProxies: BlockList;
   source: string;
+  /** Per-address limits on the anonymous Keycloak-backed routes (login has its own guard). */
+  limits?: { register: RequestHandler; refresh: RequestHandler };
 }
 
 /** Wiring only: routes, readiness and the OpenAPI document. No listen() here. */
@@ -42,6 +44,10 @@ export function createApp(deps: AppDeps): Express {
       app.get(['/openapi.json', '/api/users/openapi.json'], (_req, res) => {
         res.json(doc);
       });
+      if (deps.limits) {
+        app.post('/api/auth/register', deps.limits.register);
+        app.post('/api/auth/refresh', deps.limits.refresh);
+      }
       app.use('/api/auth', authRoutes(deps));
       app.use('/api/users', usersRoutes(deps));
     },

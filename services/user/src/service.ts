@@ -5,7 +5,7 @@ import { AppError } from '@shop/errors';
 import type { Express } from '@shop/http';
 import { createLogger, type Logger } from '@shop/logger';
 import { Broker, createUnitOfWork, startOutboxRelay, type OutboxRelay } from '@shop/messaging';
-import { trustedProxySet } from '@shop/ratelimit';
+import { rateLimit, trustedProxySet } from '@shop/ratelimit';
 import { createApp } from './app.js';
 import type { UserConfig } from './config.js';
 import { createProfileStore } from './data/profile.store.js';
@@ -42,6 +42,7 @@ export function buildService(config: UserConfig, options: { identity?: IdentityP
       clientId: config.KEYCLOAK_CLIENT_ID,
       clientSecret: config.KEYCLOAK_CLIENT_SECRET,
       timeoutMs: config.KEYCLOAK_TIMEOUT_MS,
+      bulkhead: { maxInFlight: config.KEYCLOAK_MAX_IN_FLIGHT, maxQueued: config.KEYCLOAK_MAX_QUEUED, queueTimeoutMs: config.KEYCLOAK_QUEUE_TIMEOUT_MS },
       logger,
     });
   const auth = createAuth({ keycloakUrl: config.KEYCLOAK_URL, realm: config.KEYCLOAK_REALM, audience: config.JWT_AUDIENCE, redis, logger, jwksTimeoutMs: config.KEYCLOAK_TIMEOUT_MS });
@@ -55,11 +56,17 @@ export function buildService(config: UserConfig, options: { identity?: IdentityP
     redis,
     maxConsecutiveFails: config.LOGIN_MAX_CONSECUTIVE_FAILS,
     blockSec: config.LOGIN_BLOCK_SEC,
+    maxFailsPerEmailPerHour: config.LOGIN_MAX_FAILS_PER_EMAIL_PER_HOUR,
     maxFailsPerIpPerDay: config.LOGIN_MAX_FAILS_PER_IP_PER_DAY,
+    slowedAttemptsPerSec: config.LOGIN_SLOWED_ATTEMPTS_PER_SEC,
   });
   const profiles = createProfileStore(createUnitOfWork({ db, source, relay }));
   const trustedProxies = trustedProxySet(config.TRUSTED_PROXIES.split(',').filter(Boolean));
-  const app = createApp({ logger, db, redis, broker, auth, identity, guard, denyList, profiles, trustedProxies, source });
+  const limits = {
+    register: rateLimit({ redis, keyPrefix: 'rl:register', points: config.REGISTER_PER_IP_PER_MIN, durationSec: 60, by: 'ip', trustedProxies: config.TRUSTED_PROXIES.split(',').filter(Boolean) }),
+    refresh: rateLimit({ redis, keyPrefix: 'rl:refresh', points: config.REFRESH_PER_IP_PER_MIN, durationSec: 60, by: 'ip', trustedProxies: config.TRUSTED_PROXIES.split(',').filter(Boolean) }),
+  };
+  const app = createApp({ logger, db, redis, broker, auth, identity, guard, denyList, profiles, trustedProxies, source, limits });
 
   const closers = [() => relay.stop(), () => broker.close(), () => db.destroy(), async () => redis.disconnect()];
   return { app, db, redis, broker, relay, logger, closers };

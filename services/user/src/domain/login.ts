@@ -7,16 +7,22 @@ export interface LoginDeps {
   guard: LoginGuard;
 }
 
-/** Password login with brute-force protection: blocked callers never reach Keycloak. */
+/**
+ * Password login with brute-force protection: the attempt is counted before Keycloak is
+ * asked (so parallel guesses cannot all slip through) and given back when it was right.
+ */
 export async function login(deps: LoginDeps, input: { email: string; password: string }, ip: string): Promise<TokenSet> {
   const email = input.email.trim().toLowerCase();
-  await deps.guard.check(email, ip);
-  const tokens = await deps.identity.passwordLogin(email, input.password);
-  if (!tokens) {
-    await deps.guard.recordFailure(email, ip);
-    throw new AppError('INVALID_CREDENTIALS', 'Email or password is wrong', 401);
+  const attempt = await deps.guard.consume(email, ip);
+  let tokens: TokenSet | undefined;
+  try {
+    tokens = await deps.identity.passwordLogin(email, input.password);
+  } catch (err) {
+    await attempt.undecided();
+    throw err;
   }
-  await deps.guard.recordSuccess(email, ip);
+  if (!tokens) throw new AppError('INVALID_CREDENTIALS', 'Email or password is wrong', 401);
+  await attempt.succeeded();
   return tokens;
 }
 

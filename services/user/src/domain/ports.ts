@@ -16,10 +16,18 @@ export interface IdentityProvider {
 
 /** Brute-force protection for password logins. */
 export interface LoginGuard {
-  /** Throws RATE_LIMITED (429, Retry-After) while the email+address or address is blocked. */
-  check(email: string, ip: string): Promise<void>;
-  recordFailure(email: string, ip: string): Promise<void>;
-  recordSuccess(email: string, ip: string): Promise<void>;
+  /**
+   * Takes this attempt out of every budget before the password is checked; throws
+   * RATE_LIMITED (429, Retry-After) when one is spent. A wrong password leaves it spent.
+   */
+  consume(email: string, ip: string): Promise<LoginAttempt>;
+}
+
+export interface LoginAttempt {
+  /** The password was right: its points come back and the run of failures starts again. */
+  succeeded(): Promise<void>;
+  /** The identity provider could not answer: the points come back. */
+  undecided(): Promise<void>;
 }
 
 export interface SessionDenyList {

@@ -3,6 +3,7 @@ import { AppError } from '@shop/errors';
 import type { Logger } from '@shop/logger';
 import type { IdentityProvider } from '../domain/ports.js';
 import type { TokenSet } from '../domain/types.js';
+import { Bulkhead, BulkheadFullError, type BulkheadOptions } from './bulkhead.js';
 import { fromCreateUserRejection, keycloakUnavailable } from './keycloak-errors.js';
 
 export interface KeycloakIdentityOptions {
@@ -11,6 +12,8 @@ export interface KeycloakIdentityOptions {
   clientId: string;
   clientSecret: string;
   timeoutMs: number;
+  /** Per-replica cap on concurrent Keycloak calls (default: 16 in flight, 32 waiting up to 1 s). */
+  bulkhead?: BulkheadOptions;
   logger: Logger;
 }
 
@@ -28,30 +31,33 @@ interface NetworkErrorLike {
 /**
  * Keycloak behind the IdentityProvider port: the OIDC token and logout endpoints with
  * the confidential client, and the admin API with its service account. Every call has
- * a timeout; a Keycloak that does not answer becomes a 503, never a hang.
+ * a timeout; a Keycloak that does not answer becomes a 503, never a hang. Calls go through
+ * a bulkhead: beyond its share, a call is a 503 at once instead of piling onto Keycloak.
  */
 export class KeycloakIdentity implements IdentityProvider {
   private readonly oidc: string;
   private readonly admin: KcAdminClient;
   private serviceToken?: { value: string; expiresAt: number };
   private pendingToken?: Promise<string>;
+  private readonly bulkhead: Bulkhead;
 
   constructor(private readonly options: KeycloakIdentityOptions) {
     this.oidc = `${options.url.replace(/\/+$/, '')}/realms/${options.realm}/protocol/openid-connect`;
     this.admin = new KcAdminClient({ baseUrl: options.url, realmName: options.realm, timeout: options.timeoutMs });
     this.admin.registerTokenProvider({ getAccessToken: () => this.accessTokenForAdmin() });
+    this.bulkhead = new Bulkhead(options.bulkhead ?? { maxInFlight: 16, maxQueued: 32, queueTimeoutMs: 1_000 });
   }
 
   async createUser(input: { email: string; password: string; name: string }): Promise<string> {
     try {
-      const { id } = await this.admin.users.create({
+      const { id } = await this.limited(() => this.admin.users.create({
         username: input.email,
         email: input.email,
         emailVerified: true,
         enabled: true,
         firstName: input.name,
         credentials: [{ type: 'password', value: input.password, temporary: false }],
-      });
+      }));
       return id;
     } catch (err) {
       const e = err as NetworkErrorLike;
@@ -63,7 +69,7 @@ export class KeycloakIdentity implements IdentityProvider {
 
   async deleteUser(id: string): Promise<void> {
     try {
-      await this.admin.users.del({ id });
+      await this.limited(() => this.admin.users.del({ id }));
     } catch (err) {
       if ((err as NetworkErrorLike).response?.status === 404) return;
       throw this.unavailable(err, 'delete user');
@@ -96,10 +102,22 @@ export class KeycloakIdentity implements IdentityProvider {
     throw this.unavailable(new Error(`token endpoint answered ${res.status}`), params.grant_type);
   }
 
-  private async post(endpoint: 'token' | 'logout', params: Record<string, string>): Promise<Response> {
+  /** Runs a Keycloak call within the bulkhead; a full one is a 503 at once. */
+  private async limited<T>(call: () => Promise<T>): Promise<T> {
+    try {
+      return await this.bulkhead.run(call);
+    } catch (err) {
+      if (err instanceof BulkheadFullError) throw keycloakUnavailable();
+      throw err;
+    }
+  }
+
+  /** `direct`: outside the bulkhead, for the admin token a call already inside it needs. */
+  private async post(endpoint: 'token' | 'logout', params: Record<string, string>, direct = false): Promise<Response> {
     const body = new URLSearchParams({ client_id: this.options.clientId, client_secret: this.options.clientSecret, ...params });
     try {
-      const res = await fetch(`${this.oidc}/${endpoint}`, { method: 'POST', body, signal: AbortSignal.timeout(this.options.timeoutMs) });
+      const send = () => fetch(`${this.oidc}/${endpoint}`, { method: 'POST', body, signal: AbortSignal.timeout(this.options.timeoutMs) });
+      const res = direct ? await send() : await this.limited(send);
       if (res.status >= 500) throw new Error(`${endpoint} answered ${res.status}`);
       return res;
     } catch (err) {
@@ -112,7 +130,7 @@ export class KeycloakIdentity implements IdentityProvider {
     if (this.serviceToken && this.serviceToken.expiresAt - 30_000 > Date.now()) return this.serviceToken.value;
     this.pendingToken ??= (async () => {
       try {
-        const res = await this.post('token', { grant_type: 'client_credentials' });
+        const res = await this.post('token', { grant_type: 'client_credentials' }, true);
         if (res.status !== 200) throw new Error(`client_credentials grant answered ${res.status}`);
         const body = (await res.json()) as TokenResponse;
         this.serviceToken = { value: body.access_token, expiresAt: Date.now() + body.expires_in * 1000 };
