@@ -160,7 +160,9 @@ describe('consumer', () => {
     // A queue left over with other arguments: every assertQueue of the consumer fails.
     await probe.ch.assertQueue(queue, { durable: true, maxLength: 1 });
     const sub = broker.consume({ queue, events: ['product.deleted.v1'], handle: async () => {} });
-    await sleep(7_000); // seven or so failed attempts: the backoff has grown as far as it will
+    // Six failed attempts (at ~0, 0.2, 0.6, 1.4, 3 and 5 s): the backoff has grown as far as
+    // it may (2 s). Before the cap, the next attempt after 6.4 s came at 12.6 s.
+    await sleep(6_400);
     expect(sub.isActive()).toBe(false);
     await probe.ch.deleteQueue(queue);
     const fixedAt = Date.now();
