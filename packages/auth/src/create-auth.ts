@@ -2,7 +2,7 @@ import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import type { RedisClient } from '@shop/cache';
 import { AppError } from '@shop/errors';
 import type { Logger } from '@shop/logger';
-import { isDenied } from './deny-list.js';
+import { DenyListMirror, isDenied } from './deny-list.js';
 import { VerifiedTokenCache } from './token-cache.js';
 import { toUser, type AccessClaims } from './types.js';
 import { createVerifier } from './verify.js';
@@ -16,6 +16,8 @@ export interface AuthOptions {
   clockToleranceSec?: number;
   cacheMaxEntries?: number;
   jwksTimeoutMs?: number;
+  /** How often this replica copies the deny-list, for when Redis is away (default 2 s). */
+  denyListSyncMs?: number;
   /** Milliseconds since the epoch (tests move it forward to check expiry). */
   now?: () => number;
 }
@@ -55,6 +57,16 @@ export function createAuth(options: AuthOptions): Auth {
   const cache = new VerifiedTokenCache(options.cacheMaxEntries ?? 10_000);
   const signedInCache = new VerifiedTokenCache(options.cacheMaxEntries ?? 10_000);
   const { redis, logger } = options;
+  const mirror = new DenyListMirror(redis);
+  const copy = () => mirror.sync(Math.floor(now() / 1000)).catch(() => {}); // Redis away: keep the last copy
+  void copy();
+  setInterval(copy, options.denyListSyncMs ?? 2_000).unref();
+  let warnedAt = 0;
+  const warn = (err: unknown, msg: string) => {
+    if (Date.now() - warnedAt < 10_000) return; // one line per 10 s, not one per request
+    warnedAt = Date.now();
+    logger.warn({ err: (err as Error).message }, msg);
+  };
 
   async function verify(token: string): Promise<AccessClaims> {
     const key = VerifiedTokenCache.keyOf(token);
@@ -65,17 +77,22 @@ export function createAuth(options: AuthOptions): Auth {
     try {
       denied = await isDenied(redis, claims);
     } catch (err) {
-      // Redis down: a token we verified and deny-checked before is still accepted
-      // (it was not logged out when we last could see); a token we have never seen
-      // is not, because we cannot tell whether it was logged out.
-      if (!cached) {
-        logger.warn({ err: (err as Error).message }, 'deny-list unreachable; refusing an unseen token');
+      // Redis down (docs/decisions.md, "When Redis is down"): this replica's copy of the
+      // deny-list answers, so sessions logged out before the outage stay refused and
+      // everyone else keeps shopping. Without any copy yet, only a token deny-checked
+      // before is accepted.
+      const fromCopy = mirror.isDenied(claims, nowSec);
+      if (fromCopy === undefined && !cached) {
+        warn(err, 'deny-list unreachable and never copied; refusing an unseen token');
         throw AppError.unavailable('Session store (Redis)');
       }
-      logger.warn({ err: (err as Error).message }, 'deny-list unreachable; accepting a cached token');
-      denied = false;
+      warn(err, 'deny-list unreachable; answering from this replica\'s copy');
+      denied = fromCopy ?? false;
     }
-    if (denied) throw AppError.unauthenticated('Invalid token: session logged out');
+    if (denied) {
+      mirror.remember(claims);
+      throw AppError.unauthenticated('Invalid token: session logged out');
+    }
     if (!cached) cache.set(key, claims);
     return claims;
   }

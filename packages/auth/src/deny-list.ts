@@ -31,7 +31,50 @@ export async function denyToken(
   if (!key) throw new Error('token has neither sid nor jti; it cannot be denied');
   const untilExp = Math.max(0, claims.exp - Math.floor(Date.now() / 1000));
   const ttl = (claims.sid ? Math.max(untilExp, maxTokenLifetimeSec) : untilExp) + clockToleranceSec;
-  await redis.set(key, '1', 'EX', ttl);
+  const nowSec = Math.floor(Date.now() / 1000);
+  // The key answers the per-request check; the index is what every replica copies
+  // (DenyListMirror), so that a Redis outage does not forget who logged out.
+  await Promise.all([redis.set(key, '1', 'EX', ttl), redis.zadd(INDEX, nowSec + ttl, key)]);
+  await redis.zremrangebyscore(INDEX, '-inf', nowSec).catch(() => {});
+}
+
+/** Every live deny key with the second it expires (sorted set: score = expiry). */
+const INDEX = `${PREFIX}index`;
+
+/**
+ * A replica's own copy of the deny-list, refreshed from Redis every few seconds. While
+ * Redis is away, a token whose session was logged out before the outage (up to the last
+ * refresh) is still refused, and every other token is accepted: the shop keeps selling.
+ * A replica that has never copied the list cannot tell, and refuses unseen tokens.
+ */
+export class DenyListMirror {
+  private entries = new Map<string, number>();
+  private syncedAt?: number;
+
+  constructor(private readonly redis: RedisClient) {}
+
+  async sync(nowSec = Math.floor(Date.now() / 1000)): Promise<void> {
+    const flat = await this.redis.zrangebyscore(INDEX, nowSec, '+inf', 'WITHSCORES');
+    const next = new Map<string, number>();
+    for (let i = 0; i + 1 < flat.length; i += 2) next.set(flat[i], Number(flat[i + 1]));
+    this.entries = next;
+    this.syncedAt = nowSec;
+  }
+
+  /** undefined: never copied, no answer. */
+  isDenied(claims: Pick<AccessClaims, 'sid' | 'jti' | 'sub'>, nowSec = Math.floor(Date.now() / 1000)): boolean | undefined {
+    if (this.syncedAt === undefined) return undefined;
+    const key = denyKey(claims);
+    if (!key) return false;
+    const until = this.entries.get(key);
+    return until !== undefined && until > nowSec;
+  }
+
+  /** Remembers a denial this replica saw in Redis itself, ahead of the next copy. */
+  remember(claims: Pick<AccessClaims, 'sid' | 'jti' | 'sub' | 'exp'>): void {
+    const key = denyKey(claims);
+    if (key && !this.entries.has(key)) this.entries.set(key, claims.exp + 300);
+  }
 }
 
 export async function isDenied(redis: RedisClient, claims: AccessClaims): Promise<boolean> {
