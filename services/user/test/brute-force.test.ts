@@ -72,10 +72,14 @@ describe('user service: brute-force and flood limits', () => {
     const together = await Promise.all([login(a, password, nat), login(b, password, nat)]);
     expect(together.map((r) => r.status)).toEqual([200, 200]);
     // Guesses from it are held to 2 unresolved a second.
+    const started = Date.now();
     const guesses = await Promise.all(Array.from({ length: 10 }, (_, i) => login(uniqueEmail('spray'), `Wrong-${i}-pass`, nat)));
     const statuses = guesses.map((r) => r.status);
-    expect(count(statuses, 401)).toBeLessThanOrEqual(2);
-    expect(count(statuses, 429)).toBeGreaterThanOrEqual(8);
+    // 2 per one-second window; a slow machine may spread the ten over a window boundary.
+    const windows = Math.ceil((Date.now() - started) / 1000) + 1;
+    expect(count(statuses, 401)).toBeLessThanOrEqual(2 * windows);
+    expect(count(statuses, 401) + count(statuses, 429)).toBe(10);
+    expect(count(statuses, 429)).toBeGreaterThanOrEqual(10 - 2 * windows);
     const slowed = guesses.find((r) => r.status === 429)!;
     expect(Number(slowed.headers.get('retry-after'))).toBe(1);
   });
