@@ -8,9 +8,10 @@ export type Method = 'get' | 'post' | 'put' | 'patch' | 'delete';
 
 /**
  * Who may call: `public` (no token read), `optional` (a token is used when sent, a bad one
- * is 401), `user` (a valid token), `admin` (a valid token with the admin role).
+ * is 401), `user` (a valid token), `signedIn` (a valid signature, no deny-list look-up: the
+ * drop's hot polls), `admin` (a valid token with the admin role).
  */
-export type AuthRule = 'public' | 'optional' | 'user' | 'admin';
+export type AuthRule = 'public' | 'optional' | 'user' | 'signedIn' | 'admin';
 
 export interface ResponseSpec {
   description: string;
@@ -83,6 +84,7 @@ export function defineRoute<const S extends RouteSpec, D = unknown>(
 export interface AuthGuards {
   required: RequestHandler;
   optional: RequestHandler;
+  signedIn?: RequestHandler;
   requireRole(role: string): RequestHandler;
 }
 
@@ -91,6 +93,7 @@ function guards(rule: AuthRule, auth: AuthGuards | undefined): RequestHandler[] 
   if (!auth) throw new Error(`a route with auth "${rule}" needs the auth guards`);
   if (rule === 'optional') return [auth.optional];
   if (rule === 'user') return [auth.required];
+  if (rule === 'signedIn') return [auth.signedIn ?? auth.required];
   return [auth.required, auth.requireRole('admin')];
 }
 

@@ -1,16 +1,14 @@
-import { createHttpApp, type Express, type RequestHandler } from '@shop/http';
+import { createHttpApp, mountRoutes, type Express, type RequestHandler } from '@shop/http';
 import { pingDb, type Db } from '@shop/db';
 import type { RedisClient } from '@shop/cache';
 import type { Auth } from '@shop/auth';
 import type { Logger } from '@shop/logger';
-import { tasksRouter, type Broker } from '@shop/messaging';
+import type { Broker } from '@shop/messaging';
 import type { PlaceOrderDeps } from './domain/place-order.js';
 import type { OutcomeDeps } from './domain/order-outcomes.js';
 import type { OrderDb } from './domain/ports.js';
-import { ordersRouter } from './http/orders.routes.js';
-import { openApiDocument } from './http/openapi.js';
-import { dropsRouter } from './http/drops.routes.js';
 import type { DropDeps } from './domain/drops.js';
+import { orderApi, orderDocument } from './http/api.js';
 
 export interface AppDeps {
   logger: Logger;
@@ -29,7 +27,7 @@ export interface AppDeps {
 /** Wiring only: routes, readiness and the OpenAPI document. No listen() here. */
 export function createApp(deps: AppDeps): Express {
   const { db, redis, broker, auth } = deps;
-  const doc = openApiDocument();
+  const doc = orderDocument();
   return createHttpApp({
     name: 'order',
     logger: deps.logger,
@@ -43,9 +41,8 @@ export function createApp(deps: AppDeps): Express {
       app.get(['/openapi.json', '/api/orders/openapi.json', '/api/drops/openapi.json'], (_req, res) => {
         res.json(doc);
       });
-      app.use('/api/orders/admin/tasks', auth.requireRole('admin'), tasksRouter(db));
-      app.use('/api/drops', dropsRouter({ auth, drops: deps.drops, jwks: deps.jwks }));
-      app.use('/api/orders', ordersRouter({ store: deps.store, auth, place: deps.place, outcomes: deps.outcomes, placeLimiter: deps.placeLimiter }));
+      const { store, place, outcomes, placeLimiter, drops, jwks } = deps;
+      mountRoutes(app, orderApi, { deps: { db, store, place, outcomes, placeLimiter, drops, jwks }, auth });
     },
   });
 }

@@ -1,12 +1,12 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { createTestUser, openApiChecker, waitFor, type TestUser } from '@shop/testing';
-import { openApiDocument } from '../src/http/openapi.js';
+import { orderDocument } from '../src/http/api.js';
 import { shuffleTickets } from '../src/domain/drop-fairness.js';
 import { idempotencyMarkerKey } from '../src/gate/redis-sale-gate.js';
 import { api, gateUnits, seedProduct, sleep, startOrderService, type Running } from './support.js';
 
-const check = openApiChecker(openApiDocument());
+const check = openApiChecker(orderDocument());
 let run: Running;
 let admin: TestUser;
 

@@ -1,10 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { createTestUser, openApiChecker, waitFor, type TestUser } from '@shop/testing';
-import { openApiDocument } from '../src/http/openapi.js';
+import { orderDocument } from '../src/http/api.js';
 import { api, EventPublisher, EventRecorder, gateUnits, seedProduct, sleep, startOrderService, waitForStatus, type Running } from './support.js';
 
-const check = openApiChecker(openApiDocument());
+const check = openApiChecker(orderDocument());
 let run: Running;
 let events: EventPublisher;
 let recorder: EventRecorder;
@@ -138,6 +138,19 @@ describe('reading and cancelling', () => {
     expect(second.body.nextCursor).toBeNull();
     expect(new Set([...first.body.items, ...second.body.items].map((o: { id: string }) => o.id)).size).toBe(3);
     expect((await call('GET', '/api/orders?limit=0')).status).toBe(400);
+  });
+
+  it.each([
+    // issue 10, defect 9: these reached Postgres as a uuid and a timestamp it refuses (500)
+    ['an id of dashes', '2024-01-01T00:00:00Z|------------------------------------'],
+    ['an impossible date', '2024-02-30T00:00:00.000000Z|3f1c2a9e-8d4b-4c6e-9a7f-1b2c3d4e5f60'],
+    ['a year 0', '0000-01-01T00:00:00.000000Z|3f1c2a9e-8d4b-4c6e-9a7f-1b2c3d4e5f60'],
+    ['a NUL byte', '2024-01-01T00:00:00.000000Z\u0000|3f1c2a9e-8d4b-4c6e-9a7f-1b2c3d4e5f60'],
+  ])('when the order-list cursor holds %s, then 400, not a server error', async (_what, raw) => {
+    const user = await createTestUser();
+    const res = await api(run.url, user.accessToken)('GET', `/api/orders?cursor=${Buffer.from(raw, 'utf8').toString('base64url')}`);
+    expect(res.status).toBe(400);
+    check('get', '/api/orders', 400, res.body);
   });
 
   it('when admin asks for tasks, then 200; a customer gets 403', async () => {

@@ -1,12 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { createTestUser, openApiChecker, type TestUser } from '@shop/testing';
-import { openApiDocument } from '../src/http/openapi.js';
+import { orderDocument } from '../src/http/api.js';
 import { gateKey } from '../src/gate/redis-sale-gate.js';
 import { Peers } from './peers.js';
 import { api, gateUnits, seedProduct, startOrderService, type Running } from './support.js';
 
-const check = openApiChecker(openApiDocument());
+const check = openApiChecker(orderDocument());
 let run: Running;
 let peers: Peers;
 let alice: TestUser;

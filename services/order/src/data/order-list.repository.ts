@@ -13,10 +13,17 @@ export function encodeCursor(c: Cursor): string {
   return Buffer.from(`${c.at}|${c.id}`, 'utf8').toString('base64url');
 }
 
+const CURSOR_AT = /^(?!0000)\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}Z$/;
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** Only what encodeCursor writes; anything else (a February 30th, an id of dashes) is no cursor, never a database error. */
 function decodeCursor(raw: string): Cursor | undefined {
-  const [at, id] = Buffer.from(raw, 'base64url').toString('utf8').split('|');
-  if (!at || !id || Number.isNaN(Date.parse(at))) return undefined;
-  if (!/^[0-9a-f-]{36}$/i.test(id)) return undefined;
+  const parts = Buffer.from(raw, 'base64url').toString('utf8').split('|');
+  if (parts.length !== 2) return undefined;
+  const [at, id] = parts;
+  if (!CURSOR_AT.test(at) || !UUID.test(id)) return undefined;
+  const millis = `${at.slice(0, 23)}Z`;
+  if (new Date(millis).toISOString() !== millis) return undefined;
   return { at, id };
 }
 

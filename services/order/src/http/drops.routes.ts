@@ -1,59 +1,110 @@
-import { Router, validate } from '@shop/http';
-import type { Auth } from '@shop/auth';
+import { defineRoute, errorResponse, type Route } from '@shop/http';
 import { AppError } from '@shop/errors';
+import { z } from 'zod';
 import { queueTicket, readDrop, scheduleDrop, type DropDeps } from '../domain/drops.js';
 import { fairnessRecord } from '../domain/open-drop.js';
 import { callerOf } from './caller.js';
-import { CreateDropSchema, DropParamsSchema } from './drops.schemas.js';
+import { CreateDropSchema, DropParamsSchema, DropSchema, FairnessSchema, TicketSchema } from './drops.schemas.js';
 
 export interface DropRouteDeps {
-  auth: Auth;
   drops: DropDeps;
   jwks: () => Promise<unknown>;
 }
 
+const noDrop = errorResponse('NOT_FOUND: no such drop');
+const Jwks = z.object({ keys: z.array(z.object({ kty: z.string() }).catchall(z.unknown())) }).meta({ id: 'Jwks' });
+
 /** The waiting room. Joins and polls are one Redis script each and never touch Postgres. */
-export function dropsRouter(deps: DropRouteDeps): Router {
-  const router = Router();
-  const { auth, drops } = deps;
-
-  router.post('/', auth.requireRole('admin'), validate('body', CreateDropSchema), async (_req, res) => {
-    const drop = await scheduleDrop(drops, res.locals.body);
-    res.status(201).location(`/api/drops/${drop.id}`).json(drop);
-  });
-
-  // The admission tokens' public key, so anyone can check a token offline.
-  router.get('/jwks.json', async (_req, res) => {
-    res.setHeader('Cache-Control', 'public, max-age=300');
-    res.json(await deps.jwks());
-  });
-
-  router.get('/:id', validate('params', DropParamsSchema), async (_req, res) => {
-    const drop = await readDrop(drops, res.locals.params.id);
-    if (!drop) throw AppError.notFound('Drop');
-    // The same answer for everyone: the edge micro-caches it for 1 s.
-    res.setHeader('Cache-Control', 'public, max-age=1');
-    res.json(drop);
-  });
-
-  router.get('/:id/fairness', validate('params', DropParamsSchema), async (_req, res) => {
-    const drop = await drops.records.find(res.locals.params.id);
-    if (!drop) throw AppError.notFound('Drop');
-    const record = await fairnessRecord(drops.records, drop);
-    if (!record) throw new AppError('DROP_NOT_OPEN', 'The seed and the pre-queue order are published at the open', 409);
-    res.setHeader('Cache-Control', 'public, max-age=60');
-    res.json(record);
-  });
-
-  router.post('/:id/queue', auth.signedIn, validate('params', DropParamsSchema), async (req, res) => {
-    res.setHeader('Cache-Control', 'private, no-store');
-    res.json(await queueTicket(drops, res.locals.params.id, callerOf(req).id, 'join'));
-  });
-
-  router.get('/:id/queue/me', auth.signedIn, validate('params', DropParamsSchema), async (req, res) => {
-    res.setHeader('Cache-Control', 'private, no-store');
-    res.json(await queueTicket(drops, res.locals.params.id, callerOf(req).id, 'poll'));
-  });
-
-  return router;
-}
+export const dropRoutes: Array<Route<DropRouteDeps>> = [
+  defineRoute(
+    {
+      method: 'post',
+      path: '/api/drops',
+      summary: 'Schedule a drop for a product (admin); publishes the fairness commitment sha256(seed)',
+      auth: 'admin',
+      request: { body: CreateDropSchema },
+      responses: { 201: { description: 'scheduled', schema: DropSchema }, 409: errorResponse('DROP_EXISTS: the product has a live drop') },
+    },
+    async ({ body, res }, deps: DropRouteDeps) => {
+      const drop = await scheduleDrop(deps.drops, body);
+      res.location(`/api/drops/${drop.id}`);
+      return drop;
+    },
+  ),
+  defineRoute(
+    {
+      method: 'get',
+      path: '/api/drops/jwks.json',
+      summary: 'The public key of the admission tokens (EdDSA), so anyone can check a token offline',
+      auth: 'public',
+      responses: { 200: { description: 'a JWK set', schema: Jwks } },
+    },
+    async ({ res }, deps: DropRouteDeps) => {
+      res.setHeader('Cache-Control', 'public, max-age=300');
+      return deps.jwks();
+    },
+  ),
+  defineRoute(
+    {
+      method: 'get',
+      path: '/api/drops/:id',
+      summary: 'Status, queue length, admissions, units left and the commitment (seed once open); cached 1 s at the edge',
+      auth: 'public',
+      request: { params: DropParamsSchema },
+      responses: { 200: { description: 'the drop', schema: DropSchema }, 404: noDrop },
+    },
+    async ({ params, res }, deps: DropRouteDeps) => {
+      const drop = await readDrop(deps.drops, params.id);
+      if (!drop) throw AppError.notFound('Drop');
+      // The same answer for everyone: the edge micro-caches it for 1 s.
+      res.setHeader('Cache-Control', 'public, max-age=1');
+      return drop;
+    },
+  ),
+  defineRoute(
+    {
+      method: 'get',
+      path: '/api/drops/:id/fairness',
+      summary: 'The revealed seed and the pre-queue before and after the shuffle, to recompute the order (docs/drops.md)',
+      auth: 'public',
+      request: { params: DropParamsSchema },
+      responses: { 200: { description: 'the record', schema: FairnessSchema }, 404: noDrop, 409: errorResponse('DROP_NOT_OPEN') },
+    },
+    async ({ params, res }, deps: DropRouteDeps) => {
+      const drop = await deps.drops.records.find(params.id);
+      if (!drop) throw AppError.notFound('Drop');
+      const record = await fairnessRecord(deps.drops.records, drop);
+      if (!record) throw new AppError('DROP_NOT_OPEN', 'The seed and the pre-queue order are published at the open', 409);
+      res.setHeader('Cache-Control', 'public, max-age=60');
+      return record;
+    },
+  ),
+  defineRoute(
+    {
+      method: 'post',
+      path: '/api/drops/:id/queue',
+      summary: "Join the queue: the buyer's one ticket (joining again returns the same ticket)",
+      auth: 'signedIn',
+      request: { params: DropParamsSchema },
+      responses: { 200: { description: 'the ticket', schema: TicketSchema }, 404: noDrop },
+    },
+    async ({ req, res, params }, deps: DropRouteDeps) => {
+      res.setHeader('Cache-Control', 'private, no-store');
+      return queueTicket(deps.drops, params.id, callerOf(req).id, 'join');
+    },
+  ),
+  defineRoute(
+    {
+      method: 'get',
+      path: '/api/drops/:id/queue/me',
+      summary: "The caller's ticket: state, position, eta, when to poll again, and the admission once admitted",
+      auth: 'signedIn',
+      request: { params: DropParamsSchema },
+      responses: { 200: { description: 'the ticket', schema: TicketSchema }, 404: errorResponse('NOT_FOUND (no drop) or NOT_IN_QUEUE') },
+    },
+    async ({ req, res, params }, deps: DropRouteDeps) => {
+      res.setHeader('Cache-Control', 'private, no-store');
+      return queueTicket(deps.drops, params.id, callerOf(req).id, 'poll');
+    },
+  ),
+];

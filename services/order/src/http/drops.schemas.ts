@@ -2,13 +2,13 @@ import { z } from 'zod';
 import { DropStatuses, TicketStates } from '../domain/drop-types.js';
 
 export const CreateDropSchema = z.strictObject({
-  productId: z.uuid(),
+  productId: z.guid(),
   opensAt: z.iso.datetime({ offset: true }).transform((s) => new Date(s)),
   admitPerSecond: z.number().int().min(1).max(10_000),
   holdSeconds: z.number().int().min(1).max(3_600),
-});
+}).meta({ id: 'CreateDrop' });
 
-export const DropParamsSchema = z.strictObject({ id: z.uuid() });
+export const DropParamsSchema = z.strictObject({ id: z.guid() });
 
 export const DropSchema = z.object({
   id: z.uuid(),
@@ -26,7 +26,7 @@ export const DropSchema = z.object({
     seedHash: z.string().describe('sha256(seed), hex: the commitment published at creation'),
     seed: z.string().nullable().describe('revealed once the drop opens'),
   }),
-});
+}).meta({ id: 'Drop' });
 
 export const TicketSchema = z.object({
   ticketId: z.uuid(),
@@ -45,7 +45,7 @@ export const TicketSchema = z.object({
       used: z.boolean(),
     })
     .optional(),
-});
+}).meta({ id: 'Ticket' });
 
 export const FairnessSchema = z.object({
   algorithm: z.string(),
@@ -54,4 +54,4 @@ export const FairnessSchema = z.object({
   ticketListHash: z.string(),
   tickets: z.array(z.uuid()),
   order: z.array(z.uuid()),
-});
+}).meta({ id: 'Fairness' });

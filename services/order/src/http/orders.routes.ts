@@ -1,17 +1,19 @@
-import { Router, validate, parseOrThrow, type RequestHandler } from '@shop/http';
+import { defineRoute, errorResponse, parseOrThrow, type RequestHandler, type Route } from '@shop/http';
 import { AppError } from '@shop/errors';
-import type { Auth } from '@shop/auth';
+import type { Db } from '@shop/db';
+import { tasksRoute } from '@shop/messaging';
+import { z } from 'zod';
 import { placeOrder, type PlaceOrderDeps } from '../domain/place-order.js';
 import { cancelOrder } from '../domain/cancel-order.js';
 import { getOrder, listOrdersFor } from '../domain/read-orders.js';
 import type { OutcomeDeps } from '../domain/order-outcomes.js';
 import type { OrderDb } from '../domain/ports.js';
 import { callerOf } from './caller.js';
-import { IdempotencyKeySchema, IdParamsSchema, ListQuerySchema, PlaceOrderSchema } from './orders.schemas.js';
+import { IdempotencyHeaders, IdempotencyKeySchema, IdParamsSchema, ListQuerySchema, OrderListSchema, OrderSchema, PlaceOrderSchema } from './orders.schemas.js';
 
 export interface OrderRouteDeps {
+  db: Db;
   store: OrderDb;
-  auth: Auth;
   place: PlaceOrderDeps;
   outcomes: OutcomeDeps;
   /** Per-user limit on placing orders. */
@@ -27,34 +29,81 @@ const requireIdempotencyKey: RequestHandler = (req, res, next) => {
   next();
 };
 
-export function ordersRouter(deps: OrderRouteDeps): Router {
-  const router = Router();
-  router.use(deps.auth.required);
+const noOrder = errorResponse('NOT_FOUND: no such order for this caller');
+const retryAfter = z.object({ 'Retry-After': z.string().describe('seconds to wait') });
 
-  router.post('/', deps.placeLimiter, requireIdempotencyKey, validate('body', PlaceOrderSchema), async (req, res) => {
-    const reply = await placeOrder(deps.place, {
-      caller: callerOf(req),
-      idempotencyKey: res.locals.idempotencyKey,
-      body: res.locals.body,
-      authorization: req.get('authorization') ?? '',
-      requestId: req.id,
-      admissionToken: req.get('x-admission-token') || undefined,
-    });
-    if (reply.replayed) res.setHeader('Idempotent-Replayed', 'true');
-    res.status(reply.status).json(reply.body);
-  });
-
-  router.get('/', validate('query', ListQuerySchema), async (req, res) => {
-    res.json(await listOrdersFor(deps.store.orders, callerOf(req), res.locals.query));
-  });
-
-  router.get('/:id', validate('params', IdParamsSchema), async (req, res) => {
-    res.json(await getOrder(deps.store.orders, callerOf(req), res.locals.params.id));
-  });
-
-  router.post('/:id/cancel', validate('params', IdParamsSchema), async (req, res) => {
-    res.json(await cancelOrder(deps.store, deps.outcomes, callerOf(req), res.locals.params.id, req.id));
-  });
-
-  return router;
-}
+/** Every route of the service, in match order: admin paths before `/api/orders/:id`. */
+export const orderRoutes: Array<Route<OrderRouteDeps>> = [
+  tasksRoute('/api/orders/admin/tasks'),
+  defineRoute(
+    {
+      method: 'post',
+      path: '/api/orders',
+      summary: 'Place an order (items from the body, else from the cart)',
+      description: 'Accepted as PENDING until inventory and payment answer; a retry with the same Idempotency-Key replays the first answer.',
+      auth: 'user',
+      request: { headers: IdempotencyHeaders, body: PlaceOrderSchema, bodyRequired: false },
+      responses: {
+        202: { description: 'accepted: PENDING (Idempotent-Replayed: true on a replay)', schema: OrderSchema },
+        403: errorResponse('ADMISSION_REQUIRED: a product on a live drop, without a valid, unused admission token of this buyer'),
+        400: errorResponse('VALIDATION_FAILED, IDEMPOTENCY_KEY_MISSING, UNKNOWN_PRODUCT, MIXED_CURRENCY or EMPTY_ORDER'),
+        409: errorResponse('OUT_OF_STOCK, PURCHASE_LIMIT_EXCEEDED or IDEMPOTENCY_KEY_IN_FLIGHT (with Retry-After)', retryAfter),
+        422: errorResponse('IDEMPOTENCY_KEY_REUSED: the same key with another body'),
+        429: errorResponse('RATE_LIMITED: too many orders from this user; see Retry-After', retryAfter),
+      },
+    },
+    async ({ req, res, body }, deps: OrderRouteDeps) => {
+      const reply = await placeOrder(deps.place, {
+        caller: callerOf(req),
+        idempotencyKey: res.locals.idempotencyKey,
+        body,
+        authorization: req.get('authorization') ?? '',
+        requestId: req.id,
+        admissionToken: req.get('x-admission-token') || undefined,
+      });
+      if (reply.replayed) res.setHeader('Idempotent-Replayed', 'true');
+      res.status(reply.status).json(reply.body);
+    },
+    { before: (deps) => [deps.placeLimiter, requireIdempotencyKey] },
+  ),
+  defineRoute(
+    {
+      method: 'get',
+      path: '/api/orders',
+      summary: "The caller's orders, newest first (an admin may pass userId)",
+      auth: 'user',
+      request: { query: ListQuerySchema },
+      responses: {
+        200: { description: 'one page', schema: OrderListSchema },
+        403: errorResponse('FORBIDDEN: userId of another user without the admin role'),
+      },
+    },
+    ({ req, query }, deps: OrderRouteDeps) => listOrdersFor(deps.store.orders, callerOf(req), query),
+  ),
+  defineRoute(
+    {
+      method: 'get',
+      path: '/api/orders/:id',
+      summary: 'One order (owner or admin)',
+      auth: 'user',
+      request: { params: IdParamsSchema },
+      responses: { 200: { description: 'the order', schema: OrderSchema }, 404: noOrder },
+    },
+    ({ req, params }, deps: OrderRouteDeps) => getOrder(deps.store.orders, callerOf(req), params.id),
+  ),
+  defineRoute(
+    {
+      method: 'post',
+      path: '/api/orders/:id/cancel',
+      summary: 'Cancel a PENDING or RESERVED order (owner); its units go back to stock',
+      auth: 'user',
+      request: { params: IdParamsSchema },
+      responses: {
+        200: { description: 'cancelled', schema: OrderSchema },
+        404: noOrder,
+        409: errorResponse('INVALID_STATE: the order can no longer be cancelled'),
+      },
+    },
+    ({ req, params }, deps: OrderRouteDeps) => cancelOrder(deps.store, deps.outcomes, callerOf(req), params.id, req.id),
+  ),
+];

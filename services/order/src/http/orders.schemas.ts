@@ -1,19 +1,20 @@
 import { z } from 'zod';
+import { queryInt, text } from '@shop/http';
 import { OrderStatuses } from '../domain/order-state.js';
 
 export const PaymentTokens = ['tok_visa', 'tok_declined', 'tok_timeout'] as const;
 
 export const AddressSchema = z.strictObject({
-  line1: z.string().min(1).max(200),
-  line2: z.string().max(200).optional(),
-  city: z.string().min(1).max(100),
-  region: z.string().max(100).optional(),
-  postalCode: z.string().min(1).max(20),
+  line1: text({ min: 1, max: 200 }),
+  line2: text({ max: 200 }).optional(),
+  city: text({ min: 1, max: 100 }),
+  region: text({ max: 100 }).optional(),
+  postalCode: text({ min: 1, max: 20 }),
   country: z.string().regex(/^[A-Z]{2}$/, 'ISO 3166-1 alpha-2 code'),
-});
+}).meta({ id: 'OrderAddress' });
 
 const LineSchema = z.strictObject({
-  productId: z.uuid(),
+  productId: z.guid(),
   quantity: z.number().int().min(1).max(10),
 });
 
@@ -27,17 +28,22 @@ export const PlaceOrderSchema = z.strictObject({
     .optional(),
   paymentToken: z.enum(PaymentTokens).default('tok_visa'),
   shippingAddress: AddressSchema.optional(),
-});
+}).meta({ id: 'PlaceOrder' });
 
-export const IdempotencyKeySchema = z.string().min(1).max(255);
+// Visible ASCII without surrounding spaces: what survives an HTTP header unchanged.
+export const IdempotencyKeySchema = z.string().min(1).max(255).regex(/^[!-~](?:[ -~]*[!-~])?$/, 'visible ASCII, 1..255 characters');
+export const IdempotencyHeaders = z.object({
+  'idempotency-key': IdempotencyKeySchema.describe('one key per order attempt; a retry with the same key replays the first answer'),
+  'x-admission-token': z.string().max(4096).optional().describe('required for a product on a live drop: the admission from GET /api/drops/{id}/queue/me'),
+});
 
 export const ListQuerySchema = z.strictObject({
-  limit: z.coerce.number().int().min(1).max(100).default(20),
-  cursor: z.string().min(1).max(300).optional(),
-  userId: z.uuid().optional(),
+  limit: queryInt(1, 100).default(20),
+  cursor: z.string().min(1).max(300).regex(/^[A-Za-z0-9_-]+$/, 'a nextCursor from a previous page').optional(),
+  userId: z.guid().optional(),
 });
 
-export const IdParamsSchema = z.strictObject({ id: z.uuid() });
+export const IdParamsSchema = z.strictObject({ id: z.guid() });
 
 // Response shapes, for the OpenAPI document (and through it, the tests).
 const StatusSchema = z.enum(OrderStatuses);
@@ -59,8 +65,5 @@ export const OrderSchema = z.object({
   expiresAt: z.iso.datetime(),
   createdAt: z.iso.datetime(),
   updatedAt: z.iso.datetime(),
-});
-export const OrderListSchema = z.object({ items: z.array(OrderSchema), nextCursor: z.string().nullable() });
-export const ErrorSchema = z.object({
-  error: z.object({ code: z.string(), message: z.string(), requestId: z.string(), details: z.unknown().optional() }),
-});
+}).meta({ id: 'Order' });
+export const OrderListSchema = z.object({ items: z.array(OrderSchema), nextCursor: z.string().nullable() }).meta({ id: 'OrderList' });
