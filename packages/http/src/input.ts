@@ -77,3 +77,8 @@ export function text(bounds: { min?: number; max: number; trim?: boolean }) {
     pattern: bounds.trim && min > 0 ? NOT_BLANK_PATTERN : NUL_FREE_PATTERN,
   });
 }
+
+/** An email address as zod checks it; the document states zod's own pattern, not the looser `format: email`. */
+export function emailAddress() {
+  return z.email().max(254).meta({ format: undefined, pattern: z.regexes.email.source });
+}

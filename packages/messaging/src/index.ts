@@ -6,7 +6,7 @@ export { processOnce } from './inbox.js';
 export { createUnitOfWork, type UnitOfWork, type UnitOfWorkTx, type UnitOfWorkOptions, type Outbox, type EventMeta } from './unit-of-work.js';
 export { messagingMigration } from './migration.js';
 export { setTaskStatus, setTaskStatuses, getTask, listTasks, TaskStatuses, type Task, type TaskStatus, type TaskKey } from './tasks.js';
-export { tasksRoute, tasksRouter, TaskPage } from './tasks.routes.js';
+export { tasksRoute, TaskPage } from './tasks.routes.js';
 export { replayDeadLetters, listDeadLetters, type DeadLetter, type ReplayOptions } from './dlq.js';
 export { EVENTS_EXCHANGE, RETRY_EXCHANGE, dlqName, retryQueueName, Headers as MessageHeaders } from './topology.js';
 export { eventsPublished, eventsConsumed, outboxLag, publishFailures } from './metrics.js';

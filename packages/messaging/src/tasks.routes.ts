@@ -1,7 +1,6 @@
-import { Router } from 'express';
 import type { Knex } from 'knex';
 import { z } from 'zod';
-import { defineRoute, mountRoutes, queryInt, type Route } from '@shop/http';
+import { defineRoute, queryInt, type Route } from '@shop/http';
 import { listTasks, TaskStatuses } from './tasks.js';
 
 const TasksQuery = z.strictObject({
@@ -44,12 +43,4 @@ export function tasksRoute<D extends { db: Knex }>(path: string): Route<D> {
     },
     (ctx, deps: D) => listTasks(deps.db, ctx.query),
   );
-}
-
-/** The tasks route on its own router, for services that have not declared their routes yet. */
-export function tasksRouter(db: Knex): Router {
-  const router = Router();
-  const open = (_req: unknown, _res: unknown, next: () => void) => next();
-  mountRoutes(router, [tasksRoute('/')], { deps: { db }, auth: { required: open, optional: open, requireRole: () => open } });
-  return router;
 }

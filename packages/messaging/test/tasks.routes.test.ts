@@ -3,7 +3,8 @@ import express, { type NextFunction, type Request, type Response } from 'express
 import request from 'supertest';
 import type { Knex } from '@shop/db';
 import { isAppError } from '@shop/errors';
-import { setTaskStatus, tasksRouter } from '../src/index.js';
+import { mountRoutes } from '@shop/http';
+import { setTaskStatus, tasksRoute } from '../src/index.js';
 import { freshDb, uniq } from './helpers.js';
 
 let db: Knex;
@@ -12,7 +13,9 @@ let app: express.Express;
 beforeAll(async () => {
   db = await freshDb();
   app = express();
-  app.use('/admin/tasks', tasksRouter(db));
+  // The services mount it behind the admin guard; here every caller passes.
+  const pass = (_req: Request, _res: Response, next: NextFunction) => next();
+  mountRoutes(app, [tasksRoute('/admin/tasks')], { deps: { db }, auth: { required: pass, optional: pass, requireRole: () => pass } });
   // the services' shared error middleware does this for real
   app.use((err: unknown, _req: Request, res: Response, _next: NextFunction) => {
     if (isAppError(err)) return void res.status(err.status).json({ error: { code: err.code, message: err.message } });

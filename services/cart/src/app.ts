@@ -1,4 +1,4 @@
-import { createHttpApp, type Express, type RequestHandler } from '@shop/http';
+import { createHttpApp, mountRoutes, type Express, type RequestHandler } from '@shop/http';
 import type { Auth } from '@shop/auth';
 import type { RedisClient } from '@shop/cache';
 import { pingDb, type Db } from '@shop/db';
@@ -7,9 +7,7 @@ import type { Broker } from '@shop/messaging';
 import { rateLimit } from '@shop/ratelimit';
 import type { CartConfig } from './config.js';
 import { knexStores } from './data/stores.js';
-import { adminRoutes } from './http/admin.routes.js';
-import { cartRoutes } from './http/cart.routes.js';
-import { openApiDocument } from './http/openapi.js';
+import { cartDocument, cartRoutes } from './http/cart.routes.js';
 
 export interface AppDeps {
   config: CartConfig;
@@ -43,16 +41,12 @@ export function createApp(deps: AppDeps): Express {
       keycloak: () => auth.ready(),
     },
     routes: (app) => {
+      const doc = cartDocument();
       app.get('/api/cart/openapi.json', (_req, res) => {
-        res.json(openApiDocument);
+        res.json(doc);
       });
-      app.use('/api/cart/admin', adminRoutes(db, auth));
-      app.use('/api/cart', cartRoutes({
-        stores: knexStores(db),
-        auth,
-        policy: { guestTtlDays: config.GUEST_CART_TTL_DAYS, maxLines: config.MAX_CART_LINES },
-        writeLimit,
-      }));
+      const policy = { guestTtlDays: config.GUEST_CART_TTL_DAYS, maxLines: config.MAX_CART_LINES };
+      mountRoutes(app, cartRoutes, { deps: { db, stores: knexStores(db), policy, writeLimit }, auth });
     },
   });
 }

@@ -1,10 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { createTestUser, openApiChecker, type TestUser } from '@shop/testing';
-import { openApiDocument } from '../src/http/openapi.js';
+import { cartDocument } from '../src/http/cart.routes.js';
 import { guestCart, startCart, type CartHarness } from './harness.js';
 
-const check = openApiChecker(openApiDocument);
+const check = openApiChecker(cartDocument());
 let h: CartHarness;
 
 beforeAll(async () => {

@@ -1,11 +1,10 @@
-import { createHttpApp, type Express } from '@shop/http';
+import { createHttpApp, mountRoutes, type Express } from '@shop/http';
 import type { Auth } from '@shop/auth';
 import type { RedisClient } from '@shop/cache';
 import { pingDb, type Db } from '@shop/db';
 import type { Logger } from '@shop/logger';
 import type { Broker } from '@shop/messaging';
-import { adminRoutes } from './http/admin.routes.js';
-import { openApiDocument } from './http/openapi.js';
+import { emailDocument, emailRoutes } from './http/admin.routes.js';
 
 export interface AppDeps {
   db: Db;
@@ -30,10 +29,11 @@ export function createApp({ db, redis, broker, auth, logger }: AppDeps): Express
       broker: () => broker.assertConnected(),
     },
     routes: (app) => {
+      const doc = emailDocument();
       app.get('/api/email/openapi.json', (_req, res) => {
-        res.json(openApiDocument);
+        res.json(doc);
       });
-      app.use('/api/email/admin', adminRoutes(db, auth));
+      mountRoutes(app, emailRoutes, { deps: { db }, auth });
     },
   });
 }

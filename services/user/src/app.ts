@@ -2,13 +2,11 @@ import type { BlockList } from 'node:net';
 import type { Auth } from '@shop/auth';
 import type { RedisClient } from '@shop/cache';
 import { pingDb, type Db } from '@shop/db';
-import { createHttpApp, type Express, type RequestHandler } from '@shop/http';
+import { createHttpApp, mountRoutes, type Express, type RequestHandler } from '@shop/http';
 import type { Logger } from '@shop/logger';
 import type { Broker } from '@shop/messaging';
 import type { IdentityProvider, LoginGuard, ProfileStore, SessionDenyList } from './domain/ports.js';
-import { authRoutes } from './http/auth.routes.js';
-import { openApiDocument } from './http/openapi.js';
-import { usersRoutes } from './http/users.routes.js';
+import { userApi, userDocument } from './http/api.js';
 
 export interface AppDeps {
   logger: Logger;
@@ -29,7 +27,7 @@ export interface AppDeps {
 /** Wiring only: routes, readiness and the OpenAPI document. No listen() here. */
 export function createApp(deps: AppDeps): Express {
   const { db, redis, broker, auth } = deps;
-  const doc = openApiDocument();
+  const doc = userDocument();
   return createHttpApp({
     name: 'user',
     logger: deps.logger,
@@ -48,8 +46,7 @@ export function createApp(deps: AppDeps): Express {
         app.post('/api/auth/register', deps.limits.register);
         app.post('/api/auth/refresh', deps.limits.refresh);
       }
-      app.use('/api/auth', authRoutes(deps));
-      app.use('/api/users', usersRoutes(deps));
+      mountRoutes(app, userApi, { deps, auth });
     },
   });
 }

@@ -2,7 +2,7 @@ import { migrateLatest } from '@shop/db';
 import { listen, testEnv } from '@shop/testing';
 import { readConfig } from '../src/config.js';
 import { migrationsDir } from '../src/data/migrations-dir.js';
-import { openApiDocument } from '../src/http/openapi.js';
+import { userDocument } from '../src/http/api.js';
 import { buildService, type UserService } from '../src/service.js';
 
 export interface Harness {
@@ -20,7 +20,7 @@ export async function startUserService(extra: Record<string, string> = {}): Prom
   return { url: server.url, service, close: () => server.close() };
 }
 
-export const apiDoc = openApiDocument();
+export const apiDoc = userDocument();
 
 /** A test-only client address, sent as X-Real-IP (believed from loopback peers, as from nginx). */
 export function randomIp(): string {

@@ -100,6 +100,18 @@ describe('user service: profiles', () => {
     expect((await call(h.url, 'GET', '/api/users/admin/tasks', { token: customer.accessToken })).status).toBe(403);
   });
 
+  it.each([
+    // issue 10, defect 9: these reached Postgres as a uuid and a timestamp it refuses (500)
+    ['an id of dashes', '2024-01-01 00:00:00.000001+00|------------------------------------'],
+    ['an impossible date', '2024-02-30 00:00:00.000001+00|3f1c2a9e-8d4b-4c6e-9a7f-1b2c3d4e5f60'],
+    ['a NUL byte', '2024-01-01 00:00:00\u0000|3f1c2a9e-8d4b-4c6e-9a7f-1b2c3d4e5f60'],
+  ])('when the user-list cursor holds %s, then 400 INVALID_CURSOR', async (_what, raw) => {
+    const admin = await createTestUser({ roles: ['admin'] });
+    const res = await call(h.url, 'GET', `/api/users?cursor=${Buffer.from(raw, 'utf8').toString('base64url')}`, { token: admin.accessToken });
+    expect({ status: res.status, code: res.body.error?.code }).toEqual({ status: 400, code: 'INVALID_CURSOR' });
+    check('GET', '/api/users', 400, res.body);
+  });
+
   it('when /openapi.json is fetched, then it is an OpenAPI 3.1 document naming every route', async () => {
     const res = await call(h.url, 'GET', '/openapi.json');
     expect(res.status).toBe(200);

@@ -4,19 +4,28 @@ import { z } from 'zod';
 const quantity = z.number().int();
 
 export const AddItemBody = z.strictObject({
-  productId: z.uuid(),
+  productId: z.guid(),
   quantity: quantity.min(1).max(99),
-});
+}).meta({ id: 'AddItem' });
 
 export const ChangeItemBody = z.strictObject({
   quantity: quantity.min(0).max(99).describe('0 removes the line'),
-});
+}).meta({ id: 'ChangeItem' });
 
 export const MergeBody = z.strictObject({
-  guestCartId: z.uuid(),
-});
+  guestCartId: z.guid(),
+}).meta({ id: 'MergeCarts' });
 
-export const ItemParams = z.object({ productId: z.uuid() });
+export const ItemParams = z.object({ productId: z.guid() });
+
+export const CartHeaders = z.object({
+  // Not checked here: a malformed id names no cart, which the cart lookup answers with 404.
+  'x-cart-id': z
+    .string()
+    .meta({ format: 'uuid' })
+    .optional()
+    .describe('the guest cart id from POST /api/cart; ignored when a bearer token is sent (a user always uses their own cart)'),
+});
 
 // Responses, for the OpenAPI document (and the tests that check answers against it).
 export const CartItem = z.strictObject({
@@ -26,7 +35,7 @@ export const CartItem = z.strictObject({
   currency: z.string().length(3),
   quantity: z.number().int().min(1).max(99),
   lineTotal: z.number().int().min(0),
-});
+}).meta({ id: 'CartItem' });
 
 export const Cart = z.strictObject({
   id: z.uuid(),
@@ -34,15 +43,6 @@ export const Cart = z.strictObject({
   subtotal: z.number().int().min(0).describe('minor units'),
   currency: z.string().length(3).nullable().describe('null while the cart is empty'),
   itemCount: z.number().int().min(0),
-});
+}).meta({ id: 'Cart' });
 
-export const CreatedCart = z.strictObject({ id: z.uuid() });
-
-export const ErrorBody = z.object({
-  error: z.object({
-    code: z.string(),
-    message: z.string(),
-    requestId: z.string(),
-    details: z.unknown().optional(),
-  }),
-});
+export const CreatedCart = z.strictObject({ id: z.uuid() }).meta({ id: 'CreatedCart' });

@@ -52,9 +52,16 @@ export async function updateProfileRow(db: DbOrTx, id: string, patch: ProfilePat
   return rows[0] ? toProfile(rows[0] as ProfileRow) : undefined;
 }
 
+// created_at::text of a timestamptz, e.g. "2024-01-01 10:00:00.123456+00".
+const CURSOR_TS = /^(?!0000)(\d{4}-\d\d-\d\d) \d\d:\d\d:\d\d(?:\.\d{1,6})?[+-]\d\d(?::\d\d)?$/;
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** Only what this API wrote; anything else (an id of dashes, a February 30th) is INVALID_CURSOR, never a database error. */
 function decodeCursor(cursor: string): [string, string] {
-  const [ts, id] = Buffer.from(cursor, 'base64url').toString('utf8').split('|');
-  if (!ts || !id || Number.isNaN(Date.parse(ts)) || !/^[0-9a-f-]{36}$/i.test(id)) {
+  const parts = Buffer.from(cursor, 'base64url').toString('utf8').split('|');
+  const [ts, id] = parts;
+  const day = parts.length === 2 ? CURSOR_TS.exec(ts)?.[1] : undefined;
+  if (!day || !UUID.test(id) || Number.isNaN(Date.parse(day)) || new Date(day).toISOString().slice(0, 10) !== day) {
     throw AppError.badRequest('cursor is not one this API returned', undefined, 'INVALID_CURSOR');
   }
   return [ts, id];

@@ -1,16 +1,15 @@
 import type { BlockList } from 'node:net';
-import type { Auth } from '@shop/auth';
-import { Router, validate } from '@shop/http';
+import { defineRoute, errorResponse, type Route } from '@shop/http';
 import { clientAddress } from '@shop/ratelimit';
+import { z } from 'zod';
 import { login, refreshTokens } from '../domain/login.js';
 import { logout } from '../domain/logout.js';
 import type { IdentityProvider, LoginGuard, ProfileStore, SessionDenyList } from '../domain/ports.js';
 import { registerUser } from '../domain/register-user.js';
-import { loginBody, logoutBody, refreshBody, registerBody } from './auth.schemas.js';
+import { loginBody, logoutBody, refreshBody, registerBody, registeredUser, tokenSet } from './auth.schemas.js';
 import { callerOf, contextOf } from './caller.js';
 
 export interface AuthRoutesDeps {
-  auth: Auth;
   identity: IdentityProvider;
   guard: LoginGuard;
   denyList: SessionDenyList;
@@ -19,28 +18,69 @@ export interface AuthRoutesDeps {
   source: string;
 }
 
-export function authRoutes(deps: AuthRoutesDeps): Router {
-  const router = Router();
+const retryAfter = z.object({ 'Retry-After': z.string().describe('seconds to wait') });
+const limited = errorResponse('RATE_LIMITED: too many attempts; see Retry-After', retryAfter);
 
-  router.post('/register', validate('body', registerBody), async (req, res) => {
-    const user = await registerUser(deps, res.locals.body, contextOf(req));
-    res.status(201).location(`/api/users/me`).json(user);
-  });
-
-  router.post('/login', validate('body', loginBody), async (req, res) => {
-    res.setHeader('Cache-Control', 'no-store');
-    res.json(await login(deps, res.locals.body, clientAddress(req, deps.trustedProxies)));
-  });
-
-  router.post('/refresh', validate('body', refreshBody), async (_req, res) => {
-    res.setHeader('Cache-Control', 'no-store');
-    res.json(await refreshTokens(deps.identity, res.locals.body.refreshToken));
-  });
-
-  router.post('/logout', deps.auth.required, validate('body', logoutBody), async (req, res) => {
-    await logout(deps, callerOf(req), res.locals.body.refreshToken);
-    res.status(204).end();
-  });
-
-  return router;
-}
+export const authRoutes: Array<Route<AuthRoutesDeps>> = [
+  defineRoute(
+    {
+      method: 'post',
+      path: '/api/auth/register',
+      summary: 'Create an account (role customer)',
+      auth: 'public',
+      request: { body: registerBody },
+      responses: {
+        201: { description: 'created', schema: registeredUser },
+        400: errorResponse('VALIDATION_FAILED or WEAK_PASSWORD (Keycloak\'s password policy)'),
+        409: errorResponse('EMAIL_TAKEN'),
+        429: limited,
+      },
+    },
+    async ({ body, req, res }, deps: AuthRoutesDeps) => {
+      const user = await registerUser(deps, body, contextOf(req));
+      res.location('/api/users/me');
+      return user;
+    },
+  ),
+  defineRoute(
+    {
+      method: 'post',
+      path: '/api/auth/login',
+      summary: 'Password login; tokens from Keycloak',
+      auth: 'public',
+      request: { body: loginBody },
+      responses: { 200: { description: 'tokens', schema: tokenSet }, 401: errorResponse('INVALID_CREDENTIALS'), 429: limited },
+    },
+    ({ body, req, res }, deps: AuthRoutesDeps) => {
+      res.setHeader('Cache-Control', 'no-store');
+      return login(deps, body, clientAddress(req, deps.trustedProxies));
+    },
+  ),
+  defineRoute(
+    {
+      method: 'post',
+      path: '/api/auth/refresh',
+      summary: 'New tokens for a refresh token',
+      auth: 'public',
+      request: { body: refreshBody },
+      responses: { 200: { description: 'tokens', schema: tokenSet }, 401: errorResponse('UNAUTHENTICATED: invalid, expired or revoked'), 429: limited },
+    },
+    ({ body, res }, deps: AuthRoutesDeps) => {
+      res.setHeader('Cache-Control', 'no-store');
+      return refreshTokens(deps.identity, body.refreshToken);
+    },
+  ),
+  defineRoute(
+    {
+      method: 'post',
+      path: '/api/auth/logout',
+      summary: 'End the session: its access tokens are refused by every service from now on',
+      auth: 'user',
+      request: { body: logoutBody },
+      responses: { 204: { description: 'logged out' }, 400: errorResponse('VALIDATION_FAILED or INVALID_REFRESH_TOKEN (of another session)') },
+    },
+    async ({ body, req }, deps: AuthRoutesDeps) => {
+      await logout(deps, callerOf(req), body.refreshToken);
+    },
+  ),
+];

@@ -1,28 +1,29 @@
 import { z } from 'zod';
+import { emailAddress, text } from '@shop/http';
 
-const email = z.email().max(254);
+const email = emailAddress();
 
 export const registerBody = z.strictObject({
   email,
   // The policy itself (length, not the email, ...) is Keycloak's; these bounds only stop abuse.
-  password: z.string().min(1).max(128),
-  name: z.string().trim().min(1).max(100),
-});
+  password: text({ min: 1, max: 128 }),
+  name: text({ min: 1, max: 100, trim: true }),
+}).meta({ id: 'Register' });
 
 export const loginBody = z.strictObject({
   email,
-  password: z.string().min(1).max(128),
-});
+  password: text({ min: 1, max: 128 }),
+}).meta({ id: 'Login' });
 
-export const refreshBody = z.strictObject({ refreshToken: z.string().min(10).max(8192) });
+export const refreshBody = z.strictObject({ refreshToken: text({ min: 10, max: 8192 }) }).meta({ id: 'RefreshToken' });
 
 export const logoutBody = refreshBody;
 
-export const registeredUser = z.object({ id: z.uuid(), email: z.email(), name: z.string() });
+export const registeredUser = z.strictObject({ id: z.uuid(), email: z.string(), name: z.string() }).meta({ id: 'RegisteredUser' });
 
 export const tokenSet = z.object({
   accessToken: z.string(),
   refreshToken: z.string(),
   expiresIn: z.number().int(),
   tokenType: z.literal('Bearer'),
-});
+}).meta({ id: 'TokenSet' });

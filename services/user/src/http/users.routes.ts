@@ -1,39 +1,58 @@
-import type { Auth } from '@shop/auth';
 import type { Db } from '@shop/db';
-import { Router, validate } from '@shop/http';
-import { tasksRouter } from '@shop/messaging';
+import { defineRoute, errorResponse, type Route } from '@shop/http';
+import { tasksRoute } from '@shop/messaging';
 import type { ProfileStore } from '../domain/ports.js';
 import { getOrCreateProfile, listProfiles, updateProfile } from '../domain/profile.js';
 import { callerOf, contextOf } from './caller.js';
-import { listQuery, profilePatch } from './users.schemas.js';
+import { listQuery, profile, profilePage, profilePatch } from './users.schemas.js';
 
 export interface UsersRoutesDeps {
-  auth: Auth;
   profiles: ProfileStore;
   db: Db;
   source: string;
 }
 
-export function usersRoutes(deps: UsersRoutesDeps): Router {
-  const router = Router();
-
-  router.get('/me', deps.auth.required, async (req, res) => {
-    res.setHeader('Cache-Control', 'private, no-store');
-    res.json(await getOrCreateProfile(deps, callerOf(req), contextOf(req)));
-  });
-
-  router.patch('/me', deps.auth.required, validate('body', profilePatch), async (req, res) => {
-    res.setHeader('Cache-Control', 'private, no-store');
-    res.json(await updateProfile(deps, callerOf(req), res.locals.body, contextOf(req)));
-  });
-
-  router.use('/admin/tasks', deps.auth.requireRole('admin'), tasksRouter(deps.db));
-
-  router.get('/', deps.auth.requireRole('admin'), validate('query', listQuery), async (_req, res) => {
-    res.setHeader('Cache-Control', 'private, no-store');
-    const { limit, cursor } = res.locals.query;
-    res.json(await listProfiles(deps, limit, cursor));
-  });
-
-  return router;
-}
+export const usersRoutes: Array<Route<UsersRoutesDeps>> = [
+  defineRoute(
+    {
+      method: 'get',
+      path: '/api/users/me',
+      summary: "The caller's profile",
+      auth: 'user',
+      responses: { 200: { description: 'the profile', schema: profile } },
+    },
+    ({ req, res }, deps: UsersRoutesDeps) => {
+      res.setHeader('Cache-Control', 'private, no-store');
+      return getOrCreateProfile(deps, callerOf(req), contextOf(req));
+    },
+  ),
+  defineRoute(
+    {
+      method: 'patch',
+      path: '/api/users/me',
+      summary: 'Change name, phone or shipping address (null clears)',
+      auth: 'user',
+      request: { body: profilePatch },
+      responses: { 200: { description: 'the updated profile', schema: profile } },
+    },
+    ({ req, res, body }, deps: UsersRoutesDeps) => {
+      res.setHeader('Cache-Control', 'private, no-store');
+      return updateProfile(deps, callerOf(req), body, contextOf(req));
+    },
+  ),
+  tasksRoute('/api/users/admin/tasks'),
+  defineRoute(
+    {
+      method: 'get',
+      path: '/api/users',
+      summary: 'All profiles, newest first (admin)',
+      auth: 'admin',
+      request: { query: listQuery },
+      responses: { 200: { description: 'one page', schema: profilePage }, 400: errorResponse('VALIDATION_FAILED or INVALID_CURSOR') },
+    },
+    ({ query, res }, deps: UsersRoutesDeps) => {
+      res.setHeader('Cache-Control', 'private, no-store');
+      return listProfiles(deps, query.limit, query.cursor);
+    },
+  ),
+];

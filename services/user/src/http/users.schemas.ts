@@ -1,13 +1,14 @@
 import { z } from 'zod';
+import { queryInt, text } from '@shop/http';
 
 export const address = z.strictObject({
-  line1: z.string().trim().min(1).max(200),
-  line2: z.string().trim().max(200).optional(),
-  city: z.string().trim().min(1).max(100),
-  region: z.string().trim().max(100).optional(),
-  postalCode: z.string().trim().min(1).max(20),
+  line1: text({ min: 1, max: 200, trim: true }),
+  line2: text({ max: 200, trim: true }).optional(),
+  city: text({ min: 1, max: 100, trim: true }),
+  region: text({ max: 100, trim: true }).optional(),
+  postalCode: text({ min: 1, max: 20, trim: true }),
   country: z.string().regex(/^[A-Z]{2}$/, 'ISO 3166-1 alpha-2 code in upper case, e.g. DE'),
-});
+}).meta({ id: 'Address' });
 
 // E.164: a plus, then up to 15 digits.
 const phone = z.string().regex(/^\+[1-9]\d{6,14}$/, 'E.164 phone number, e.g. +4915112345678');
@@ -15,25 +16,26 @@ const phone = z.string().regex(/^\+[1-9]\d{6,14}$/, 'E.164 phone number, e.g. +4
 /** Only these fields can change; id, email and roles in the body are a 400. */
 export const profilePatch = z
   .strictObject({
-    name: z.string().trim().min(1).max(100).optional(),
+    name: text({ min: 1, max: 100, trim: true }).optional(),
     phone: phone.nullable().optional(),
     shippingAddress: address.nullable().optional(),
   })
-  .refine((p) => Object.keys(p).length > 0, { message: 'send at least one of name, phone, shippingAddress' });
+  .refine((p) => Object.keys(p).length > 0, { message: 'send at least one of name, phone, shippingAddress' })
+  .meta({ id: 'ProfilePatch', minProperties: 1 });
 
-export const profile = z.object({
+export const profile = z.strictObject({
   id: z.uuid(),
-  email: z.email(),
+  email: z.string(),
   name: z.string(),
   phone: z.string().nullable(),
   shippingAddress: address.nullable(),
   createdAt: z.iso.datetime({ offset: true }),
   updatedAt: z.iso.datetime({ offset: true }),
-});
+}).meta({ id: 'Profile' });
 
 export const listQuery = z.strictObject({
-  limit: z.coerce.number().int().min(1).max(100).default(20),
-  cursor: z.string().min(1).max(200).optional(),
+  limit: queryInt(1, 100).default(20),
+  cursor: z.string().min(1).max(200).regex(/^[A-Za-z0-9_-]+$/, 'a nextCursor from a previous page').optional(),
 });
 
-export const profilePage = z.object({ items: z.array(profile), nextCursor: z.string().nullable() });
+export const profilePage = z.strictObject({ items: z.array(profile), nextCursor: z.string().nullable() }).meta({ id: 'ProfilePage' });
