@@ -30,10 +30,16 @@ RUN npm ci --no-audit --no-fund
 COPY storefront/ ./
 RUN npm run build
 
+# The merged OpenAPI document and Swagger UI (/api-docs), generated from the route declarations.
+FROM deps AS api-docs-build
+COPY . .
+RUN npx tsx scripts/api-docs.ts /api-docs
+
 FROM nginx:1.28-alpine AS storefront
 COPY nginx/storefront.conf /etc/nginx/nginx.conf
 COPY nginx/storefront.inc /etc/nginx/conf.d/storefront.inc
 COPY --from=storefront-build /storefront/dist /usr/share/nginx/storefront
+COPY --from=api-docs-build /api-docs /usr/share/nginx/api-docs
 EXPOSE 8080
 
 # The services (the default target: the last stage).

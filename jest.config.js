@@ -10,7 +10,8 @@ export default {
   roots: ['<rootDir>/packages', '<rootDir>/services', '<rootDir>/test'],
   testMatch: ['**/test/**/*.test.ts'],
   // Suites that take a shared server away run on their own, last (scripts/test.sh).
-  testPathIgnorePatterns: process.env.DISRUPTIVE ? [] : ['/test/disruptive/'],
+  // test/api (Schemathesis through the edge) runs with SCHEMATHESIS=1: npm run test:schemathesis.
+  testPathIgnorePatterns: [...(process.env.DISRUPTIVE ? [] : ['/test/disruptive/']), ...(process.env.SCHEMATHESIS ? [] : ['/test/api/'])],
   testTimeout: 60000,
   maxWorkers: 1,
   globalSetup: '<rootDir>/test/global-setup.ts',

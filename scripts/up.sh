@@ -17,7 +17,7 @@ done
 
 LIB="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)/lib"
 for f in common prereqs node-deps storefront tools keycloak keycloak-demo-admin postgres pgbouncer redis rabbitmq mailpit \
-  migrate services nginx; do
+  migrate services api-docs nginx; do
   # shellcheck source=/dev/null
   source "$LIB/$f.sh"
 done
@@ -38,7 +38,7 @@ if [[ -z "${UP_SH_LOCKED:-}" ]]; then
 fi
 
 replicas_setting
-STEP_TOTAL=15
+STEP_TOTAL=17
 UP_STARTED=$SECONDS
 echo "Bringing up the shop platform natively, $REPLICAS replicas of each service (logs: .run/logs/)"
 
@@ -46,6 +46,7 @@ step_prereqs
 step_node_deps
 step_storefront
 step_go_tools
+step_schemathesis
 # Keycloak boots for 30-60 s; launch it now and wait for it after the rest.
 step_keycloak_launch
 step_postgres
@@ -57,6 +58,7 @@ step_migrate
 step_keycloak_ready
 step_services
 step_seed
+step_api_docs
 step_nginx
 
 banner() {
@@ -64,6 +66,7 @@ banner() {
 
 Platform is up in $((SECONDS - UP_STARTED)) s.
   Edge (API)        http://localhost:8000/api/...
+  API docs          http://localhost:8000/api-docs  (Swagger UI; document: /api-docs/openapi.json)
   Keycloak          http://127.0.0.1:8080  (admin console: kcadmin / kcadmin)
   Mailpit           http://127.0.0.1:8025  (SMTP 127.0.0.1:1025)
   RabbitMQ UI       http://127.0.0.1:15672 (guest / guest)

@@ -6,6 +6,7 @@ import { replicaPorts } from '../stack.js';
 import { DECK, KONG_YML, RENDERED_EDGE, ROOT, kongFile, kongRoutes, nginxApiLocations, nginxDirectives, nginxLocations, nginxServers, nginxUpstreams, render, run } from './edge-files.js';
 
 const STOREFRONT = 'storefront';
+const API_DOCS = '/api-docs';
 
 const hasDeck = existsSync(DECK);
 // Skipped only when deck is not built yet (scripts/up.sh builds it into .run/tools/bin).
@@ -48,7 +49,7 @@ describe('route tables: kong.yml and the local nginx edge', () => {
 
   it('when nginx has an API route, then Kong has it too, as a plain prefix', () => {
     const kong = new Map(kongRoutes().map((r) => [r.prefix, r.service]));
-    for (const loc of nginxApiLocations(edge)) {
+    for (const loc of nginxApiLocations(edge).filter((l) => l.prefix !== API_DOCS)) {
       expect({ prefix: loc.prefix, modifier: loc.modifier, service: kong.get(loc.prefix) }).toEqual({ prefix: loc.prefix, modifier: null, service: loc.service });
     }
   });
@@ -62,6 +63,16 @@ describe('route tables: kong.yml and the local nginx edge', () => {
     for (const loc of nginxLocations(inc)) expect(loc.path.startsWith('/api')).toBe(false);
   });
 
+  it('when Kong sends /api-docs to the static server, then both edges serve the generated document and its UI from disk', () => {
+    expect(kongRoutes().filter((r) => r.prefix === API_DOCS)).toEqual([{ prefix: API_DOCS, service: STOREFRONT }]);
+    const local = nginxApiLocations(edge).filter((l) => l.prefix === API_DOCS);
+    expect(local).toEqual([{ prefix: API_DOCS, service: '(none)', modifier: null }]);
+    expect(nginxDirectives(edge, 'alias')).toContainEqual([`${ROOT}/.run/api-docs`]);
+    const docker = readFileSync(join(ROOT, 'nginx', 'docker.conf'), 'utf8');
+    expect(nginxDirectives(docker, 'alias')).toContainEqual(['/usr/share/nginx/api-docs']);
+    expect(readFileSync(join(ROOT, 'Dockerfile'), 'utf8')).toContain('COPY --from=api-docs-build /api-docs /usr/share/nginx/api-docs');
+  });
+
   it('covers the API table of DESIGN.md', () => {
     const kong = new Map(kongRoutes().map((r) => [r.prefix, r.service]));
     expect(Object.fromEntries(kong)).toMatchObject({
@@ -73,6 +84,7 @@ describe('route tables: kong.yml and the local nginx edge', () => {
       '/api/orders': 'order',
       '/api/drops': 'order',
       '/api/inventory': 'inventory',
+      '/api-docs': STOREFRONT,
     });
   });
 

@@ -139,4 +139,21 @@ export function mountRoutes<D>(app: Router, routes: Array<Route<D>>, options: { 
     };
     app[spec.method](spec.path, ...guards(spec.auth, options.auth), ...(route.before?.(options.deps) ?? []), validator(spec), run);
   }
+  // A declared path asked with a method it does not have: 405 with Allow (RFC 9110), not a 404.
+  const methods = new Map<string, Set<string>>();
+  for (const { spec } of routes) methods.set(spec.path, (methods.get(spec.path) ?? new Set()).add(spec.method.toUpperCase()));
+  for (const [path, allowed] of methods) {
+    if (allowed.has('GET')) allowed.add('HEAD');
+    const allow = [...allowed, 'OPTIONS'].join(', ');
+    app.all(path, (req, res, next) => {
+      if (req.method === 'OPTIONS') {
+        res.setHeader('Allow', allow);
+        res.status(204).end();
+        return;
+      }
+      if (allowed.has(req.method)) return next();
+      res.setHeader('Allow', allow);
+      next(new AppError('METHOD_NOT_ALLOWED', `${req.method} is not allowed here; use ${allow}`, 405));
+    });
+  }
 }

@@ -105,6 +105,21 @@ describe('defineRoute and mountRoutes', () => {
   });
 });
 
+describe('a declared path with another method', () => {
+  it('when asked with a method it lacks, then 405 with Allow listing the methods it has', async () => {
+    const res = await fetch(`${server.url}/api/items`, { method: 'PUT' });
+    expect(res.status).toBe(405);
+    expect(res.headers.get('allow')).toBe('POST, OPTIONS');
+    const get = await fetch(`${server.url}/api/items/00000000-0000-4000-8000-0000000000aa`, { method: 'DELETE' });
+    expect({ status: get.status, allow: get.headers.get('allow') }).toEqual({ status: 405, allow: 'GET, HEAD, OPTIONS' });
+  });
+
+  it('when asked with OPTIONS, then 204 with Allow', async () => {
+    const res = await fetch(`${server.url}/api/items`, { method: 'OPTIONS' });
+    expect({ status: res.status, allow: res.headers.get('allow') }).toEqual({ status: 204, allow: 'POST, OPTIONS' });
+  });
+});
+
 describe('openApiDocument', () => {
   const doc = openApiDocument({ title: 'Items', description: 'test' }, routes) as {
     paths: Record<string, Record<string, { security: unknown[]; parameters?: Array<{ name: string; schema: Record<string, unknown> }>; responses: Record<string, unknown>; requestBody?: { content: Record<string, { schema: { properties: Record<string, Record<string, unknown>> } }> } }>>;
