@@ -55,7 +55,7 @@ describe('route tables: kong.yml and the local nginx edge', () => {
   });
 
   it('when Kong sends / to the storefront, then the local edge serves the same static locations from the build', () => {
-    expect(kongRoutes().filter((r) => r.service === STOREFRONT)).toEqual([{ prefix: '/', service: STOREFRONT }]);
+    expect(kongRoutes().filter((r) => r.service === STOREFRONT)).toEqual([{ prefix: '/', service: STOREFRONT }, { prefix: API_DOCS, service: STOREFRONT }]);
     expect(nginxDirectives(edge, 'root')).toEqual([[`${ROOT}/storefront/dist`]]);
     expect(nginxDirectives(edge, 'include')).toContainEqual([`${ROOT}/nginx/storefront.inc`]);
     // Every other API prefix stays a plain prefix location, so none of them can fall into the app.
