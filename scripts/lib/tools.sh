@@ -48,7 +48,8 @@ k8s_schemas() {
   local out="$K8S_SCHEMAS/$K8S_SCHEMA_VERSION-standalone-strict" stamp="$K8S_SCHEMAS/.version" tmp
   [[ "$(cat "$stamp" 2>/dev/null)" == "$K8S_VALIDATE_VERSION/$K8S_SCHEMA_VERSION" && -s "$out/deployment-apps-v1.json" ]] && return 0
   note "fetching Kubernetes $K8S_SCHEMA_VERSION schemas (PyPI kubernetes-validate $K8S_VALIDATE_VERSION, ~23 MB)"
-  have pip3 || have pip || { apt-get install -y -q python3-pip >>"$LOGS/go-build.log" 2>&1 || die "pip is missing and apt-get install python3-pip failed; see .run/logs/go-build.log"; }
+  # pip only downloads the wheel; python3's zipfile unpacks it (both from Debian if missing).
+  { have pip3 || have pip; } && have python3 || apt_install python3-pip
   tmp="$(mktemp -d)"
   {
     "$(command -v pip3 || command -v pip)" download --no-deps --quiet -d "$tmp" "kubernetes-validate==$K8S_VALIDATE_VERSION" &&
