@@ -9,12 +9,15 @@
 # every pooled server connection. Migrations and seeds talk to Postgres directly (5432).
 # With STACK_EXTERNAL_INFRA=1 the replicas reach the external Postgres directly.
 
-PGB_DIR="$RUN/pgbouncer"
+# Its files live in the postgres user's home: PgBouncer refuses to run as root, and a
+# checkout's .run/ may sit where postgres cannot read (a CI clone in a private folder).
+PGB_DIR=/var/lib/postgresql/dropshop-pgbouncer
+PGB_OLD_PIDFILE="$RUN/pgbouncer/pgbouncer.pid" # where an earlier up.sh kept it
 PGB_PORT=6432
 PGB_POOL=25
 PGB_INI="$PGB_DIR/pgbouncer.ini"
 PGB_PIDFILE="$PGB_DIR/pgbouncer.pid"
-PGB_LOG="$LOGS/pgbouncer.log"
+PGB_LOG="$PGB_DIR/pgbouncer.log" # linked from .run/logs/pgbouncer.log
 
 pgb_running() { pid_alive "$PGB_PIDFILE"; }
 pgb_ready() { pg_isready -q -h 127.0.0.1 -p "$PGB_PORT"; }
@@ -55,7 +58,14 @@ step_pgbouncer() {
   fi
   step "Starting PgBouncer (transaction pooling, 127.0.0.1:$PGB_PORT)"
   have pgbouncer || die "pgbouncer is missing; apt-get install pgbouncer (scripts/lib/prereqs.sh installs it)"
+  # One started by an earlier up.sh from .run/pgbouncer: stop it, this one takes over.
+  if pid_alive "$PGB_OLD_PIDFILE"; then
+    kill -INT "$(tr -dc '0-9' <"$PGB_OLD_PIDFILE")" 2>/dev/null || true
+    wait_until 15 bash -c "! kill -0 $(tr -dc '0-9' <"$PGB_OLD_PIDFILE") 2>/dev/null" || true
+    rm -rf "$RUN/pgbouncer"
+  fi
   mkdir -p "$PGB_DIR"
+  ln -sfn "$PGB_LOG" "$LOGS/pgbouncer.log"
   local tmp changed=0
   tmp="$(mktemp -d)"
   pgb_render "$tmp"
@@ -65,7 +75,7 @@ step_pgbouncer() {
   rm -rf "$tmp"
   # PgBouncer refuses to run as root: it runs as postgres, which must read its files.
   touch "$PGB_LOG"
-  chown postgres:postgres "$PGB_DIR" "$PGB_DIR"/* "$PGB_LOG"
+  chown postgres:postgres "$PGB_DIR" "$PGB_DIR"/*
   chmod 600 "$PGB_DIR/userlist.txt"
   if pgb_running; then
     if ((changed)); then
