@@ -17,10 +17,20 @@ function fromBodyParser(err: BodyParserError): AppError | undefined {
   return undefined;
 }
 
+/**
+ * Postgres' data-exception class (22xxx: a number out of its column's range, a malformed
+ * uuid or timestamp, a NUL byte) is a value the request brought that the validation let
+ * through: a 400, never a 500. The validation should catch each one first; this is the net.
+ */
+function fromDataException(err: { code?: unknown; severity?: unknown }): AppError | undefined {
+  if (typeof err?.code !== 'string' || !/^22[0-9A-Z]{3}$/.test(err.code) || err.severity === undefined) return undefined;
+  return new AppError('VALIDATION_FAILED', 'A value in the request is out of range or malformed', 400);
+}
+
 /** The one place that turns anything thrown into `{error: {code, message, requestId}}`. */
 export function errorHandler(logger: Logger): ErrorRequestHandler {
   return (err, req, res, _next) => {
-    const known = isAppError(err) ? err : (fromBodyParser(err as BodyParserError) ?? asUnavailable(err));
+    const known = isAppError(err) ? err : (fromBodyParser(err as BodyParserError) ?? asUnavailable(err) ?? fromDataException(err));
     const requestId = req.id;
     if (!known) {
       logger.error({ err, requestId, path: req.path }, 'unhandled error');

@@ -18,6 +18,8 @@ const app = createHttpApp({
     });
     a.get('/boom', () => { throw new Error('secret internals'); });
     a.get('/teapot', () => { throw new AppError('OUT_OF_STOCK', 'Sold out', 409); });
+    // What pg throws for a value its column cannot hold (integer out of range).
+    a.get('/overflow', () => { throw Object.assign(new Error('integer out of range'), { code: '22003', severity: 'ERROR' }); });
   },
 });
 let server: Awaited<ReturnType<typeof listen>>;
@@ -33,6 +35,12 @@ describe('the shared http app', () => {
     const body = (await res.json()) as { error: { code: string; requestId: string } };
     expect(body.error.code).toBe('VALIDATION_FAILED');
     expect(body.error.requestId).toBe(res.headers.get('x-request-id'));
+  });
+
+  it('when Postgres refuses a value (22xxx: out of range, malformed), then 400 VALIDATION_FAILED, not 500', async () => {
+    const res = await fetch(`${server.url}/overflow`);
+    expect(res.status).toBe(400);
+    expect(((await res.json()) as { error: { code: string } }).error.code).toBe('VALIDATION_FAILED');
   });
 
   it('when the JSON is malformed, then 400 INVALID_JSON', async () => {
