@@ -51,6 +51,19 @@ async function send(method: string, path: string, opts: RequestOptions, token: s
   }
 }
 
+let clockOffsetMs = 0;
+
+/** The server's clock as the last answer's Date header told it (countdowns use it, not the device's). */
+export function serverNow(): number {
+  return Date.now() + clockOffsetMs;
+}
+
+function observeClock(res: Response): void {
+  const date = Date.parse(res.headers.get('date') ?? '');
+  // Date has whole seconds: +500 ms is the expected middle of that second.
+  if (!Number.isNaN(date)) clockOffsetMs = date + 500 - Date.now();
+}
+
 async function toError(res: Response): Promise<ApiError> {
   let body: { error?: { code?: string; message?: string; details?: unknown } } = {};
   try {
@@ -74,6 +87,7 @@ export async function request<T>(method: string, path: string, opts: RequestOpti
   if (res.status === 401 && useAuth && session.current() && (await session.refresh())) {
     res = await send(method, path, opts, await session.accessToken());
   }
+  observeClock(res);
   if (!res.ok) throw await toError(res);
   if (res.status === 204) return undefined as T;
   const text = await res.text();
