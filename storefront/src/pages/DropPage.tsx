@@ -23,9 +23,10 @@ function useDrop(id: string, ticketState: string | undefined) {
   const scheduled = drop.data?.status === 'SCHEDULED';
   useEffect(() => {
     if (!scheduled || Number.isNaN(opensAt)) return;
-    const t = setTimeout(() => setRefresh((n) => n + 1), withJitter(Math.max(0, opensAt - serverNow()) + 250));
+    // Until the answer says OPEN (the edge caches it for 1 s), ask again each second or so.
+    const t = setTimeout(() => setRefresh((n) => n + 1), withJitter(Math.min(3_600_000, Math.max(1_000, opensAt - serverNow() + 250))));
     return () => clearTimeout(t);
-  }, [scheduled, opensAt]);
+  }, [scheduled, opensAt, drop.data]);
   return drop;
 }
 
