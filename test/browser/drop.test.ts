@@ -124,9 +124,10 @@ describe('the drop page in Chromium', () => {
     await ops.page.getByRole('heading', { name: 'Schedule a drop' }).waitFor();
     expect(await seriousViolations(ops.page)).toEqual([]);
     await screenshot(ops.page, 'admin-drops');
-    // The same product cannot get a second live drop: the form says why.
+    // A product id that sells nothing: the form says why instead of scheduling.
+    await ops.page.getByLabel('Product id').fill('00000000-0000-4000-8000-000000000000');
     await ops.page.getByRole('button', { name: 'Schedule drop' }).click();
-    await ops.page.getByRole('alert').waitFor();
+    await ops.page.getByRole('alert').filter({ hasText: 'No sellable product with this id' }).waitFor();
     expect(ops.problems).toEqual([]);
   }, DROP_MS);
 
