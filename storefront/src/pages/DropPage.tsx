@@ -3,7 +3,7 @@
  * with its own countdown and a one-click buy, sold out for everyone still waiting, and
  * the fairness commitment with an in-page recomputation of the shuffle after the open.
  */
-import { useEffect, useState } from 'preact/hooks';
+import { useEffect, useRef, useState } from 'preact/hooks';
 import { get, serverNow } from '../api.ts';
 import { placeOrder } from '../checkout.ts';
 import { getDrop, useTicket, type Drop, type Ticket, type TicketState } from '../drop.ts';
@@ -15,10 +15,22 @@ import { ErrorBox, Loading } from '../ui.tsx';
 import type { Product } from '../types.ts';
 import { FairnessPanel } from './FairnessPanel.tsx';
 
-/** The drop, read again at the open (spread over 2 s) and when the ticket's state changes. */
+/**
+ * The drop, read again at the open and a little after the ticket's state changes (past
+ * the edge's 1 s micro-cache, spread with jitter), never on a timer of its own otherwise.
+ */
 function useDrop(id: string, ticketState: string | undefined) {
   const [refresh, setRefresh] = useState(0);
-  const drop = useLoad((signal) => getDrop(id, signal), [id, refresh, ticketState]);
+  const drop = useLoad((signal) => getDrop(id, signal), [id, refresh]);
+  const previous = useRef(ticketState);
+  useEffect(() => {
+    const before = previous.current;
+    previous.current = ticketState;
+    // The first answer on load (or a join) is no news about the drop itself.
+    if (!before || !ticketState || before === ticketState) return;
+    const t = setTimeout(() => setRefresh((n) => n + 1), withJitter(1_200));
+    return () => clearTimeout(t);
+  }, [ticketState]);
   const opensAt = drop.data ? Date.parse(drop.data.opensAt) : NaN;
   const scheduled = drop.data?.status === 'SCHEDULED';
   useEffect(() => {
@@ -152,7 +164,7 @@ export default function DropPage({ params }: { params: Record<string, string>; l
         <div class="panel" role="timer" aria-live="off">
           <p>Opens in</p>
           <p class="big-number" data-testid="countdown">
-            {formatDuration(untilOpen)}
+            {untilOpen > 0 ? formatDuration(untilOpen) : 'Opening now…'}
           </p>
           <p class="muted">{new Date(d.opensAt).toLocaleString('en', { dateStyle: 'full', timeStyle: 'medium' })}</p>
         </div>

@@ -56,7 +56,7 @@ export function AdminDrops({ id }: { id?: string }) {
         <h2>Schedule a drop</h2>
         <label>
           Product id
-          <input name="productId" required pattern="[0-9a-fA-F-]{36}" defaultValue={loc.query.get('productId') ?? ''} />
+          <input name="productId" required pattern="[0-9a-fA-F\-]{36}" defaultValue={loc.query.get('productId') ?? ''} />
         </label>
         <label>
           Opens at (your local time)
