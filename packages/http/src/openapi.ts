@@ -28,6 +28,7 @@ function implied(spec: RouteSpec): Record<number, ResponseSpec> {
   if (query || headers || body || (params && !spec.badParams) || spec.method !== 'get') {
     out[400] = error('VALIDATION_FAILED or INVALID_JSON: the request does not match this document (NUL bytes included)');
   }
+  if (body) out[415] = error('UNSUPPORTED_MEDIA_TYPE: a body that is not application/json');
   if (spec.auth !== 'public') out[401] = error('UNAUTHENTICATED: no valid access token (or, where a token is optional, an invalid one)');
   if (spec.auth === 'admin') out[403] = error('FORBIDDEN: the token lacks the admin role');
   out[503] = error('DEPENDENCY_UNAVAILABLE: a database, Redis, the broker or Keycloak is unavailable; retry', retryAfter);

@@ -2,7 +2,7 @@ import type { NextFunction, Request, RequestHandler, Response, Router } from 'ex
 import type { z } from 'zod';
 import { AppError } from '@shop/errors';
 import { rejectNulBytes } from './input.js';
-import { parseOrThrow } from './validate.js';
+import { parseOrThrow, requireJsonBody } from './validate.js';
 
 export type Method = 'get' | 'post' | 'put' | 'patch' | 'delete';
 
@@ -104,6 +104,7 @@ export function successStatus(spec: RouteSpec): number {
 function validator(spec: RouteSpec): RequestHandler {
   const { params, query, headers, body } = spec.request ?? {};
   return (req, res, next) => {
+    if (body) requireJsonBody(req);
     rejectNulBytes('query', req.query);
     rejectNulBytes('body', req.body);
     let parsedParams: unknown = req.params;

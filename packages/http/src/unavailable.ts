@@ -1,19 +1,16 @@
-import { AppError } from '@shop/errors';
-
-// Connection refused/reset, pool exhausted, server shutting down or overloaded, statement
-// timeout, and Postgres' connection-exception class (08xxx).
-const UNAVAILABLE_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', '57P01', '57P02', '57P03', '53300', '57014', '08000', '08001', '08003', '08006']);
+import { AppError, isDependencyUnavailable, isTransactionConflict } from '@shop/errors';
 
 /**
  * A dependency that is away (Postgres, Redis, a peer service) is a 503 with Retry-After,
  * not a 500: nothing about the request was wrong, and the caller should try again shortly.
+ * So is a transaction the database aborted to break a deadlock or a serialization conflict:
+ * the same request, sent again, runs again.
  */
 export function asUnavailable(err: unknown): AppError | undefined {
-  const e = err as { name?: string; code?: string; message?: string };
-  if (e?.name === 'KnexTimeoutError') return AppError.unavailable('Database');
-  if (e?.code !== undefined && UNAVAILABLE_CODES.has(e.code)) return AppError.unavailable('A dependency');
-  if (/Connection terminated|Client has encountered a connection error|timeout exceeded when trying to connect|Connection is closed|Stream isn't writeable/i.test(e?.message ?? '')) {
-    return AppError.unavailable('A dependency');
+  const e = err as { name?: string } | undefined;
+  if (isTransactionConflict(err)) {
+    return new AppError('DEPENDENCY_UNAVAILABLE', 'The request collided with another one, try again shortly', 503, undefined, { 'Retry-After': '1' });
   }
-  return undefined;
+  if (!isDependencyUnavailable(err)) return undefined;
+  return AppError.unavailable(e?.name === 'KnexTimeoutError' ? 'Database' : 'A dependency');
 }

@@ -1,4 +1,4 @@
-import type { RequestHandler } from 'express';
+import type { Request, RequestHandler } from 'express';
 import type { z } from 'zod';
 import { AppError } from '@shop/errors';
 
@@ -13,12 +13,30 @@ export function parseOrThrow<S extends z.ZodType>(schema: S, value: unknown, cod
   throw new AppError(code, first ? `${first.path || 'body'}: ${first.message}` : 'Invalid input', 400, details);
 }
 
+/** A request that carries a body at all (a length above zero, or chunked). */
+function hasBody(req: Request): boolean {
+  const length = req.headers['content-length'];
+  return req.headers['transfer-encoding'] !== undefined || (length !== undefined && length !== '0');
+}
+
+/**
+ * A body that is not `application/json` is 415: the JSON parser leaves it unread, and reading
+ * it as an empty body would answer a request nobody sent.
+ */
+export function requireJsonBody(req: Request): void {
+  if (hasBody(req) && !req.is('application/json')) {
+    throw new AppError('UNSUPPORTED_MEDIA_TYPE', 'Send the request body as application/json', 415);
+  }
+}
+
 /**
  * Validates one part of the request and stores the parsed value in `res.locals[part]`
  * (express 5 makes req.query read-only, so handlers read the parsed copy there).
+ * A body must be JSON (requireJsonBody).
  */
 export function validate<S extends z.ZodType>(part: Part, schema: S): RequestHandler {
   return (req, res, next) => {
+    if (part === 'body') requireJsonBody(req);
     res.locals[part] = parseOrThrow(schema, part === 'body' ? (req.body ?? {}) : req[part]);
     next();
   };

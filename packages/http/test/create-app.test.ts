@@ -49,6 +49,12 @@ describe('the shared http app', () => {
     expect(((await res.json()) as { error: { code: string } }).error.code).toBe('INVALID_JSON');
   });
 
+  it('when the body is not application/json, then 415 UNSUPPORTED_MEDIA_TYPE, not an empty body', async () => {
+    const res = await fetch(`${server.url}/echo`, { method: 'POST', headers: { 'content-type': 'text/plain' }, body: '{"n":1}' });
+    expect(res.status).toBe(415);
+    expect(((await res.json()) as { error: { code: string } }).error.code).toBe('UNSUPPORTED_MEDIA_TYPE');
+  });
+
   it('when the body is over the limit, then 413 PAYLOAD_TOO_LARGE', async () => {
     const res = await post(JSON.stringify({ n: 1, pad: 'x'.repeat(5000) }));
     expect(res.status).toBe(413);

@@ -98,6 +98,13 @@ describe('defineRoute and mountRoutes', () => {
     expect(deps.names.size).toBe(1);
   });
 
+  it('when a body is sent as text/plain, then 415 UNSUPPORTED_MEDIA_TYPE and nothing is stored', async () => {
+    const res = await fetch(`${server.url}/api/items`, { method: 'POST', headers: { 'content-type': 'text/plain', authorization: 'admin' }, body: '{"name":"x"}' });
+    expect(res.status).toBe(415);
+    expect(((await res.json()) as { error: { code: string } }).error.code).toBe('UNSUPPORTED_MEDIA_TYPE');
+    expect(deps.names.size).toBe(1);
+  });
+
   it('when the route is admin-only, then no token is 401, a customer 403 and an admin gets the first 2xx status', async () => {
     expect((await call('POST', '/api/items', { body: { name: 'x' } })).status).toBe(401);
     expect((await call('POST', '/api/items', { body: { name: 'x' }, auth: 'customer' })).status).toBe(403);
@@ -128,7 +135,7 @@ describe('openApiDocument', () => {
 
   it('when routes are declared, then each is an operation on its OpenAPI path, with the answers its auth and validation imply', () => {
     expect(Object.keys(doc.paths).sort()).toEqual(['/api/items', '/api/items/{id}']);
-    expect(Object.keys(doc.paths['/api/items'].post.responses).sort()).toEqual(['201', '400', '401', '403', '503']);
+    expect(Object.keys(doc.paths['/api/items'].post.responses).sort()).toEqual(['201', '400', '401', '403', '415', '503']);
     expect(Object.keys(doc.paths['/api/items/{id}'].get.responses).sort()).toEqual(['200', '400', '404', '503']);
     expect(doc.paths['/api/items/{id}'].get.security).toEqual([]);
     expect(doc.paths['/api/items'].post.security).toEqual([{ bearer: [] }]);

@@ -1,6 +1,7 @@
 import type { ConfirmChannel, ConsumeMessage, Options } from 'amqplib';
 import type { Knex } from 'knex';
 import type { Logger } from '@shop/logger';
+import { isTransient } from '@shop/errors';
 import { parseEvent, type EventEnvelope } from '@shop/contracts';
 import { errorMessage, PermanentError } from './errors.js';
 import { processOnce } from './inbox.js';
@@ -50,7 +51,7 @@ export async function handleDelivery(ctx: DeliveryContext, ch: ConfirmChannel, m
     }
   } catch (err) {
     const attempt = Number(msg.properties.headers?.[Headers.retryCount] ?? 0);
-    const delay = ctx.retryDelaysMs[attempt];
+    const delay = retryDelay(ctx.retryDelaysMs, attempt, err);
     if (err instanceof PermanentError || delay === undefined) {
       const why = err instanceof PermanentError ? 'permanent' : `gave up after ${attempt + 1} attempts`;
       log.error({ err }, `handler failed (${why}), dead-lettering`);
@@ -68,6 +69,19 @@ export async function handleDelivery(ctx: DeliveryContext, ch: ConfirmChannel, m
   settle(ctx, () => ch.ack(msg));
   eventsConsumed.inc({ queue: ctx.queue, type: event.type, outcome });
   log.debug({ outcome }, 'event handled');
+}
+
+/**
+ * How long to wait before the next attempt, or undefined to dead-letter. A dependency that is
+ * away (the database, a peer) or a transaction that lost a deadlock says nothing about the
+ * message, so it is retried for as long as that lasts, the delay growing to the last one in
+ * the list and staying there: a short outage must not strand work in the dead-letter queue.
+ * Any other error gets the listed delays once each, then the dead-letter queue.
+ */
+export function retryDelay(delaysMs: readonly number[], attempt: number, err: unknown): number | undefined {
+  if (err instanceof PermanentError || delaysMs.length === 0) return undefined;
+  if (isTransient(err)) return delaysMs[Math.min(attempt, delaysMs.length - 1)];
+  return delaysMs[attempt];
 }
 
 async function deadLetter(

@@ -31,9 +31,10 @@ function describe(msg: GetMessage): DeadLetter {
   return { messageId, type, reason: h[Headers.dlqReason] ?? null, failedAt: h[Headers.dlqAt] ?? null };
 }
 
-async function checkQueue(ch: Channel, name: string): Promise<void> {
+/** Returns how many messages are ready in the queue. */
+async function checkQueue(ch: Channel, name: string): Promise<number> {
   try {
-    await ch.checkQueue(name);
+    return (await ch.checkQueue(name)).messageCount;
   } catch {
     throw new Error(`queue ${name} does not exist`);
   }
@@ -71,15 +72,19 @@ export async function listDeadLetters(url: string, queue: string, options: { lim
  * Moves dead letters from `<queue>.dlq` back to `<queue>` with fresh retry headers. Each
  * copy is confirmed by the broker before its dead letter is acked, so a crash duplicates
  * at worst (the consumers' inbox absorbs that), never loses. Returns what was moved.
+ * Moves at most what the dead-letter queue held when the replay began (fewer with `limit`):
+ * a message that fails again while the replay runs lands behind it and waits for the next
+ * replay instead of going round forever.
  */
 export async function replayDeadLetters(url: string, queue: string, options: ReplayOptions = {}): Promise<DeadLetter[]> {
   if (options.dryRun) return listDeadLetters(url, queue, options);
   return withChannel(url, async (ch) => {
     const confirm = ch as amqp.ConfirmChannel;
-    await checkQueue(ch, dlqName(queue));
+    const waiting = await checkQueue(ch, dlqName(queue));
     await checkQueue(ch, queue);
     const moved: DeadLetter[] = [];
-    for (let i = 0; i < (options.limit ?? Infinity); i++) {
+    const max = Math.min(waiting, options.limit ?? Infinity);
+    for (let i = 0; i < max; i++) {
       const msg = await ch.get(dlqName(queue), { noAck: false });
       if (!msg) break;
       const headers: Options.Publish['headers'] = { ...msg.properties.headers };
@@ -90,6 +95,9 @@ export async function replayDeadLetters(url: string, queue: string, options: Rep
       ch.ack(msg);
       moved.push(describe(msg));
     }
+    // Closing the channel first waits for the broker to have taken every ack; closing only the
+    // connection can lose the last ones, and their dead letters would still be there.
+    await ch.close();
     return moved;
   });
 }

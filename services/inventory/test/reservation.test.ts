@@ -105,6 +105,23 @@ describe('reserving an order', () => {
     expect((await outboxFor(db, order.data.orderId))[0].data).toMatchObject({ reason: 'OUT_OF_STOCK', productIds: [unknown] });
   });
 
+  it("when an order arrives after its own expiry, then nothing is held and it is rejected ORDER_EXPIRED, again on a second message", async () => {
+    const productId = await seedStock(db, 5);
+    const order = placed([{ productId, quantity: 2 }], { expiresAt: new Date(Date.now() - 1_000) });
+    await deliverPlaced(order);
+    expect(await stockOf(db, productId)).toEqual({ available: 5, reserved: 0, sold: 0, added: 5 });
+    expect(await reservationOf(db, order.data.orderId)).toMatchObject({ status: 'rejected', reason: 'ORDER_EXPIRED' });
+
+    const again = placed([{ productId, quantity: 2 }], { orderId: order.data.orderId, expiresAt: new Date(order.data.expiresAt) });
+    await deliverPlaced(again);
+    expect(await stockOf(db, productId)).toEqual({ available: 5, reserved: 0, sold: 0, added: 5 });
+    const events = await outboxFor(db, order.data.orderId);
+    expect(events.map((e) => [e.type, e.data])).toEqual([
+      ['inventory.rejected.v1', { orderId: order.data.orderId, reason: 'ORDER_EXPIRED' }],
+      ['inventory.rejected.v1', { orderId: order.data.orderId, reason: 'ORDER_EXPIRED', productIds: [] }],
+    ]);
+  });
+
   it('when the same product appears on two lines, then their sum must fit and is held once', async () => {
     const p = await seedStock(db, 3);
     const tooMuch = placed([

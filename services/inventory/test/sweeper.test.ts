@@ -9,8 +9,10 @@ import { BusProbe, env, logger, outboxFor, placed, reservationOf, seedStock, sta
 let inv: Harness;
 let bus: BusProbe;
 
+// Reserved a minute ago, so a hold that ends "a second ago" was a real hold when it was made
+// (an order that arrives after its own expiry is refused, not held).
 const reserve = (order: Event<'order.placed.v1'>) => {
-  const handle = handleOrderPlaced(inv.deps);
+  const handle = handleOrderPlaced({ ...inv.deps, now: () => new Date(Date.now() - 60_000) });
   return processOnce(inv.db, { consumer: ORDER_PLACED_QUEUE, event: order }, async (trx) => void (await handle(order, trx)));
 };
 const past = () => new Date(Date.now() - 1_000);

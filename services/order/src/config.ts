@@ -9,7 +9,10 @@ export const orderEnv = baseEnv.extend({
   INVENTORY_URL: z.url().default('http://127.0.0.1:8000'),
   /** Calls to cart and inventory give up after this long (then 503 or fail open). */
   UPSTREAM_TIMEOUT_MS: z.coerce.number().int().min(50).max(30_000).default(2_000),
-  /** Default per-customer cap for a product whose snapshot carries none. */
+  /**
+   * Units one drop admission holds when the product has no cap of its own. Not a cap on
+   * ordinary orders: a product whose maxPerCustomer is null has none.
+   */
   MAX_PER_CUSTOMER: z.coerce.number().int().min(1).max(1_000).default(5),
   /** How long inventory holds a reservation for a placed order (sent as expiresAt). */
   ORDER_TTL_SECONDS: z.coerce.number().int().min(10).max(86_400).default(900),
@@ -20,6 +23,9 @@ export const orderEnv = baseEnv.extend({
   /** Orders one user may place per window (all replicas together). */
   ORDER_RATE_LIMIT_POINTS: z.coerce.number().int().min(1).max(100_000).default(10),
   ORDER_RATE_LIMIT_WINDOW_SEC: z.coerce.number().int().min(1).max(3_600).default(10),
+  /** How often PENDING orders past their expiresAt (plus the grace) are expired; 0: never. */
+  PENDING_EXPIRY_INTERVAL_MS: z.coerce.number().int().min(0).max(3_600_000).default(15_000),
+  PENDING_EXPIRY_GRACE_MS: z.coerce.number().int().min(0).max(3_600_000).default(30_000),
   GATE_RECONCILE_INTERVAL_MS: z.coerce.number().int().min(0).max(3_600_000).default(30_000),
   /** An in-flight idempotency key older than this belongs to a crashed request and may be taken over. */
   IDEMPOTENCY_STALE_MS: z.coerce.number().int().min(1_000).max(600_000).default(60_000),

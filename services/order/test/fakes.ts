@@ -80,6 +80,8 @@ export class MemoryStore implements OrderDb {
         parseCursor: (raw) => (raw === 'ok' ? ({} as OrderCursor) : undefined),
         unitsOrdered: async (userId, productIds, statuses) => units((o) => o.userId === userId && statuses.includes(o.status), productIds),
         pendingUnits: async (productIds) => units((o) => o.status === 'PENDING', productIds),
+        pendingExpiredBefore: async (before, limit) =>
+          Object.values(st().orders).filter((o) => o.status === 'PENDING' && o.expiresAt < before).slice(0, limit).map((o) => o.id),
         lockCustomer: async () => undefined,
         readdress: async (userId, shipping, except) => {
           const hit = Object.values(st().orders).filter((o) => o.userId === userId && !except.includes(o.status));
@@ -113,6 +115,7 @@ export class MemoryStore implements OrderDb {
           st().keys[keyOf(userId, key)] = { requestHash: hash, state: 'in_flight', responseStatus: null, responseBody: null };
           return { claimed: true };
         },
+        find: async (userId, key) => (st().keys[keyOf(userId, key)] ? { ...st().keys[keyOf(userId, key)] } : undefined),
         complete: async (userId, key, status, body) => {
           Object.assign(st().keys[keyOf(userId, key)], { state: 'done', responseStatus: status, responseBody: structuredClone(body) });
         },
@@ -225,7 +228,7 @@ export class MemoryGate implements StockGate {
 }
 
 /** A placement world: the store, the gate, a cart and the settings the service runs with. */
-export function placementWorld(options: { maxPerCustomer?: number; cart?: Line[] } = {}) {
+export function placementWorld(options: { cart?: Line[] } = {}) {
   const store = new MemoryStore();
   const gate = new MemoryGate();
   const deps: PlaceOrderDeps = {
@@ -233,7 +236,7 @@ export function placementWorld(options: { maxPerCustomer?: number; cart?: Line[]
     gate,
     cart: { items: async () => options.cart ?? [] },
     logger: createLogger('order-unit', 'silent'),
-    settings: { maxPerCustomer: options.maxPerCustomer ?? 5, orderTtlSeconds: 900, idempotencyStaleMs: 60_000, idempotencyTtlHours: 24 },
+    settings: { orderTtlSeconds: 900, idempotencyStaleMs: 60_000, idempotencyTtlHours: 24 },
   };
   return { store, gate, deps };
 }

@@ -13,7 +13,7 @@ let bob: TestUser;
 let admin: TestUser;
 
 beforeAll(async () => {
-  run = await startOrderService();
+  run = await startOrderService({ PENDING_EXPIRY_INTERVAL_MS: '200', PENDING_EXPIRY_GRACE_MS: '0' });
   await Promise.all(run.service.subscriptions.map((s) => s.waitUntilActive()));
   events = new EventPublisher();
   recorder = await new EventRecorder().start();
@@ -77,13 +77,50 @@ describe('payment after inventory reserves', () => {
   });
 });
 
+describe('orders inventory never answered', () => {
+  it('when a PENDING order outlives its expiresAt without a reservation (an outage lost it), then it ends EXPIRED and its gate units go back', async () => {
+    const { order, productId } = await place(bob, { units: 6, quantity: 2 });
+    expect(await gateUnits(run.service, productId)).toBe(4);
+    await run.service.db('orders').where('id', order.id).update({ expires_at: new Date(Date.now() - 60_000) });
+    const expired = await waitForStatus(run, bob.accessToken, order.id, 'EXPIRED');
+    expect(expired.statusHistory.at(-1)).toMatchObject({ status: 'EXPIRED', reason: 'NEVER_RESERVED' });
+    await waitFor(async () => (await gateUnits(run.service, productId)) === 6, { what: 'units back in the gate' });
+  });
+});
+
+describe('payment against the hold', () => {
+  it('when the charge is approved but the hold runs out within the margin, then the order is NOT confirmed, the charge is marked for refund, and the expiry ends it', async () => {
+    const { order, productId, quantity } = await place(alice, { token: 'tok_visa' });
+    // The hold inventory made for it ends in a second: its units may be sold again right after.
+    const endsAt = new Date(Date.now() + 1_000);
+    await run.service.db('orders').where('id', order.id).update({ expires_at: endsAt });
+    await events.publish('inventory.reserved.v1', { orderId: order.id, items: [{ productId, quantity }], expiresAt: endsAt.toISOString() });
+    await waitFor(async () => (await run.service.db('payment_attempts').where('order_id', order.id).first())?.status === 'REFUND_REQUIRED', {
+      what: 'the approved charge to be marked for refund',
+    });
+    expect((await api(run.url, alice.accessToken)('GET', `/api/orders/${order.id}`)).body.status).toBe('RESERVED');
+    expect(recorder.of('order.confirmed.v1', order.id)).toHaveLength(0);
+    await events.publish('inventory.released.v1', { orderId: order.id, reason: 'EXPIRED' });
+    await waitForStatus(run, alice.accessToken, order.id, 'EXPIRED');
+  });
+});
+
 describe('inventory outcomes', () => {
-  it('when inventory rejects, then REJECTED (OUT_OF_STOCK), order.rejected.v1 and units back', async () => {
+  it('when inventory rejects OUT_OF_STOCK, then REJECTED and order.rejected.v1, and the units do NOT go back (the gate had more than inventory)', async () => {
     const { order, productId } = await place(bob, { units: 4, quantity: 1 });
     await events.publish('inventory.rejected.v1', { orderId: order.id, reason: 'OUT_OF_STOCK', productIds: [productId] });
     const rejected = await waitForStatus(run, bob.accessToken, order.id, 'REJECTED');
     expect(rejected.statusHistory.at(-1)).toMatchObject({ reason: 'OUT_OF_STOCK' });
     await waitFor(() => recorder.of('order.rejected.v1', order.id).length > 0, { what: 'order.rejected.v1' });
+    await sleep(500); // a give-back runs right after the commit
+    expect(await gateUnits(run.service, productId)).toBe(3);
+  });
+
+  it('when inventory rejects an order that outlived its expiry (ORDER_EXPIRED), then EXPIRED and its units go back', async () => {
+    const { order, productId } = await place(bob, { units: 4, quantity: 1 });
+    await events.publish('inventory.rejected.v1', { orderId: order.id, reason: 'ORDER_EXPIRED' });
+    const expired = await waitForStatus(run, bob.accessToken, order.id, 'EXPIRED');
+    expect(expired.statusHistory.at(-1)).toMatchObject({ reason: 'ORDER_EXPIRED' });
     await waitFor(async () => (await gateUnits(run.service, productId)) === 4, { what: 'units back in the gate' });
   });
 

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { createTestUser, openApiChecker, type TestUser } from '@shop/testing';
 import { orderDocument } from '../src/http/api.js';
-import { gateKey } from '../src/gate/redis-sale-gate.js';
+import { gateKey, idempotencyMarkerKey } from '../src/gate/redis-sale-gate.js';
 import { Peers } from './peers.js';
 import { api, gateUnits, seedProduct, startOrderService, type Running } from './support.js';
 
@@ -55,6 +55,39 @@ describe('POST /api/orders: input and idempotency', () => {
       expect(await run.service.db('idempotency_keys').where('user_id', user.id).count({ n: '*' })).toEqual([{ n: 0 }]);
     },
   );
+
+  it('when the body is not JSON (text/plain), then 415 UNSUPPORTED_MEDIA_TYPE and nothing is created', async () => {
+    const user = await createTestUser();
+    const productId = await seedProduct(run.service, { units: 5 });
+    const res = await api(run.url, user.accessToken)(
+      'POST',
+      '/api/orders',
+      { items: [{ productId, quantity: 2 }], paymentToken: 'tok_declined' },
+      { 'Idempotency-Key': randomUUID(), 'content-type': 'text/plain' },
+    );
+    expect(res.status).toBe(415);
+    expect(res.body.error.code).toBe('UNSUPPORTED_MEDIA_TYPE');
+    check('post', '/api/orders', 415, res.body);
+    expect(await ordersOf(user.id)).toBe(0);
+    expect(await run.service.db('idempotency_keys').where('user_id', user.id).count({ n: '*' })).toEqual([{ n: 0 }]);
+    expect(await gateUnits(run.service, productId)).toBe(5);
+  });
+
+  it('when a key that made the last unit\'s order is retried after Redis lost its marker, then the order is replayed, not 409 OUT_OF_STOCK', async () => {
+    const user = await createTestUser();
+    const productId = await seedProduct(run.service, { units: 1 });
+    const key = randomUUID();
+    const body = { items: [{ productId, quantity: 1 }] };
+    const first = await api(run.url, user.accessToken)('POST', '/api/orders', body, { 'Idempotency-Key': key });
+    expect(first.status).toBe(202);
+    expect(await gateUnits(run.service, productId)).toBe(0);
+    await run.service.redis.del(idempotencyMarkerKey(user.id, key)); // a flush or a failover
+    const again = await api(run.url, user.accessToken)('POST', '/api/orders', body, { 'Idempotency-Key': key });
+    expect(again.status).toBe(202);
+    expect(again.headers.get('idempotent-replayed')).toBe('true');
+    expect(again.body.id).toBe(first.body.id);
+    expect(await ordersOf(user.id)).toBe(1);
+  });
 
   it('when the same key and body arrive three times at once, then exactly one order exists', async () => {
     const user = await createTestUser();
@@ -136,6 +169,17 @@ describe('POST /api/orders: input and idempotency', () => {
     expect(replies.filter((r) => r.status === 202)).toHaveLength(1);
     for (const r of replies.filter((x) => x.status !== 202)) expect(r.body.error.code).toBe('PURCHASE_LIMIT_EXCEEDED');
     expect(await gateUnits(run.service, productId)).toBe(98);
+  });
+
+  it('when a product has maxPerCustomer null, then no cap applies (the contract: null means none)', async () => {
+    const user = await createTestUser();
+    const productId = await seedProduct(run.service, { units: 100 });
+    const call = api(run.url, user.accessToken);
+    const place = (quantity: number) => call('POST', '/api/orders', { items: [{ productId, quantity }] }, { 'Idempotency-Key': randomUUID() });
+    const first = await place(8);
+    const second = await place(8);
+    expect([first.status, second.status]).toEqual([202, 202]);
+    expect(await gateUnits(run.service, productId)).toBe(84);
   });
 });
 

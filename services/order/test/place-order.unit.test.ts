@@ -104,11 +104,11 @@ describe('placeOrder: idempotency outcomes', () => {
 });
 
 describe('placeOrder: per-customer cap', () => {
-  it('when open orders plus this one exceed the default cap, then 409 PURCHASE_LIMIT_EXCEEDED and no gate units are spent', async () => {
-    const world = placementWorld({ maxPerCustomer: 5 });
+  it("when open orders plus this one exceed the product's cap, then 409 PURCHASE_LIMIT_EXCEEDED and no gate units are spent", async () => {
+    const world = placementWorld();
     const who = caller();
     const place = placer(world, who);
-    const p = product(world.store);
+    const p = product(world.store, { cap: 5 });
     world.gate.counters.set(p, 100);
     await place(body([{ productId: p, quantity: 3 }]));
     const err = await refusal(place(body([{ productId: p, quantity: 3 }])));
@@ -117,27 +117,35 @@ describe('placeOrder: per-customer cap', () => {
     expect(world.store.ordersOf(who.id)).toHaveLength(1);
   });
 
-  it("when the product carries its own cap, then that cap applies instead of the default", async () => {
-    const world = placementWorld({ maxPerCustomer: 5 });
+  it('when the product carries a cap of 1, then a second unit is refused', async () => {
+    const world = placementWorld();
     const place = placer(world, caller());
     const p = product(world.store, { cap: 1 });
     await place(body([{ productId: p, quantity: 1 }]));
     expect((await refusal(place(body([{ productId: p, quantity: 1 }])))).details).toMatchObject({ cap: 1, alreadyOrdered: 1 });
   });
 
+  it('when the product has maxPerCustomer null, then no cap applies (null means none)', async () => {
+    const world = placementWorld();
+    const place = placer(world, caller());
+    const p = product(world.store, { cap: null });
+    world.gate.counters.set(p, 100);
+    for (let i = 0; i < 3; i++) await expect(place(body([{ productId: p, quantity: 10 }]))).resolves.toMatchObject({ status: 202 });
+  });
+
   it('when earlier orders ended without a sale, then their units no longer count', async () => {
-    const world = placementWorld({ maxPerCustomer: 2 });
+    const world = placementWorld();
     const who = caller();
     const place = placer(world, who);
-    const p = product(world.store);
+    const p = product(world.store, { cap: 2 });
     const first = await place(body([{ productId: p, quantity: 2 }]));
     world.store.setStatus((first.body as OrderView).id, 'REJECTED');
     await expect(place(body([{ productId: p, quantity: 2 }]))).resolves.toMatchObject({ status: 202 });
   });
 
   it('when another customer ordered the product, then it does not count against this one', async () => {
-    const world = placementWorld({ maxPerCustomer: 2 });
-    const p = product(world.store);
+    const world = placementWorld();
+    const p = product(world.store, { cap: 2 });
     await placer(world, caller())(body([{ productId: p, quantity: 2 }]));
     await expect(placer(world, caller())(body([{ productId: p, quantity: 2 }]))).resolves.toMatchObject({ status: 202 });
   });

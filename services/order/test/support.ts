@@ -21,7 +21,6 @@ export interface Running {
 export async function startOrderService(extra: Record<string, string> = {}, { migrate = true } = {}): Promise<Running> {
   const config = orderEnv.parse(
     testEnv('order', {
-      MAX_PER_CUSTOMER: '1000',
       ORDER_RATE_LIMIT_POINTS: '10000',
       PAYMENT_TIMEOUT_MS: '300',
       PAYMENT_SIMULATED_DELAY_MS: '1500',

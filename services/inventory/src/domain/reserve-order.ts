@@ -20,6 +20,8 @@ export type ReserveOutcome =
   | { result: 'answered_again'; status: Reservation['status'] };
 
 export const OUT_OF_STOCK = 'OUT_OF_STOCK';
+/** The order's own deadline passed before it reached us: holding for it would hold nothing. */
+export const ORDER_EXPIRED = 'ORDER_EXPIRED';
 /** Stock columns are Postgres integers; nobody holds more than this of anything. */
 const MAX_QUANTITY = 2_147_483_647;
 
@@ -33,12 +35,27 @@ export async function reserveOrder(tx: InventoryTx, order: OrderToReserve, setti
   const expiresAt = holdUntil(order.expiresAt, settings);
   const reservationId = randomUUID();
 
-  const claimed = await tx.reservations.claim({ id: reservationId, orderId: order.orderId, status: 'held', expiresAt });
+  const lapsed = expiresAt.getTime() <= settings.now.getTime();
+  const claimed = await tx.reservations.claim({
+    id: reservationId,
+    orderId: order.orderId,
+    status: lapsed ? 'rejected' : 'held',
+    ...(lapsed ? { reason: ORDER_EXPIRED } : {}),
+    expiresAt,
+  });
   if (!claimed) {
     const existing = await tx.reservations.findByOrder(order.orderId);
     if (!existing) throw new Error(`reservation for order ${order.orderId} vanished`);
     await answerAgain(tx, existing);
     return { result: 'answered_again', status: existing.status };
+  }
+
+  if (lapsed) {
+    // A backlog (or a bypassed gate) kept the order from us past its expiry. A hold that has
+    // already lapsed would be swept at once and its units sold again while the order service
+    // charged for them; refuse instead, and take nothing.
+    await tx.outbox.emit('inventory.rejected.v1', { orderId: order.orderId, reason: ORDER_EXPIRED });
+    return { result: 'rejected', productIds: [] };
   }
 
   try {

@@ -1,5 +1,6 @@
 import type { DbOrTx, Tx } from '@shop/db';
 import type { Claim, IdempotencyStore } from '../domain/ports.js';
+import type { IdempotencyRecord } from '../domain/types.js';
 
 interface IdempotencyRow {
   user_id: string;
@@ -14,6 +15,10 @@ interface IdempotencyRow {
 export function idempotencyRepository(db: DbOrTx): IdempotencyStore {
   return {
     claim: (input) => claimKey(db, input),
+    find: async (userId, key) => {
+      const row = await db<IdempotencyRow>('idempotency_keys').where({ user_id: userId, key }).first();
+      return row ? toRecord(row) : undefined;
+    },
     complete: (userId, key, status, body) => completeKey(db, userId, key, status, body),
     release: (userId, key) => releaseKey(db, userId, key),
     deleteExpired: (ttlHours) => deleteExpiredKeys(db, ttlHours),
@@ -67,12 +72,13 @@ async function claimIn(db: Tx, input: { userId: string; key: string; hash: strin
       .update({ request_hash: input.hash, state: 'in_flight', response_status: null, response_body: null, created_at: db.fn.now() })
       .returning('key');
     if (taken.length > 0) return { claimed: true };
-    return {
-      claimed: false,
-      record: { requestHash: row.request_hash, state: row.state, responseStatus: row.response_status, responseBody: row.response_body },
-    };
+    return { claimed: false, record: toRecord(row) };
   }
   throw new Error('idempotency key kept changing under us');
+}
+
+function toRecord(row: IdempotencyRow): IdempotencyRecord {
+  return { requestHash: row.request_hash, state: row.state, responseStatus: row.response_status, responseBody: row.response_body };
 }
 
 async function completeKey(trx: DbOrTx, userId: string, key: string, status: number, body: unknown): Promise<void> {

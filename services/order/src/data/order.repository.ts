@@ -71,6 +71,9 @@ export function orderRepository(db: DbOrTx): OrderStore {
     async pendingUnits(productIds) {
       return sumByProduct(await unitsByProduct(productIds).where('o.status', 'PENDING'));
     },
+    async pendingExpiredBefore(before, limit) {
+      return db('orders').where('status', 'PENDING').where('expires_at', '<', before).orderBy('expires_at').limit(limit).pluck('id');
+    },
     async lockCustomer(userId) {
       await db.raw('select pg_advisory_xact_lock(4031, hashtext(?))', [userId]);
     },

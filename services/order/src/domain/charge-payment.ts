@@ -47,12 +47,26 @@ export async function chargeDuePayments(deps: ChargeDeps, limit: number): Promis
   return claimed.length + voided;
 }
 
+/**
+ * A confirmation needs this much of the hold left: order.confirmed.v1 still has to pass the
+ * outbox relay and inventory's consumer before the sweeper's next look at the hold.
+ */
+const HOLD_MARGIN_MS = 5_000;
+
 /** CONFIRMED + order.confirmed.v1, or REJECTED + order.rejected.v1, in the caller's transaction. */
 async function recordCharge(tx: OrderTx, deps: ChargeDeps, order: Order, result: ChargeResult): Promise<void> {
   const meta = { correlationId: order.id };
   if (result.outcome === 'declined') {
     if (!(await tx.payments.finish(order.id, 'DECLINED', result.reason))) return;
     await endOrder(tx, deps, { orderId: order.id, to: 'REJECTED', reason: result.reason, meta });
+    return;
+  }
+  if (order.expiresAt.getTime() - Date.now() < HOLD_MARGIN_MS) {
+    // Inventory holds the units until the order's expiresAt and its sweeper then sells them
+    // again: an order confirmed that late would be paid for a unit someone else may get. The
+    // order stays RESERVED until the sweeper's release makes it EXPIRED; the money goes back.
+    deps.logger.error({ orderId: order.id }, 'charge approved after the hold ran out; not confirmed, refund required');
+    await tx.payments.finish(order.id, 'REFUND_REQUIRED', 'the reservation expired while charging');
     return;
   }
   const confirmed = await moveOrder(tx.orders, order.id, 'CONFIRMED', null);

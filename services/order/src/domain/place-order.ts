@@ -16,7 +16,7 @@ export interface PlaceOrderDeps {
   logger: Logger;
   /** The drop kit: a product on a live drop needs an admission token (absent: no drops). */
   admission?: AdmissionDeps;
-  settings: { maxPerCustomer: number; orderTtlSeconds: number; idempotencyStaleMs: number; idempotencyTtlHours: number };
+  settings: { orderTtlSeconds: number; idempotencyStaleMs: number; idempotencyTtlHours: number };
 }
 
 export interface PlaceOrderBody {
@@ -73,7 +73,13 @@ async function placeWithKey(deps: PlaceOrderDeps, input: PlaceOrderInput, admiss
   // The sold-out fast path: one Redis script, no Postgres I/O. A key claimed before ('known')
   // still takes the normal path, so a retry of a key that made an order replays it.
   const pre = input.body.items?.length ? await gate.preCheck(userId, key, input.body.items) : { outcome: 'go' as const };
-  if (pre.outcome === 'sold_out') throw new AppError('OUT_OF_STOCK', 'Sold out', 409, { productId: pre.productId });
+  if (pre.outcome === 'sold_out') {
+    // The Redis marker is only a hint (a flush or an outage loses it): the key's own row decides
+    // whether this is a retry of a request that made an order, before anyone hears "sold out".
+    const record = await store.idempotency.find(userId, key);
+    if (record) return replay(record, requestHash(input.body));
+    throw new AppError('OUT_OF_STOCK', 'Sold out', 409, { productId: pre.productId });
+  }
   // Marked BEFORE the claim: a retry racing this claim sees 'known', never 'sold_out'.
   const marked = pre.outcome === 'known' || (pre.outcome === 'go' && (await gate.markKey(userId, key, markerTtl)));
 
@@ -134,7 +140,7 @@ async function createGatedOrder(deps: PlaceOrderDeps, input: PlaceOrderInput, li
   const userId = input.caller.id;
   const priced = await priceLines(store.products, lines);
   // A cheap early refusal that spends no gate units; the binding check runs again under the lock.
-  await checkPurchaseCap(store.orders, userId, priced, settings.maxPerCustomer);
+  await checkPurchaseCap(store.orders, userId, priced);
 
   const gated = await gate.take(lines);
   if (gated.outcome === 'sold_out') {
@@ -148,7 +154,7 @@ async function createGatedOrder(deps: PlaceOrderDeps, input: PlaceOrderInput, li
   try {
     const view = await store.transaction(async (tx) => {
       await tx.orders.lockCustomer(userId);
-      await checkPurchaseCap(tx.orders, userId, priced, settings.maxPerCustomer);
+      await checkPurchaseCap(tx.orders, userId, priced);
       const customer = await tx.customers.find(userId);
       await openOrder(tx.orders, {
         id: orderId,

@@ -46,6 +46,8 @@ export interface OrderStore {
   unitsOrdered(userId: string, productIds: string[], statuses: readonly OrderStatus[]): Promise<Map<string, number>>;
   /** Units in PENDING orders (placed, not yet reserved by inventory), per product. */
   pendingUnits(productIds: string[]): Promise<Map<string, number>>;
+  /** Ids of PENDING orders whose expiresAt is before `before`, oldest first. */
+  pendingExpiredBefore(before: Date, limit: number): Promise<string[]>;
   /** Serialises one user's placements for the rest of the transaction (the cap check). */
   lockCustomer(userId: string): Promise<void>;
   /** New shipping details on every order of the user not in `except`; how many changed. */
@@ -76,6 +78,8 @@ export interface IdempotencyStore {
    * wins. An in-flight claim older than `staleMs` or any past `ttlHours` may be taken over, once.
    */
   claim(input: { userId: string; key: string; hash: string; staleMs: number; ttlHours: number }): Promise<Claim>;
+  /** What the key holds now, if anything (no claim is made). */
+  find(userId: string, key: string): Promise<IdempotencyRecord | undefined>;
   /** Remembers the reply under the key (in the order's transaction). */
   complete(userId: string, key: string, status: number, body: unknown): Promise<void>;
   /** Frees an in-flight key whose request created nothing, so the client may retry with it. */
@@ -176,5 +180,7 @@ export interface RelayKick {
 export interface GateAdmin {
   trackedProducts(): Promise<string[]>;
   reset(productId: string, units: number): Promise<void>;
+  /** Sets the counter to `units` only if it is above that; never raises it. */
+  lower(productId: string, units: number): Promise<void>;
   tryLock(ms: number): Promise<boolean>;
 }

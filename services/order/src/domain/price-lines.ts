@@ -34,11 +34,16 @@ export async function priceLines(products: ProductStore, lines: Line[]): Promise
   return { lines: priced, total, currency: [...currencies][0], products: found };
 }
 
-/** Per-customer cap: units in the user's open orders plus this order's, per product. */
-export async function checkPurchaseCap(orders: OrderStore, userId: string, priced: Priced, defaultCap: number): Promise<void> {
-  const held = await orders.unitsOrdered(userId, priced.lines.map((l) => l.productId), OPEN_STATUSES);
-  for (const line of priced.lines) {
-    const cap = priced.products.get(line.productId)?.maxPerCustomer ?? defaultCap;
+/**
+ * Per-customer cap: units in the user's open orders plus this order's, per product. A product
+ * whose `maxPerCustomer` is null has no cap (what null means in the event contract).
+ */
+export async function checkPurchaseCap(orders: OrderStore, userId: string, priced: Priced): Promise<void> {
+  const capped = priced.lines.filter((l) => priced.products.get(l.productId)?.maxPerCustomer != null);
+  if (capped.length === 0) return;
+  const held = await orders.unitsOrdered(userId, capped.map((l) => l.productId), OPEN_STATUSES);
+  for (const line of capped) {
+    const cap = priced.products.get(line.productId)!.maxPerCustomer!;
     const already = held.get(line.productId) ?? 0;
     if (already + line.quantity > cap) {
       throw new AppError('PURCHASE_LIMIT_EXCEEDED', `At most ${cap} units of this product per customer`, 409, {

@@ -9,8 +9,8 @@ export interface ReconcileDeps {
 }
 
 /**
- * Resets a gate counter to what inventory can still sell, but only for a product that is
- * quiet: no PENDING order of ours for it. While orders are in flight, inventory's figure
+ * Resets a gate counter to what inventory can still sell when the product is quiet (no
+ * PENDING order of ours for it), and on a busy product lowers a counter that is above it. While orders are in flight, inventory's figure
  * already excludes the ones it has reserved and we cannot tell which those are, so
  * "available minus PENDING" would count them twice and refuse units that are for sale
  * (a drop of 1,000 left 93 unsold that way). Drift on a busy product heals through the
@@ -25,10 +25,13 @@ export async function reconcileGate(deps: ReconcileDeps): Promise<number> {
   const pending = await deps.pendingUnits(products);
   let reset = 0;
   for (const productId of products) {
-    if ((pending.get(productId) ?? 0) > 0) continue;
     const available = await deps.stock.available(productId);
     if (available === undefined) continue;
-    await deps.gate.reset(productId, available);
+    // Busy: inventory's figure already excludes what it reserved, and the PENDING orders it has
+    // not reached yet hold gate units it still counts; so a counter above `available` is too
+    // high whatever is in flight, and lowering it to `available` can never refuse a sellable unit.
+    if ((pending.get(productId) ?? 0) > 0) await deps.gate.lower(productId, available);
+    else await deps.gate.reset(productId, available);
     reset++;
   }
   return reset;

@@ -7,7 +7,7 @@ type UserEvent = Extract<AnyEvent, { type: 'user.registered.v1' | 'user.profile_
 
 /**
  * Keeps the price list this service sells from, with each product's purchase cap
- * (`maxPerCustomer`; absent or null means the configured default).
+ * (`maxPerCustomer`; absent or null means no cap, as the event contract says).
  */
 export async function applyProductEvent(tx: OrderStores, event: ProductEvent): Promise<void> {
   const at = new Date(event.occurredAt);

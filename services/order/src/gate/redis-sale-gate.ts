@@ -35,6 +35,12 @@ const GIVE_BACK = `
 if redis.call('EXISTS', KEYS[1]) == 1 then redis.call('INCRBY', KEYS[1], ARGV[1]) end
 return 1`;
 
+// Only down, and only an existing key: a take or give-back between our read and write is kept.
+const LOWER = `
+local v = redis.call('GET', KEYS[1])
+if v and tonumber(v) > tonumber(ARGV[1]) then redis.call('SET', KEYS[1], ARGV[1]) end
+return 1`;
+
 function merge(lines: Line[]): Line[] {
   const units = new Map<string, number>();
   for (const l of lines) units.set(l.productId, (units.get(l.productId) ?? 0) + l.quantity);
@@ -145,6 +151,10 @@ export class RedisSaleGate implements StockGate {
 
   async reset(productId: string, units: number): Promise<void> {
     await this.redis.set(gateKey(productId), String(Math.max(0, units)));
+  }
+
+  async lower(productId: string, units: number): Promise<void> {
+    await this.redis.eval(LOWER, 1, gateKey(productId), String(Math.max(0, units)));
   }
 
   /** One replica reconciles at a time. */

@@ -33,9 +33,17 @@ async function applyInventoryEvent(tx: OrderTx, deps: OutcomeDeps, raw: EventEnv
     case 'inventory.reserved.v1':
       await markReserved(tx, deps, event.data.orderId);
       return;
-    case 'inventory.rejected.v1':
-      await endOrder(tx, deps, { orderId: event.data.orderId, to: 'REJECTED', reason: event.data.reason || 'OUT_OF_STOCK', meta });
+    case 'inventory.rejected.v1': {
+      const reason = event.data.reason || 'OUT_OF_STOCK';
+      if (reason === 'ORDER_EXPIRED') {
+        // Inventory took nothing: the order outlived its own deadline before it got there.
+        await endOrder(tx, deps, { orderId: event.data.orderId, to: 'EXPIRED', reason, meta });
+        return;
+      }
+      const short = event.data.productIds?.length ? event.data.productIds : 'all';
+      await endOrder(tx, deps, { orderId: event.data.orderId, to: 'REJECTED', reason, meta, soldOut: reason === 'OUT_OF_STOCK' ? short : [] });
       return;
+    }
     case 'inventory.released.v1':
       // Releases that follow our own reject or cancel need nothing; only an expiry changes the order.
       if (event.data.reason === 'EXPIRED') {

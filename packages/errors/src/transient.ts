@@ -1,0 +1,29 @@
+// Connection refused/reset, pool exhausted, server shutting down or overloaded, statement
+// timeout, and Postgres' connection-exception class (08xxx).
+const UNAVAILABLE_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', '57P01', '57P02', '57P03', '53300', '57014', '08000', '08001', '08003', '08006']);
+const UNAVAILABLE_MESSAGES =
+  /Connection terminated|Client has encountered a connection error|timeout exceeded when trying to connect|Connection is closed|Stream isn't writeable/i;
+// Deadlock detected, serialization failure: the transaction lost a race and may simply run again.
+const CONFLICT_CODES = new Set(['40P01', '40001']);
+
+type Described = { name?: string; code?: string; message?: string; status?: number };
+
+/** A dependency (Postgres, Redis, a peer service) is away or overloaded right now. */
+export function isDependencyUnavailable(err: unknown): boolean {
+  const e = err as Described | undefined;
+  if (e?.name === 'KnexTimeoutError') return true;
+  if (e?.name === 'AppError' && e.status === 503) return true;
+  if (e?.code !== undefined && UNAVAILABLE_CODES.has(e.code)) return true;
+  return UNAVAILABLE_MESSAGES.test(e?.message ?? '');
+}
+
+/** The database gave up on the transaction to break a deadlock or keep it serializable. */
+export function isTransactionConflict(err: unknown): boolean {
+  const code = (err as Described | undefined)?.code;
+  return code !== undefined && CONFLICT_CODES.has(code);
+}
+
+/** Nothing was wrong with the work itself: running it again later can succeed. */
+export function isTransient(err: unknown): boolean {
+  return isDependencyUnavailable(err) || isTransactionConflict(err);
+}
