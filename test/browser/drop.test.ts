@@ -61,17 +61,21 @@ describe('the drop page in Chromium', () => {
   it('when two buyers wait through the countdown for one unit, then one is admitted and buys with one click and the other reads SOLD_OUT', async () => {
     const product = await newProduct(admin, { stock: 1, price: 4900, maxPerCustomer: 1 });
     const [first, second] = [await registeredCustomer('drop-a'), await registeredCustomer('drop-b')];
-    const opensAt = new Date(Date.now() + 25_000);
+    const buyers = await Promise.all([first, second].map(async (who) => ({ who, tab: await openTab(browser) })));
+    // Signed in first, so Keycloak's pace does not eat into the countdown.
+    for (const { who, tab } of buyers) {
+      await tab.page.goto('/signin');
+      await signInThroughForm(tab.page, who.email);
+      await tab.page.getByRole('button', { name: /Sign out/ }).waitFor({ timeout: 30_000 });
+    }
+    const opensAt = new Date(Date.now() + 15_000);
     const created = await api('POST', '/api/drops', { token: admin, body: { productId: product.id, opensAt: opensAt.toISOString(), admitPerSecond: 5, holdSeconds: 60 } });
     expect(created.status).toBe(201);
     const dropId = created.body.id as string;
-
-    const buyers = await Promise.all([first, second].map(async (who) => ({ who, tab: await openTab(browser) })));
     const polls = buyers.map((b) => recordPolls(b.tab.page, dropId));
-    for (const { who, tab } of buyers) {
-      await tab.page.goto(`/signin?next=/drops/${dropId}`);
-      await signInThroughForm(tab.page, who.email);
-      await tab.page.getByTestId('countdown').waitFor({ timeout: 30_000 });
+    for (const { tab } of buyers) {
+      await tab.page.goto(`/drops/${dropId}`);
+      await tab.page.getByTestId('countdown').waitFor();
     }
     const [a, b] = buyers.map((x) => x.tab.page);
     expect(await seriousViolations(a)).toEqual([]);
