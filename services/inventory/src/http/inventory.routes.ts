@@ -58,7 +58,11 @@ export const inventoryRoutes: Array<Route<InventoryHttpDeps>> = [
       summary: 'Set the available count (admin); reserved and sold units are untouched',
       auth: 'admin',
       request: { params: ProductParams, body: SetAvailableBody },
-      responses: { 200: { description: 'the stock after the change', schema: StockLevelsView }, 404: noStock },
+      responses: {
+        200: { description: 'the stock after the change', schema: StockLevelsView },
+        404: noStock,
+        409: errorResponse('STOCK_OUT_OF_RANGE: available plus the reserved and sold units would pass the largest count'),
+      },
     },
     async ({ params, body }, deps: InventoryHttpDeps) => view(await setAvailableStock(deps.stock, params.productId, body.available)),
   ),
