@@ -50,14 +50,15 @@ async function refresh(b: Buyer): Promise<boolean> {
  * realm's algorithm at the first sign-in, which is then the one expensive step per buyer.
  * Uses the local Keycloak admin of docs/conventions.md (kcadmin), as the stack does.
  */
-async function importBuyers(count: number): Promise<Buyer[]> {
-  const admin = (await (
-    await fetch(`${KEYCLOAK_URL}/realms/master/protocol/openid-connect/token`, {
-      method: 'POST',
-      body: new URLSearchParams({ grant_type: 'password', client_id: 'admin-cli', username: process.env.KEYCLOAK_ADMIN ?? 'kcadmin', password: process.env.KEYCLOAK_ADMIN_PASSWORD ?? 'kcadmin' }),
-    })
-  ).json()) as { access_token: string };
-  const made: Buyer[] = [];
+async function importBuyers(count: number, onBatch: (batch: Buyer[]) => void): Promise<void> {
+  // The master admin's token lives 60 s: one per batch.
+  const adminToken = async () =>
+    ((await (
+      await fetch(`${KEYCLOAK_URL}/realms/master/protocol/openid-connect/token`, {
+        method: 'POST',
+        body: new URLSearchParams({ grant_type: 'password', client_id: 'admin-cli', username: process.env.KEYCLOAK_ADMIN ?? 'kcadmin', password: process.env.KEYCLOAK_ADMIN_PASSWORD ?? 'kcadmin' }),
+      })
+    ).json()) as { access_token: string }).access_token;
   for (let start = 0; start < count; start += 250) {
     const batch = Array.from({ length: Math.min(250, count - start) }, () => {
       const email = `rehearsal-${randomUUID().slice(0, 13)}@example.test`;
@@ -85,15 +86,14 @@ async function importBuyers(count: number): Promise<Buyer[]> {
     });
     const res = await fetch(`${KEYCLOAK_URL}/admin/realms/shop/partialImport`, {
       method: 'POST',
-      headers: { authorization: `Bearer ${admin.access_token}`, 'content-type': 'application/json' },
+      headers: { authorization: `Bearer ${await adminToken()}`, 'content-type': 'application/json' },
       body: JSON.stringify({ ifResourceExists: 'SKIP', users: batch.map((b) => b.user) }),
     });
     if (!res.ok) throw new Error(`partial import: ${res.status} ${await res.text()}`);
     const out = (await res.json()) as { results: Array<{ resourceName: string; id: string }> };
     const ids = new Map(out.results.map((r) => [r.resourceName, r.id]));
-    for (const b of batch) made.push({ ...b.buyer, id: ids.get(b.buyer.email) ?? '' });
+    onBatch(batch.map((b) => ({ ...b.buyer, id: ids.get(b.buyer.email) ?? '' })));
   }
-  return made;
 }
 
 /** `count` buyers with fresh access tokens; creates the missing ones. */
@@ -104,8 +104,11 @@ export async function signedInBuyers(file: string, count: number, log: (s: strin
   const missing = Math.max(0, count - cached.length);
   if (missing > 0) {
     log(`creating ${missing} buyers in Keycloak (once; cached in ${file})`);
-    cached.push(...(await importBuyers(missing)));
-    save();
+    await importBuyers(missing, (batch) => {
+      cached.push(...batch);
+      save();
+      log(`  ${cached.length} buyers`);
+    });
   }
   const buyers = cached.slice(0, count);
   const started = Date.now();

@@ -74,7 +74,7 @@ describe('POST /api/drops', () => {
 
 describe('the waiting room', () => {
   it('when buyers join before the open, then one ticket per account, the order is the published shuffle, and FIFO after the open', async () => {
-    const { productId, drop } = await createDrop({ units: 2, cap: 1, opensInMs: 3_000, holdSeconds: 2 });
+    const { productId, drop } = await createDrop({ units: 2, cap: 1, opensInMs: 3_000, holdSeconds: 6 });
     expect(drop.fairness.seed).toBeNull();
     const early = await users(5);
     const tickets = new Map<string, string>();
