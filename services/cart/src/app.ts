@@ -1,10 +1,11 @@
 import { createHttpApp, mountRoutes, type Express, type RequestHandler } from '@shop/http';
 import type { Auth } from '@shop/auth';
 import type { RedisClient } from '@shop/cache';
-import { pingDb, type Db } from '@shop/db';
+import type { Db } from '@shop/db';
 import type { Logger } from '@shop/logger';
 import type { Broker } from '@shop/messaging';
 import { rateLimit } from '@shop/ratelimit';
+import { readinessOf } from '@shop/service';
 import type { CartConfig } from './config.js';
 import { knexStores } from './data/stores.js';
 import { cartDocument, cartRoutes } from './http/cart.routes.js';
@@ -34,12 +35,7 @@ export function createApp(deps: AppDeps): Express {
     name: 'cart',
     logger,
     bodyLimit: '16kb',
-    readiness: {
-      db: () => pingDb(db),
-      redis: () => redis.ping(),
-      broker: () => broker.assertConnected(),
-      keycloak: () => auth.ready(),
-    },
+    readiness: readinessOf({ db, redis, broker, auth }, 'db', 'redis', 'broker', 'keycloak'),
     routes: (app) => {
       const doc = cartDocument();
       app.get('/api/cart/openapi.json', (_req, res) => {

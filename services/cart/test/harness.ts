@@ -1,17 +1,14 @@
 import { randomUUID } from 'node:crypto';
-import { createAuth } from '@shop/auth';
-import { createRedis, type RedisClient } from '@shop/cache';
+import type { RedisClient } from '@shop/cache';
 import { makeEvent, type EventData, type EventType } from '@shop/contracts';
-import { createDb, migrateLatest, type Db } from '@shop/db';
+import { migrateLatest, type Db } from '@shop/db';
 import type { RequestHandler, RunningServer } from '@shop/http';
 import { createLogger } from '@shop/logger';
-import { Broker, type Subscription } from '@shop/messaging';
+import type { Broker } from '@shop/messaging';
 import { listen, testEnv, waitFor } from '@shop/testing';
-import { createApp } from '../src/app.js';
 import { readConfig } from '../src/config.js';
 import { migrationsDir } from '../src/data/migrations-dir.js';
-import { consumeOrderConfirmed } from '../src/messaging/order-confirmed.consumer.js';
-import { consumeProductEvents } from '../src/messaging/product.consumer.js';
+import { buildService } from '../src/service.js';
 
 export const env = testEnv('cart', { CART_WRITES_PER_MINUTE: '100000' });
 const logger = createLogger('cart-test', env.LOG_LEVEL);
@@ -46,18 +43,15 @@ export interface CallOptions {
   headers?: Record<string, string>;
 }
 
-/** The cart service in-process on a free port, with its consumers, against the test infra. */
+/** The cart service in-process on a free port, built by its composition root, against the test infra. */
 export async function startCart(overrides: Record<string, string> = {}, writeLimit?: RequestHandler): Promise<CartHarness> {
   const config = readConfig({ ...env, ...overrides });
-  const db = createDb(config.DATABASE_URL);
+  const service = buildService(config, { logger, writeLimit, retryDelaysMs: [100, 200] });
+  const { db, redis, broker } = service;
   await migrateLatest(db, migrationsDir);
-  const redis = createRedis({ url: config.REDIS_URL });
-  const broker = Broker.connect({ url: config.AMQP_URL, logger, serviceName: 'cart-test' });
   await broker.waitUntilConnected();
-  const auth = createAuth({ keycloakUrl: config.KEYCLOAK_URL, realm: config.KEYCLOAK_REALM, audience: config.JWT_AUDIENCE, redis, logger });
-  const subs: Subscription[] = [consumeProductEvents(broker, db, [100, 200]), consumeOrderConfirmed(broker, db, [100, 200])];
-  await Promise.all(subs.map((s) => s.waitUntilActive()));
-  const server: RunningServer = await listen(createApp({ config, db, redis, broker, auth, logger, writeLimit }));
+  await Promise.all(service.consumers.map((s) => s.waitUntilActive()));
+  const server: RunningServer = await listen(service.app, service.closers);
 
   const call: CartHarness['call'] = async (method, path, options = {}) => {
     const headers: Record<string, string> = { ...options.headers };
@@ -96,13 +90,7 @@ export async function startCart(overrides: Record<string, string> = {}, writeLim
     broker,
     call,
     product,
-    close: async () => {
-      await server.close();
-      await Promise.all(subs.map((s) => s.cancel()));
-      await broker.close();
-      await db.destroy();
-      redis.disconnect();
-    },
+    close: () => server.close(),
   };
 }
 

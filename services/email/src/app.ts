@@ -1,9 +1,10 @@
 import { createHttpApp, mountRoutes, type Express } from '@shop/http';
 import type { Auth } from '@shop/auth';
 import type { RedisClient } from '@shop/cache';
-import { pingDb, type Db } from '@shop/db';
+import type { Db } from '@shop/db';
 import type { Logger } from '@shop/logger';
 import type { Broker } from '@shop/messaging';
+import { readinessOf } from '@shop/service';
 import { emailDocument, emailRoutes } from './http/admin.routes.js';
 
 export interface AppDeps {
@@ -23,11 +24,7 @@ export function createApp({ db, redis, broker, auth, logger }: AppDeps): Express
     name: 'email',
     logger,
     bodyLimit: '1kb',
-    readiness: {
-      db: () => pingDb(db),
-      redis: () => redis.ping(),
-      broker: () => broker.assertConnected(),
-    },
+    readiness: readinessOf({ db, redis, broker }, 'db', 'redis', 'broker'),
     routes: (app) => {
       const doc = emailDocument();
       app.get('/api/email/openapi.json', (_req, res) => {

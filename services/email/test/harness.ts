@@ -1,17 +1,12 @@
 import { createServer, connect, type Server, type Socket } from 'node:net';
-import { createAuth } from '@shop/auth';
-import { createRedis } from '@shop/cache';
 import { makeEvent, type EventData, type EventType } from '@shop/contracts';
-import { createDb, migrateLatest, type Db } from '@shop/db';
+import { migrateLatest, type Db } from '@shop/db';
 import { createLogger } from '@shop/logger';
-import { Broker, eventsConsumed, type Subscription } from '@shop/messaging';
+import { eventsConsumed, type Broker } from '@shop/messaging';
 import { listen, testEnv, waitFor } from '@shop/testing';
-import { createApp } from '../src/app.js';
 import { readConfig } from '../src/config.js';
 import { migrationsDir } from '../src/data/migrations-dir.js';
-import { SmtpMailer } from '../src/mail/smtp-mailer.js';
-import { consumeOrderMails } from '../src/messaging/order-mails.consumer.js';
-import { consumeUserEvents } from '../src/messaging/user-events.consumer.js';
+import { buildService } from '../src/service.js';
 
 export const env = testEnv('email', { MAIL_RETRY_DELAYS_MS: '100,200' });
 const logger = createLogger('email-test', env.LOG_LEVEL);
@@ -28,33 +23,16 @@ export interface EmailHarness {
   close(): Promise<void>;
 }
 
-/** The email service in-process: its consumers against the test vhost and the real Mailpit. */
+/** The email service in-process, built by its composition root: its consumers against the test vhost and the real Mailpit. */
 export async function startEmail(overrides: Record<string, string> = {}): Promise<EmailHarness> {
-  const config = readConfig({ ...env, ...overrides });
-  const db = createDb(config.DATABASE_URL, { poolMax: 20 });
+  const config = readConfig({ SMTP_TIMEOUT_MS: '2000', MAIL_CONCURRENCY: '4', ...env, ...overrides });
+  const service = buildService(config, { logger, db: { poolMax: 20 } });
+  const { db, broker } = service;
   await migrateLatest(db, migrationsDir);
-  const redis = createRedis({ url: config.REDIS_URL });
-  const broker = Broker.connect({ url: config.AMQP_URL, logger, serviceName: 'email-test' });
   await broker.waitUntilConnected();
-  const auth = createAuth({ keycloakUrl: config.KEYCLOAK_URL, realm: config.KEYCLOAK_REALM, audience: config.JWT_AUDIENCE, redis, logger });
-  const mailer = new SmtpMailer(config.SMTP_URL, config.MAIL_FROM, 2_000);
-  const deps = { db, mailer, logger, retryDelaysMs: config.MAIL_RETRY_DELAYS_MS, concurrency: 4, idDomain: config.MAIL_ID_DOMAIN };
-  const subs: Subscription[] = [consumeUserEvents(broker, deps), consumeOrderMails(broker, deps)];
-  await Promise.all(subs.map((s) => s.waitUntilActive()));
-  const server = await listen(createApp({ db, redis, broker, auth, logger }));
-  return {
-    url: server.url,
-    db,
-    broker,
-    close: async () => {
-      await server.close();
-      await Promise.all(subs.map((s) => s.cancel()));
-      await broker.close();
-      mailer.close();
-      await db.destroy();
-      redis.disconnect();
-    },
-  };
+  await Promise.all(service.consumers.map((s) => s.waitUntilActive()));
+  const server = await listen(service.app, service.closers);
+  return { url: server.url, db, broker, close: () => server.close() };
 }
 
 export interface MailpitMessage {

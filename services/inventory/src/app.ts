@@ -1,10 +1,10 @@
 import type { Auth } from '@shop/auth';
 import type { RedisClient } from '@shop/cache';
 import type { Db } from '@shop/db';
-import { pingDb } from '@shop/db';
 import { createHttpApp, mountRoutes, type Express } from '@shop/http';
 import type { Logger } from '@shop/logger';
 import type { Broker } from '@shop/messaging';
+import { readinessOf } from '@shop/service';
 import { stockRepository } from './data/stock.repository.js';
 import { inventoryDocument, inventoryRoutes } from './http/inventory.routes.js';
 
@@ -23,13 +23,9 @@ export function createApp(deps: AppDeps): Express {
   return createHttpApp({
     name: 'inventory',
     logger,
-    readiness: {
-      db: () => pingDb(db),
-      redis: () => redis.ping(),
-      broker: () => broker.assertConnected(),
-      // Keycloak is left out on purpose: only admin routes need it, and a Keycloak blip must
-      // not take stock reads and reservations out of the balancer.
-    },
+    // Keycloak is left out on purpose: only admin routes need it, and a Keycloak blip must
+    // not take stock reads and reservations out of the balancer.
+    readiness: readinessOf({ db, redis, broker }, 'db', 'redis', 'broker'),
     routes: (app) => {
       app.get('/api/inventory/openapi.json', (_req, res) => {
         res.json(doc);

@@ -1,20 +1,17 @@
 import { randomUUID } from 'node:crypto';
 import amqp, { type Channel, type ChannelModel, type ConsumeMessage } from 'amqplib';
-import { createAuth } from '@shop/auth';
-import { createRedis, type RedisClient } from '@shop/cache';
+import type { RedisClient } from '@shop/cache';
 import { makeEvent, type EventData, type EventEnvelope, type EventType } from '@shop/contracts';
 import { createDb, migrateLatest, type Db } from '@shop/db';
 import type { RunningServer } from '@shop/http';
 import { createLogger } from '@shop/logger';
-import { Broker, createUnitOfWork, EVENTS_EXCHANGE, startOutboxRelay, type OutboxRelay, type Subscription, type UnitOfWork } from '@shop/messaging';
+import { EVENTS_EXCHANGE, type Broker, type OutboxRelay, type Subscription, type UnitOfWork } from '@shop/messaging';
 import { listen, testEnv } from '@shop/testing';
-import { createApp } from '../src/app.js';
+import { readConfig } from '../src/config.js';
 import { migrationsDir } from '../src/data/migrations-dir.js';
-import { startSweeper, type Sweeper } from '../src/jobs/reservation-sweeper.js';
+import type { Sweeper } from '../src/jobs/reservation-sweeper.js';
 import type { ConsumerDeps } from '../src/messaging/handler-context.js';
-import { consumeOrderOutcomes } from '../src/messaging/order-outcome.consumer.js';
-import { consumeOrderPlaced } from '../src/messaging/order-placed.consumer.js';
-import { consumeProductEvents } from '../src/messaging/product-events.consumer.js';
+import { buildService } from '../src/service.js';
 
 export const env = testEnv('inventory');
 export const logger = createLogger('inventory-test', env.LOG_LEVEL);
@@ -109,44 +106,20 @@ export interface Harness {
   close(): Promise<void>;
 }
 
-/** The whole service in-process, as main.ts wires it, against the test database and vhost. */
+/** The whole service in-process, built by its composition root, against the test database and vhost. */
 export async function startInventory(options: { sweepIntervalMs?: number; ttlSeconds?: number } = {}): Promise<Harness> {
-  const db = await migratedDb(20);
-  const redis = createRedis({ url: env.REDIS_URL });
-  redis.on('error', () => {});
-  const broker = Broker.connect({ url: env.AMQP_URL, logger, serviceName: SOURCE, publishTimeoutMs: 2_000 });
-  await broker.waitUntilConnected();
-  const auth = createAuth({ keycloakUrl: env.KEYCLOAK_URL, realm: env.KEYCLOAK_REALM, audience: env.JWT_AUDIENCE, redis, logger });
-  const relay = startOutboxRelay({ db, broker, logger, intervalMs: 100 });
-  const uow = createUnitOfWork({ db, source: SOURCE, relay });
-  const deps: ConsumerDeps = { uow, logger, reservationTtlSeconds: options.ttlSeconds ?? 120 };
-  const subscriptions = [consumeProductEvents(broker, db, deps), consumeOrderPlaced(broker, db, deps), consumeOrderOutcomes(broker, db, deps)];
-  await Promise.all(subscriptions.map((s) => s.waitUntilActive()));
-  const sweeper = startSweeper({
-    uow,
-    logger,
-    intervalMs: options.sweepIntervalMs ?? 600_000,
-    batchSize: 100,
+  const config = readConfig({
+    ...env,
+    INSTANCE_ID: SOURCE,
+    RESERVATION_TTL_SECONDS: String(options.ttlSeconds ?? 120),
+    SWEEP_INTERVAL_MS: String(options.sweepIntervalMs ?? 600_000),
+    SWEEP_BATCH_SIZE: '100',
   });
-  const server = await listen(createApp({ db, redis, broker, auth, logger }));
-  return {
-    db,
-    redis,
-    broker,
-    relay,
-    uow,
-    sweeper,
-    subscriptions,
-    server,
-    deps,
-    close: async () => {
-      await server.close();
-      await Promise.all(subscriptions.map((s) => s.cancel()));
-      await sweeper.stop();
-      await relay.stop();
-      await broker.close();
-      await db.destroy();
-      redis.disconnect();
-    },
-  };
+  const service = buildService(config, { logger, db: { poolMax: 20 }, broker: { publishTimeoutMs: 2_000 }, relay: { intervalMs: 100 } });
+  const { db, broker } = service;
+  await migrateLatest(db, migrationsDir);
+  await broker.waitUntilConnected();
+  await Promise.all(service.consumers.map((s) => s.waitUntilActive()));
+  const server = await listen(service.app, service.closers);
+  return { ...service, subscriptions: service.consumers, server, close: () => server.close() };
 }

@@ -2,10 +2,10 @@ import type { Auth } from '@shop/auth';
 import { Cache, type RedisClient } from '@shop/cache';
 import { AppError } from '@shop/errors';
 import type { Db } from '@shop/db';
-import { pingDb } from '@shop/db';
 import { createHttpApp, mountRoutes, type Express } from '@shop/http';
 import type { Logger } from '@shop/logger';
 import type { Broker, UnitOfWork } from '@shop/messaging';
+import { readinessOf } from '@shop/service';
 import type { ProductConfig } from './config.js';
 import { createCatalogCache } from './data/catalog.cache.js';
 import { createCategoryRepository } from './data/category.repository.js';
@@ -47,11 +47,7 @@ export function createApp(deps: AppDeps): Express {
   return createHttpApp({
     name: deps.config.SERVICE_NAME,
     logger: deps.logger,
-    readiness: {
-      db: () => pingDb(deps.db),
-      redis: () => deps.redis.ping(),
-      broker: () => deps.broker.assertConnected(),
-    },
+    readiness: readinessOf(deps, 'db', 'redis', 'broker'),
     routes: (app) => {
       app.get(['/openapi.json', '/api/products/openapi.json'], (_req, res) => {
         res.json(doc);

@@ -1,13 +1,11 @@
 /** Starts the product service in-process on port 0 against the test infrastructure. */
-import { createAuth } from '@shop/auth';
-import { createRedis } from '@shop/cache';
-import { createDb, migrateLatest, type Db } from '@shop/db';
+import { migrateLatest, type Db } from '@shop/db';
 import { createLogger } from '@shop/logger';
-import { Broker, createUnitOfWork, startOutboxRelay, type OutboxRelay } from '@shop/messaging';
+import type { Broker, OutboxRelay } from '@shop/messaging';
 import { listen, testEnv } from '@shop/testing';
-import { createApp } from '../src/app.js';
 import { productEnv } from '../src/config.js';
 import { migrationsDir } from '../src/data/migrations-dir.js';
+import { buildService } from '../src/service.js';
 
 // Response bodies are untyped JSON that the tests check field by field (and against the OpenAPI document).
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -30,16 +28,15 @@ export interface ProductApp {
 export async function startProductApp(overrides: Record<string, string> = {}, { migrate = true } = {}): Promise<ProductApp> {
   const config = productEnv.parse(testEnv('product', overrides));
   const logger = createLogger('product-test', config.LOG_LEVEL);
-  const db = createDb(config.DATABASE_URL, { poolMax: 5 });
+  const service = buildService(config, {
+    logger,
+    db: { poolMax: 5 },
+    broker: { reconnect: { initialDelayMs: 100, maxDelayMs: 500 } },
+    relay: { intervalMs: 100 },
+  });
+  const { db, broker, relay } = service;
   if (migrate) await migrateLatest(db, migrationsDir);
-  const redis = createRedis({ url: config.REDIS_URL });
-  redis.on('error', () => undefined);
-  const broker = Broker.connect({ url: config.AMQP_URL, logger, serviceName: 'product-test', reconnect: { initialDelayMs: 100, maxDelayMs: 500 } });
-  const relay = startOutboxRelay({ db, broker, logger, intervalMs: 100 });
-  const auth = createAuth({ keycloakUrl: config.KEYCLOAK_URL, realm: config.KEYCLOAK_REALM, audience: config.JWT_AUDIENCE, redis, logger });
-  const uow = createUnitOfWork({ db, source: config.INSTANCE_ID ?? config.SERVICE_NAME, relay });
-  const app = createApp({ config, logger, db, redis, broker, uow, auth });
-  const server = await listen(app, [() => relay.stop(), () => broker.close(), () => db.destroy(), () => redis.disconnect()]);
+  const server = await listen(service.app, service.closers);
 
   async function call<T>(method: string, path: string, options: { token?: string; body?: unknown; raw?: string } = {}): Promise<Reply<T>> {
     const headers: Record<string, string> = {};

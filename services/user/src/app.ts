@@ -1,10 +1,11 @@
 import type { BlockList } from 'node:net';
 import type { Auth } from '@shop/auth';
 import type { RedisClient } from '@shop/cache';
-import { pingDb, type Db } from '@shop/db';
+import type { Db } from '@shop/db';
 import { createHttpApp, mountRoutes, type Express, type RequestHandler } from '@shop/http';
 import type { Logger } from '@shop/logger';
 import type { Broker } from '@shop/messaging';
+import { readinessOf } from '@shop/service';
 import type { IdentityProvider, LoginGuard, ProfileStore, SessionDenyList } from './domain/ports.js';
 import { userApi, userDocument } from './http/api.js';
 
@@ -32,12 +33,7 @@ export function createApp(deps: AppDeps): Express {
     name: 'user',
     logger: deps.logger,
     bodyLimit: '16kb',
-    readiness: {
-      db: () => pingDb(db),
-      redis: () => redis.ping(),
-      broker: () => broker.assertConnected(),
-      keycloak: () => auth.ready(),
-    },
+    readiness: readinessOf({ db, redis, broker, auth }, 'db', 'redis', 'broker', 'keycloak'),
     routes: (app) => {
       app.get(['/openapi.json', '/api/users/openapi.json'], (_req, res) => {
         res.json(doc);

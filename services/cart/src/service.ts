@@ -1,0 +1,29 @@
+import type { RequestHandler } from '@shop/http';
+import { composeService, type PlatformOverrides } from '@shop/service';
+import { createApp } from './app.js';
+import type { CartConfig } from './config.js';
+import { startGuestCartSweeper } from './jobs/guest-cart-sweeper.js';
+import { consumeOrderConfirmed } from './messaging/order-confirmed.consumer.js';
+import { consumeProductEvents } from './messaging/product.consumer.js';
+
+export interface CartOptions extends PlatformOverrides {
+  /** Override the write budget (tests); defaults to a Redis-backed per-user limiter. */
+  writeLimit?: RequestHandler;
+  retryDelaysMs?: number[];
+}
+
+/** The composition root shared by main.ts and the component tests (the start-up is @shop/service). */
+export function buildService(config: CartConfig, options: CartOptions = {}) {
+  return composeService({
+    config,
+    outbox: false,
+    overrides: options,
+    wire: (p) => ({
+      consumers: [consumeProductEvents(p.broker, p.db, options.retryDelaysMs), consumeOrderConfirmed(p.broker, p.db, options.retryDelaysMs)],
+      jobs: [startGuestCartSweeper(p.db, p.logger, config.GUEST_CART_TTL_DAYS, config.SWEEP_INTERVAL_MS)],
+      app: createApp({ ...p, writeLimit: options.writeLimit }),
+    }),
+  });
+}
+
+export type CartService = ReturnType<typeof buildService>;
