@@ -15,7 +15,7 @@ import {
   type UnitOfWork,
 } from '@shop/messaging';
 
-export type Closer = () => Promise<unknown> | unknown;
+export type Closer = () => Promise<unknown>;
 
 /** The shared clients every service gets, built in the one order: config → logger → db → redis → broker → auth → relay. */
 export interface Platform<C extends ServiceEnv = ServiceEnv, O extends boolean = boolean> {

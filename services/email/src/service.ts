@@ -26,7 +26,7 @@ export function buildService(config: EmailConfig, options: PlatformOverrides = {
       };
       return {
         consumers: [consumeUserEvents(p.broker, deps), consumeOrderMails(p.broker, deps)],
-        closers: [() => mailer.close()],
+        closers: [async () => mailer.close()],
         app: createApp(p),
       };
     },

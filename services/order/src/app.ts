@@ -1,9 +1,10 @@
 import { createHttpApp, mountRoutes, type Express, type RequestHandler } from '@shop/http';
-import { pingDb, type Db } from '@shop/db';
+import type { Db } from '@shop/db';
 import type { RedisClient } from '@shop/cache';
 import type { Auth } from '@shop/auth';
 import type { Logger } from '@shop/logger';
 import type { Broker } from '@shop/messaging';
+import { readinessOf } from '@shop/service';
 import type { PlaceOrderDeps } from './domain/place-order.js';
 import type { OutcomeDeps } from './domain/order-outcomes.js';
 import type { OrderDb } from './domain/ports.js';
@@ -31,12 +32,7 @@ export function createApp(deps: AppDeps): Express {
   return createHttpApp({
     name: 'order',
     logger: deps.logger,
-    readiness: {
-      db: () => pingDb(db),
-      redis: () => redis.ping(),
-      broker: () => broker.assertConnected(),
-      keycloak: () => auth.ready(),
-    },
+    readiness: readinessOf({ db, redis, broker, auth }, 'db', 'redis', 'broker', 'keycloak'),
     routes: (app) => {
       app.get(['/openapi.json', '/api/orders/openapi.json', '/api/drops/openapi.json'], (_req, res) => {
         res.json(doc);

@@ -1,10 +1,5 @@
-import type { Express } from '@shop/http';
-import { createDb, type Db } from '@shop/db';
-import { createRedis, type RedisClient } from '@shop/cache';
-import { createAuth } from '@shop/auth';
-import { createLogger, type Logger } from '@shop/logger';
-import { Broker, createUnitOfWork, startOutboxRelay, type OutboxRelay, type Subscription } from '@shop/messaging';
 import { rateLimit } from '@shop/ratelimit';
+import { composeService, type Platform, type PlatformOverrides } from '@shop/service';
 import type { OrderConfig } from './config.js';
 import { createApp } from './app.js';
 import { RedisSaleGate } from './gate/redis-sale-gate.js';
@@ -26,32 +21,21 @@ import { DropAwareGate } from './gate/drop-aware-gate.js';
 import { openDrop } from './domain/open-drop.js';
 import type { DropDeps } from './domain/drops.js';
 
-export interface OrderService {
-  app: Express;
-  db: Db;
-  redis: RedisClient;
-  broker: Broker;
-  relay: OutboxRelay;
-  gate: RedisSaleGate;
-  drops: DropDeps;
-  subscriptions: Subscription[];
-  logger: Logger;
-  /** Stops background work, then closes broker, database and Redis, in that order. */
-  closers: Array<() => Promise<unknown>>;
+export interface OrderOptions extends PlatformOverrides {
+  provider?: PaymentProvider;
 }
 
-/** The composition root shared by main.ts and the component tests: config → db → redis → broker → http. */
-export function buildService(config: OrderConfig, options: { provider?: PaymentProvider } = {}): OrderService {
-  const logger = createLogger(config.INSTANCE_ID ?? config.SERVICE_NAME, config.LOG_LEVEL);
-  const source = config.INSTANCE_ID ?? config.SERVICE_NAME;
-  const db = createDb(config.DATABASE_URL, { poolMax: config.DATABASE_POOL_MAX });
-  const redis = createRedis({ url: config.REDIS_URL, nodes: config.REDIS_NODES });
-  redis.on('error', (err: Error) => logger.debug({ err: err.message }, 'redis error'));
-  const broker = Broker.connect({ url: config.AMQP_URL, logger, serviceName: source });
-  const relay = startOutboxRelay({ db, broker, logger });
-  const uow = createUnitOfWork({ db, source, relay });
-  const store = orderDb(uow);
+/** The composition root shared by main.ts and the component tests (the start-up is @shop/service). */
+export function buildService(config: OrderConfig, options: OrderOptions = {}) {
+  const service = composeService({ config, outbox: true, overrides: options, wire: (p) => wireOrders(config, options, p) });
+  return { ...service, subscriptions: service.consumers };
+}
 
+export type OrderService = ReturnType<typeof buildService>;
+
+function wireOrders(config: OrderConfig, options: OrderOptions, p: Platform<OrderConfig, true>) {
+  const { db, redis, broker, auth, logger, uow } = p;
+  const store = orderDb(uow);
   const stock = new InventoryClient(config.INVENTORY_URL, config.UPSTREAM_TIMEOUT_MS, logger);
   const gate = new RedisSaleGate(redis, stock, logger);
   const provider = options.provider ?? new SimulatedPaymentProvider(config.PAYMENT_SIMULATED_DELAY_MS);
@@ -89,8 +73,7 @@ export function buildService(config: OrderConfig, options: { provider?: PaymentP
     loops.push(startGateReconciler({ store, gate, stock, logger, intervalMs: config.GATE_RECONCILE_INTERVAL_MS }));
   }
 
-  const subscriptions = [consumeProductEvents(broker, uow), consumeUserEvents(broker, uow), consumeInventoryEvents(broker, uow, outcomes)];
-  const auth = createAuth({ keycloakUrl: config.KEYCLOAK_URL, realm: config.KEYCLOAK_REALM, audience: config.JWT_AUDIENCE, redis, logger });
+  const consumers = [consumeProductEvents(broker, uow), consumeUserEvents(broker, uow), consumeInventoryEvents(broker, uow, outcomes)];
   const placeLimiter = rateLimit({
     redis,
     keyPrefix: 'rl:orders',
@@ -112,12 +95,5 @@ export function buildService(config: OrderConfig, options: { provider?: PaymentP
   };
   const app = createApp({ logger, db, store, redis, broker, auth, place, outcomes, placeLimiter, drops, jwks: () => signer.publicJwks() });
 
-  const closers = [
-    () => Promise.all([...loops.map((l) => l.stop()), directory.stop()]),
-    () => broker.close(),
-    () => relay.stop(),
-    () => db.destroy(),
-    () => redis.quit().catch(() => redis.disconnect()),
-  ];
-  return { app, db, redis, broker, relay, gate, drops, subscriptions, logger, closers };
+  return { app, gate, drops, consumers, jobs: [...loops, directory] };
 }

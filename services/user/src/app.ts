@@ -27,13 +27,12 @@ export interface AppDeps {
 
 /** Wiring only: routes, readiness and the OpenAPI document. No listen() here. */
 export function createApp(deps: AppDeps): Express {
-  const { db, redis, broker, auth } = deps;
   const doc = userDocument();
   return createHttpApp({
     name: 'user',
     logger: deps.logger,
     bodyLimit: '16kb',
-    readiness: readinessOf({ db, redis, broker, auth }, 'db', 'redis', 'broker', 'keycloak'),
+    readiness: readinessOf(deps, 'db', 'redis', 'broker', 'keycloak'),
     routes: (app) => {
       app.get(['/openapi.json', '/api/users/openapi.json'], (_req, res) => {
         res.json(doc);
