@@ -41,7 +41,7 @@ export function createApp(deps: AppDeps): Express {
         app.post('/api/auth/register', deps.limits.register);
         app.post('/api/auth/refresh', deps.limits.refresh);
       }
-      mountRoutes(app, userApi, { deps, auth });
+      mountRoutes(app, userApi, { deps, auth: deps.auth });
     },
   });
 }
