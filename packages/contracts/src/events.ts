@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { AddressSchema } from './shapes.js';
 
 /**
  * One schema per versioned event type for the envelope's `data`. A breaking change is a
@@ -13,14 +14,6 @@ const quantity = z.number().int().positive();
 
 export const ProductStatus = z.enum(['DRAFT', 'ACTIVE', 'ARCHIVED']);
 
-export const Address = z.object({
-  line1: z.string().min(1),
-  line2: z.string().optional(),
-  city: z.string().min(1),
-  region: z.string().optional(),
-  postalCode: z.string().min(1),
-  country: z.string().regex(/^[A-Z]{2}$/, 'ISO 3166-1 alpha-2 code'),
-});
 
 const productFields = {
   productId: id,
@@ -44,7 +37,7 @@ export const eventSchemas = {
     userId: id,
     name: z.string().min(1),
     phone: z.string().nullable().optional(),
-    shippingAddress: Address.nullable().optional(),
+    shippingAddress: AddressSchema.nullable().optional(),
   }),
   'product.created.v1': z.object({ ...productFields, initialStock: z.number().int().nonnegative().optional() }),
   'product.updated.v1': z.object(productFields),

@@ -1,2 +1,3 @@
 export * from './events.js';
 export * from './envelope.js';
+export * from './shapes.js';

@@ -1,43 +1,56 @@
+import { ErrorCatalogue, type CodeWithStatus, type ErrorCode } from './error-codes.js';
+
+export interface AppErrorOptions {
+  /** Shown to the client under `error.details` (never on a 5xx). */
+  details?: unknown;
+  /** Response headers, e.g. `Retry-After`. */
+  headers?: Record<string, string>;
+}
+
 /**
- * The one error type the platform throws on purpose. `code` is stable and
- * machine-readable; `status` is the HTTP status the edge of a service answers with.
+ * The one error type the platform throws on purpose. `code` is stable and machine-readable
+ * and comes from the catalogue (error-codes.ts), which also gives `status`, the HTTP status
+ * the edge of a service answers with.
  */
 export class AppError extends Error {
+  readonly status: number;
+  readonly details?: unknown;
+  readonly headers?: Record<string, string>;
+
   constructor(
-    readonly code: string,
+    readonly code: ErrorCode,
     message: string,
-    readonly status = 400,
-    readonly details?: unknown,
-    readonly headers?: Record<string, string>,
+    options: AppErrorOptions = {},
   ) {
     super(message);
     this.name = 'AppError';
+    this.status = ErrorCatalogue[code];
+    this.details = options.details;
+    this.headers = options.headers;
   }
 
-  static badRequest(message: string, details?: unknown, code = 'VALIDATION_FAILED'): AppError {
-    return new AppError(code, message, 400, details);
+  static badRequest(message: string, details?: unknown, code: CodeWithStatus<400> = 'VALIDATION_FAILED'): AppError {
+    return new AppError(code, message, { details });
   }
 
   static notFound(what = 'Resource'): AppError {
-    return new AppError('NOT_FOUND', `${what} not found`, 404);
+    return new AppError('NOT_FOUND', `${what} not found`);
   }
 
   static unauthenticated(message = 'Authentication required'): AppError {
-    return new AppError('UNAUTHENTICATED', message, 401);
+    return new AppError('UNAUTHENTICATED', message);
   }
 
   static forbidden(message = 'Not allowed'): AppError {
-    return new AppError('FORBIDDEN', message, 403);
+    return new AppError('FORBIDDEN', message);
   }
 
-  static conflict(code: string, message: string): AppError {
-    return new AppError(code, message, 409);
+  static conflict(code: CodeWithStatus<409>, message: string): AppError {
+    return new AppError(code, message);
   }
 
   static unavailable(what: string): AppError {
-    return new AppError('DEPENDENCY_UNAVAILABLE', `${what} is unavailable, try again shortly`, 503, undefined, {
-      'Retry-After': '1',
-    });
+    return new AppError('DEPENDENCY_UNAVAILABLE', `${what} is unavailable, try again shortly`, { headers: { 'Retry-After': '1' } });
   }
 }
 

@@ -1,5 +1,5 @@
 import type { ErrorRequestHandler, RequestHandler } from 'express';
-import { AppError, isAppError } from '@shop/errors';
+import { AppError, ErrorCatalogue, isAppError } from '@shop/errors';
 import type { Logger } from '@shop/logger';
 import { asUnavailable } from './unavailable.js';
 
@@ -10,10 +10,10 @@ interface BodyParserError extends Error {
 
 /** Errors the body parser raises, mapped to stable codes. */
 function fromBodyParser(err: BodyParserError): AppError | undefined {
-  if (err.type === 'entity.too.large') return new AppError('PAYLOAD_TOO_LARGE', 'Request body is too large', 413);
-  if (err.type === 'entity.parse.failed') return new AppError('INVALID_JSON', 'Request body is not valid JSON', 400);
+  if (err.type === 'entity.too.large') return new AppError('PAYLOAD_TOO_LARGE', 'Request body is too large');
+  if (err.type === 'entity.parse.failed') return new AppError('INVALID_JSON', 'Request body is not valid JSON');
   if (err.type === 'encoding.unsupported' || err.type === 'charset.unsupported')
-    return new AppError('VALIDATION_FAILED', 'Unsupported body encoding', 415);
+    return new AppError('UNSUPPORTED_MEDIA_TYPE', 'Unsupported body encoding');
   return undefined;
 }
 
@@ -24,7 +24,7 @@ function fromBodyParser(err: BodyParserError): AppError | undefined {
  */
 function fromDataException(err: { code?: unknown; severity?: unknown }): AppError | undefined {
   if (typeof err?.code !== 'string' || !/^22[0-9A-Z]{3}$/.test(err.code) || err.severity === undefined) return undefined;
-  return new AppError('VALIDATION_FAILED', 'A value in the request is out of range or malformed', 400);
+  return new AppError('VALIDATION_FAILED', 'A value in the request is out of range or malformed');
 }
 
 /** The one place that turns anything thrown into `{error: {code, message, requestId}}`. */
@@ -34,7 +34,7 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
     const requestId = req.id;
     if (!known) {
       logger.error({ err, requestId, path: req.path }, 'unhandled error');
-      res.status(500).json({ error: { code: 'INTERNAL', message: 'Something went wrong', requestId } });
+      res.status(ErrorCatalogue.INTERNAL).json({ error: { code: 'INTERNAL', message: 'Something went wrong', requestId } });
       return;
     }
     if (known.status >= 500) logger.warn({ code: known.code, requestId, msg: known.message }, 'request failed');
@@ -46,5 +46,5 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
 }
 
 export const notFoundHandler: RequestHandler = (req, _res, next) => {
-  next(new AppError('NOT_FOUND', `No route for ${req.method} ${req.path}`, 404));
+  next(new AppError('NOT_FOUND', `No route for ${req.method} ${req.path}`));
 };

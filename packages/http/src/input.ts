@@ -32,9 +32,9 @@ export function rejectNulBytes(part: string, value: unknown): void {
   const at = findNul(value, []);
   if (!at) return;
   const path = at.join('.');
-  throw new AppError('VALIDATION_FAILED', `${path || part}: must not contain NUL bytes`, 400, [
-    { path, message: 'must not contain NUL bytes', code: 'invalid_string', in: part },
-  ]);
+  throw new AppError('VALIDATION_FAILED', `${path || part}: must not contain NUL bytes`, {
+    details: [{ path, message: 'must not contain NUL bytes', code: 'invalid_string', in: part }],
+  });
 }
 
 /**

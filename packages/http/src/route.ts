@@ -154,7 +154,7 @@ export function mountRoutes<D>(app: Router, routes: Array<Route<D>>, options: { 
       }
       if (allowed.has(req.method)) return next();
       res.setHeader('Allow', allow);
-      next(new AppError('METHOD_NOT_ALLOWED', `${req.method} is not allowed here; use ${allow}`, 405));
+      next(new AppError('METHOD_NOT_ALLOWED', `${req.method} is not allowed here; use ${allow}`));
     });
   }
 }

@@ -9,7 +9,7 @@ import { AppError, isDependencyUnavailable, isTransactionConflict } from '@shop/
 export function asUnavailable(err: unknown): AppError | undefined {
   const e = err as { name?: string } | undefined;
   if (isTransactionConflict(err)) {
-    return new AppError('DEPENDENCY_UNAVAILABLE', 'The request collided with another one, try again shortly', 503, undefined, { 'Retry-After': '1' });
+    return new AppError('DEPENDENCY_UNAVAILABLE', 'The request collided with another one, try again shortly', { headers: { 'Retry-After': '1' } });
   }
   if (!isDependencyUnavailable(err)) return undefined;
   return AppError.unavailable(e?.name === 'KnexTimeoutError' ? 'Database' : 'A dependency');

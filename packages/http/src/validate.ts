@@ -1,16 +1,16 @@
 import type { Request, RequestHandler } from 'express';
 import type { z } from 'zod';
-import { AppError } from '@shop/errors';
+import { AppError, type CodeWithStatus } from '@shop/errors';
 
 type Part = 'body' | 'query' | 'params';
 
 /** Parses a value or throws a 400 that lists each problem with its path. */
-export function parseOrThrow<S extends z.ZodType>(schema: S, value: unknown, code = 'VALIDATION_FAILED'): z.infer<S> {
+export function parseOrThrow<S extends z.ZodType>(schema: S, value: unknown, code: CodeWithStatus<400> = 'VALIDATION_FAILED'): z.infer<S> {
   const result = schema.safeParse(value);
   if (result.success) return result.data;
   const details = result.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message, code: i.code }));
   const first = details[0];
-  throw new AppError(code, first ? `${first.path || 'body'}: ${first.message}` : 'Invalid input', 400, details);
+  throw new AppError(code, first ? `${first.path || 'body'}: ${first.message}` : 'Invalid input', { details });
 }
 
 /** A request that carries a body at all (a length above zero, or chunked). */
@@ -25,7 +25,7 @@ function hasBody(req: Request): boolean {
  */
 export function requireJsonBody(req: Request): void {
   if (hasBody(req) && !req.is('application/json')) {
-    throw new AppError('UNSUPPORTED_MEDIA_TYPE', 'Send the request body as application/json', 415);
+    throw new AppError('UNSUPPORTED_MEDIA_TYPE', 'Send the request body as application/json');
   }
 }
 

@@ -17,7 +17,7 @@ const app = createHttpApp({
       res.json(res.locals.body);
     });
     a.get('/boom', () => { throw new Error('secret internals'); });
-    a.get('/teapot', () => { throw new AppError('OUT_OF_STOCK', 'Sold out', 409); });
+    a.get('/teapot', () => { throw new AppError('OUT_OF_STOCK', 'Sold out'); });
     // What pg throws for a value its column cannot hold (integer out of range).
     a.get('/overflow', () => { throw Object.assign(new Error('integer out of range'), { code: '22003', severity: 'ERROR' }); });
   },

@@ -14,7 +14,7 @@ export class PermanentError extends Error {
 /** The broker is not reachable right now; callers answer 503 or retry later. */
 export class BrokerUnavailableError extends AppError {
   constructor(message = 'message broker is unavailable') {
-    super('DEPENDENCY_UNAVAILABLE', message, 503, undefined, { 'Retry-After': '1' });
+    super('DEPENDENCY_UNAVAILABLE', message, { headers: { 'Retry-After': '1' } });
     this.name = 'BrokerUnavailableError';
   }
 }

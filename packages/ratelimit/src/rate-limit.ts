@@ -71,8 +71,9 @@ export function rateLimit(options: RateLimitOptions): RequestHandler {
       }
       const retryAfter = setHeaders(res, points, rejection);
       return next(
-        new AppError('RATE_LIMITED', `Too many requests, retry in ${retryAfter} s`, 429, { retryAfterSec: retryAfter }, {
-          'Retry-After': String(retryAfter),
+        new AppError('RATE_LIMITED', `Too many requests, retry in ${retryAfter} s`, {
+          details: { retryAfterSec: retryAfter },
+          headers: { 'Retry-After': String(retryAfter) },
         }),
       );
     }

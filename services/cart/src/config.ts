@@ -13,6 +13,12 @@ export const cartEnv = baseEnv.extend({
 
 export type CartConfig = z.infer<typeof cartEnv>;
 
+/** Caps that are part of the API's contract (the request schemas say them), not tunables. */
+export const CART_LIMITS = {
+  /** Units of one product in a cart; adding or merging beyond it caps the line, it does not refuse. */
+  maxUnitsPerLine: 99,
+} as const;
+
 export function readConfig(env: NodeJS.ProcessEnv = process.env): CartConfig {
   return loadConfig(cartEnv, env);
 }

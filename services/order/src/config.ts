@@ -40,6 +40,14 @@ export const orderEnv = baseEnv.extend({
 
 export type OrderConfig = z.infer<typeof orderEnv>;
 
+/** Caps that are part of the API's contract (the request schema says them), not tunables. */
+export const ORDER_LIMITS = {
+  /** Lines in one order (a body's items, or the cart's). */
+  maxLines: 50,
+  /** Units of one product in one order. */
+  maxUnitsPerLine: 10,
+} as const;
+
 export function readConfig(env: NodeJS.ProcessEnv = process.env): OrderConfig {
   return loadConfig(orderEnv, env);
 }

@@ -1,6 +1,6 @@
 import { rateLimit } from '@shop/ratelimit';
 import { composeService, type Platform, type PlatformOverrides } from '@shop/service';
-import type { OrderConfig } from './config.js';
+import { ORDER_LIMITS, type OrderConfig } from './config.js';
 import { createApp } from './app.js';
 import { RedisSaleGate } from './gate/redis-sale-gate.js';
 import { InventoryClient } from './clients/inventory.client.js';
@@ -88,6 +88,8 @@ function wireOrders(config: OrderConfig, options: OrderOptions, p: Platform<Orde
     logger,
     admission,
     settings: {
+      maxLines: ORDER_LIMITS.maxLines,
+      maxUnitsPerLine: ORDER_LIMITS.maxUnitsPerLine,
       orderTtlSeconds: config.ORDER_TTL_SECONDS,
       idempotencyStaleMs: config.IDEMPOTENCY_STALE_MS,
       idempotencyTtlHours: config.IDEMPOTENCY_TTL_HOURS,

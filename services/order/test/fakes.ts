@@ -236,7 +236,7 @@ export function placementWorld(options: { cart?: Line[] } = {}) {
     gate,
     cart: { items: async () => options.cart ?? [] },
     logger: createLogger('order-unit', 'silent'),
-    settings: { orderTtlSeconds: 900, idempotencyStaleMs: 60_000, idempotencyTtlHours: 24 },
+    settings: { maxLines: 50, maxUnitsPerLine: 10, orderTtlSeconds: 900, idempotencyStaleMs: 60_000, idempotencyTtlHours: 24 },
   };
   return { store, gate, deps };
 }

@@ -13,6 +13,8 @@ export const userEnv = baseEnv.extend({
   ACCESS_TOKEN_LIFESPAN_SEC: z.coerce.number().int().min(30).max(86_400).default(300),
   /** Wrong passwords in a row for one email from one address before it is blocked. */
   LOGIN_MAX_CONSECUTIVE_FAILS: z.coerce.number().int().min(1).max(1_000).default(5),
+  /** The window those wrong passwords are counted in. */
+  LOGIN_FAIL_WINDOW_SEC: z.coerce.number().int().min(1).max(86_400).default(3_600),
   LOGIN_BLOCK_SEC: z.coerce.number().int().min(1).max(86_400).default(900),
   /** Failed logins for one email from any address per hour before its password logins wait LOGIN_BLOCK_SEC. */
   LOGIN_MAX_FAILS_PER_EMAIL_PER_HOUR: z.coerce.number().int().min(1).max(100_000).default(20),

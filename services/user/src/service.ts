@@ -42,6 +42,7 @@ export function buildService(config: UserConfig, options: UserOptions = {}) {
       const guard = createLoginGuard({
         redis,
         maxConsecutiveFails: config.LOGIN_MAX_CONSECUTIVE_FAILS,
+        failWindowSec: config.LOGIN_FAIL_WINDOW_SEC,
         blockSec: config.LOGIN_BLOCK_SEC,
         maxFailsPerIpPerDay: config.LOGIN_MAX_FAILS_PER_IP_PER_DAY,
         maxFailsPerEmailPerHour: config.LOGIN_MAX_FAILS_PER_EMAIL_PER_HOUR,

@@ -1,3 +1,5 @@
+import type { Line } from '@shop/contracts';
+
 /** What the cart's use cases need from storage; data/ implements it with knex. */
 
 export interface Cart {
@@ -6,10 +8,8 @@ export interface Cart {
   userId: string | null;
 }
 
-export interface CartLine {
-  productId: string;
-  quantity: number;
-}
+/** A cart line: so many units of one product (the shared Line shape). */
+export type CartLine = Line;
 
 export interface ProductSnapshot {
   id: string;

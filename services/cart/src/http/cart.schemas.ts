@@ -1,15 +1,16 @@
 import { z } from 'zod';
+import { CART_LIMITS } from '../config.js';
 
 // Requests: strict objects, so a price, userId or anything else unexpected is a 400.
 const quantity = z.number().int();
 
 export const AddItemBody = z.strictObject({
   productId: z.guid(),
-  quantity: quantity.min(1).max(99),
+  quantity: quantity.min(1).max(CART_LIMITS.maxUnitsPerLine),
 }).meta({ id: 'AddItem' });
 
 export const ChangeItemBody = z.strictObject({
-  quantity: quantity.min(0).max(99).describe('0 removes the line'),
+  quantity: quantity.min(0).max(CART_LIMITS.maxUnitsPerLine).describe('0 removes the line'),
 }).meta({ id: 'ChangeItem' });
 
 export const MergeBody = z.strictObject({
@@ -32,7 +33,7 @@ export const CartItem = z.strictObject({
   name: z.string(),
   unitPrice: z.number().int().min(0).describe('minor units, from the current product snapshot'),
   currency: z.string().length(3),
-  quantity: z.number().int().min(1).max(99),
+  quantity: z.number().int().min(1).max(CART_LIMITS.maxUnitsPerLine),
   lineTotal: z.number().int().min(0),
 }).meta({ id: 'CartItem' });
 

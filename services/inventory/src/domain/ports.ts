@@ -1,11 +1,8 @@
-import type { EventData, EventType } from '@shop/contracts';
+import type { EventData, EventType, Line } from '@shop/contracts';
 
 /** What the domain needs from storage and the outbox. The data layer implements it per transaction. */
 
-export interface Line {
-  productId: string;
-  quantity: number;
-}
+export type { Line };
 
 export interface StockLevels {
   productId: string;

@@ -15,7 +15,7 @@ export async function setAvailableStock(stock: StockStore, productId: string, av
   const levels = await stock.setAvailable(productId, available).catch((err: { code?: string }) => {
     // added = available + reserved + sold must fit its integer column: with units held or sold,
     // the largest `available` is smaller than the schema's bound. A conflict with the stock's state.
-    if (err?.code === '22003') throw new AppError('STOCK_OUT_OF_RANGE', 'available plus the reserved and sold units exceeds the largest count a stock row holds', 409);
+    if (err?.code === '22003') throw new AppError('STOCK_OUT_OF_RANGE', 'available plus the reserved and sold units exceeds the largest count a stock row holds');
     throw err;
   });
   if (!levels) throw AppError.notFound('Stock for this product');

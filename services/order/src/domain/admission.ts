@@ -18,7 +18,7 @@ export interface Admission {
 }
 
 const refuse = (dropId: string, why: string) =>
-  new AppError('ADMISSION_REQUIRED', `This product is on a drop: order it with the admission token the queue gave you (${why})`, 403, { dropId });
+  new AppError('ADMISSION_REQUIRED', `This product is on a drop: order it with the admission token the queue gave you (${why})`, { details: { dropId } });
 
 /**
  * Before any I/O: a line whose product has a live drop needs a valid admission token of this
@@ -39,7 +39,7 @@ export async function verifyAdmission(deps: AdmissionDeps, caller: Caller, lines
   if (!pass) throw refuse(dropId, 'the token is invalid or expired');
   if (pass.userId !== caller.id || pass.dropId !== dropId || pass.productId !== line.productId) throw refuse(dropId, 'the token is not yours or not for this drop');
   if (line.quantity > pass.quantity) {
-    throw new AppError('PURCHASE_LIMIT_EXCEEDED', `Your admission holds ${pass.quantity} units of this product`, 409, { productId: line.productId, cap: pass.quantity });
+    throw new AppError('PURCHASE_LIMIT_EXCEEDED', `Your admission holds ${pass.quantity} units of this product`, { details: { productId: line.productId, cap: pass.quantity } });
   }
   return { pass, line };
 }

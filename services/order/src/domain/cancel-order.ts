@@ -14,11 +14,11 @@ export async function cancelOrder(store: OrderDb, deps: OutcomeDeps, caller: Cal
     const order = await tx.orders.find(orderId, { lock: true });
     if (!order || order.userId !== caller.id) throw AppError.notFound('Order');
     if (!canTransition(order.status, 'CANCELLED')) {
-      throw new AppError('INVALID_STATE', `An order that is ${order.status} cannot be cancelled`, 409);
+      throw new AppError('INVALID_STATE', `An order that is ${order.status} cannot be cancelled`);
     }
     const attempt = await tx.payments.find(orderId);
     if (attempt && attempt.status !== 'PENDING' && attempt.status !== 'VOID') {
-      throw new AppError('INVALID_STATE', 'Payment for this order is already under way', 409);
+      throw new AppError('INVALID_STATE', 'Payment for this order is already under way');
     }
     await endOrder(tx, deps, {
       orderId,

@@ -47,11 +47,11 @@ export async function scheduleDrop(
 ): Promise<DropView> {
   const product = (await deps.products.find([input.productId])).get(input.productId);
   if (!product || product.deleted || product.status !== 'ACTIVE') {
-    throw new AppError('UNKNOWN_PRODUCT', 'No sellable product with this id', 400, { productIds: [input.productId] });
+    throw new AppError('UNKNOWN_PRODUCT', 'No sellable product with this id', { details: { productIds: [input.productId] } });
   }
   const { seed, seedHash } = newSeed();
   const drop: DropRecord = { id: randomUUID(), ...input, seed, seedHash, openedAt: null };
-  if (!(await deps.records.insert(drop))) throw new AppError('DROP_EXISTS', 'This product already has a live drop', 409);
+  if (!(await deps.records.insert(drop))) throw new AppError('DROP_EXISTS', 'This product already has a live drop');
   await deps.queue.schedule(drop);
   await deps.announce(drop);
   return (await readDrop(deps, drop.id))!;
@@ -106,7 +106,7 @@ export async function queueTicket(deps: DropDeps, dropId: string, userId: string
     if (!state) throw AppError.notFound('Drop');
     read = await deps.queue.ticket(dropId, userId, mode);
   }
-  if (!read.ticket) throw new AppError('NOT_IN_QUEUE', 'Join the queue first: POST /api/drops/:id/queue', 404);
+  if (!read.ticket) throw new AppError('NOT_IN_QUEUE', 'Join the queue first: POST /api/drops/:id/queue');
   return ticketView(deps, dropId, userId, read.ticket);
 }
 

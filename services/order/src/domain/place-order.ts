@@ -16,7 +16,14 @@ export interface PlaceOrderDeps {
   logger: Logger;
   /** The drop kit: a product on a live drop needs an admission token (absent: no drops). */
   admission?: AdmissionDeps;
-  settings: { orderTtlSeconds: number; idempotencyStaleMs: number; idempotencyTtlHours: number };
+  settings: {
+    /** Lines per order and units per line: a cart's items obey the same caps as a body's. */
+    maxLines: number;
+    maxUnitsPerLine: number;
+    orderTtlSeconds: number;
+    idempotencyStaleMs: number;
+    idempotencyTtlHours: number;
+  };
 }
 
 export interface PlaceOrderBody {
@@ -78,7 +85,7 @@ async function placeWithKey(deps: PlaceOrderDeps, input: PlaceOrderInput, admiss
     // whether this is a retry of a request that made an order, before anyone hears "sold out".
     const record = await store.idempotency.find(userId, key);
     if (record) return replay(record, requestHash(input.body));
-    throw new AppError('OUT_OF_STOCK', 'Sold out', 409, { productId: pre.productId });
+    throw soldOut(pre.productId);
   }
   // Marked BEFORE the claim: a retry racing this claim sees 'known', never 'sold_out'.
   const marked = pre.outcome === 'known' || (pre.outcome === 'go' && (await gate.markKey(userId, key, markerTtl)));
@@ -98,21 +105,24 @@ async function placeWithKey(deps: PlaceOrderDeps, input: PlaceOrderInput, admiss
   return { status: 202, body: view, replayed: false };
 }
 
+/** The sale gate's refusal, from the fast pre-check or from taking units. */
+const soldOut = (productId: string) => new AppError('OUT_OF_STOCK', 'Sold out', { details: { productId } });
+
 function replay(record: IdempotencyRecord, hash: string): Reply {
   if (record.requestHash !== hash) {
-    throw new AppError('IDEMPOTENCY_KEY_REUSED', 'This Idempotency-Key was used with a different request body', 422);
+    throw new AppError('IDEMPOTENCY_KEY_REUSED', 'This Idempotency-Key was used with a different request body');
   }
   if (record.state === 'in_flight') {
-    throw new AppError('IDEMPOTENCY_KEY_IN_FLIGHT', 'A request with this Idempotency-Key is still being processed', 409, undefined, {
-      'Retry-After': '1',
+    throw new AppError('IDEMPOTENCY_KEY_IN_FLIGHT', 'A request with this Idempotency-Key is still being processed', {
+      headers: { 'Retry-After': '1' },
     });
   }
   return { status: record.responseStatus ?? 202, body: record.responseBody, replayed: true };
 }
 
 async function createOrder(deps: PlaceOrderDeps, input: PlaceOrderInput, verified: Admission | undefined): Promise<OrderView> {
-  const lines = input.body.items ?? checkCartLines(await deps.cart.items(input.authorization));
-  if (lines.length === 0) throw new AppError('EMPTY_ORDER', 'The order has no items and the cart is empty', 400);
+  const lines = input.body.items ?? checkCartLines(await deps.cart.items(input.authorization), deps.settings);
+  if (lines.length === 0) throw new AppError('EMPTY_ORDER', 'The order has no items and the cart is empty');
   if (!deps.admission) return createGatedOrder(deps, input, lines);
   if (verified) {
     // Claimed by placeOrder, which also releases it when this throws.
@@ -144,7 +154,7 @@ async function createGatedOrder(deps: PlaceOrderDeps, input: PlaceOrderInput, li
 
   const gated = await gate.take(lines);
   if (gated.outcome === 'sold_out') {
-    throw new AppError('OUT_OF_STOCK', 'Sold out', 409, { productId: gated.productId });
+    throw soldOut(gated.productId);
   }
   if (gated.outcome === 'bypassed') deps.logger.warn({ why: gated.why }, 'sale gate bypassed; inventory decides');
   const gatePassed = gated.outcome === 'passed';
@@ -196,10 +206,12 @@ async function createGatedOrder(deps: PlaceOrderDeps, input: PlaceOrderInput, li
 }
 
 /** Lines from the cart obey the same limits as lines in a body. */
-function checkCartLines(lines: Line[]): Line[] {
-  if (lines.length > 50) throw AppError.badRequest('An order holds at most 50 lines; the cart has more');
-  const tooMany = lines.find((l) => l.quantity > 10);
-  if (tooMany) throw AppError.badRequest(`At most 10 units per line; the cart has ${tooMany.quantity} of ${tooMany.productId}`);
+function checkCartLines(lines: Line[], caps: { maxLines: number; maxUnitsPerLine: number }): Line[] {
+  if (lines.length > caps.maxLines) throw AppError.badRequest(`An order holds at most ${caps.maxLines} lines; the cart has more`);
+  const tooMany = lines.find((l) => l.quantity > caps.maxUnitsPerLine);
+  if (tooMany) {
+    throw AppError.badRequest(`At most ${caps.maxUnitsPerLine} units per line; the cart has ${tooMany.quantity} of ${tooMany.productId}`);
+  }
   const seen = new Set<string>();
   return lines.filter((l) => !seen.has(l.productId) && seen.add(l.productId));
 }

@@ -22,10 +22,10 @@ export async function priceLines(products: ProductStore, lines: Line[]): Promise
     return !p || p.deleted || p.status !== 'ACTIVE';
   });
   if (unknown.length > 0) {
-    throw new AppError('UNKNOWN_PRODUCT', 'Some products cannot be ordered', 400, { productIds: unknown.map((l) => l.productId) });
+    throw new AppError('UNKNOWN_PRODUCT', 'Some products cannot be ordered', { details: { productIds: unknown.map((l) => l.productId) } });
   }
   const currencies = new Set(lines.map((l) => found.get(l.productId)!.currency));
-  if (currencies.size > 1) throw new AppError('MIXED_CURRENCY', 'All items of an order must share one currency', 400);
+  if (currencies.size > 1) throw new AppError('MIXED_CURRENCY', 'All items of an order must share one currency');
   const priced = lines.map((l) => {
     const p = found.get(l.productId)!;
     return { productId: l.productId, quantity: l.quantity, name: p.name, unitPrice: p.price };
@@ -46,10 +46,8 @@ export async function checkPurchaseCap(orders: OrderStore, userId: string, price
     const cap = priced.products.get(line.productId)!.maxPerCustomer!;
     const already = held.get(line.productId) ?? 0;
     if (already + line.quantity > cap) {
-      throw new AppError('PURCHASE_LIMIT_EXCEEDED', `At most ${cap} units of this product per customer`, 409, {
-        productId: line.productId,
-        cap,
-        alreadyOrdered: already,
+      throw new AppError('PURCHASE_LIMIT_EXCEEDED', `At most ${cap} units of this product per customer`, {
+        details: { productId: line.productId, cap, alreadyOrdered: already },
       });
     }
   }

@@ -1,20 +1,10 @@
+import type { Address, Line } from '@shop/contracts';
+
+export type { Address, Line };
+
 /** An order's states; the transitions between them are in order-state.ts. */
 export const OrderStatuses = ['PENDING', 'RESERVED', 'CONFIRMED', 'REJECTED', 'CANCELLED', 'EXPIRED'] as const;
 export type OrderStatus = (typeof OrderStatuses)[number];
-
-export interface Address {
-  line1: string;
-  line2?: string;
-  city: string;
-  region?: string;
-  postalCode: string;
-  country: string;
-}
-
-export interface Line {
-  productId: string;
-  quantity: number;
-}
 
 export interface PricedLine extends Line {
   name: string;

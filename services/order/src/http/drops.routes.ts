@@ -74,7 +74,7 @@ export const dropRoutes: Array<Route<DropRouteDeps>> = [
       const drop = await deps.drops.records.find(params.id);
       if (!drop) throw AppError.notFound('Drop');
       const record = await fairnessRecord(deps.drops.records, drop);
-      if (!record) throw new AppError('DROP_NOT_OPEN', 'The seed and the pre-queue order are published at the open', 409);
+      if (!record) throw new AppError('DROP_NOT_OPEN', 'The seed and the pre-queue order are published at the open');
       res.setHeader('Cache-Control', 'public, max-age=60');
       return record;
     },

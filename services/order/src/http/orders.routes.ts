@@ -23,7 +23,7 @@ export interface OrderRouteDeps {
 const requireIdempotencyKey: RequestHandler = (req, res, next) => {
   const key = req.get('idempotency-key');
   if (key === undefined || key === '') {
-    throw new AppError('IDEMPOTENCY_KEY_MISSING', 'Send an Idempotency-Key header (1..255 characters) with every order', 400);
+    throw new AppError('IDEMPOTENCY_KEY_MISSING', 'Send an Idempotency-Key header (1..255 characters) with every order');
   }
   res.locals.idempotencyKey = parseOrThrow(IdempotencyKeySchema, key);
   next();

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { queryInt, text } from '@shop/http';
 import { OrderStatuses } from '../domain/order-state.js';
+import { ORDER_LIMITS } from '../config.js';
 
 export const PaymentTokens = ['tok_visa', 'tok_declined', 'tok_timeout'] as const;
 
@@ -15,7 +16,7 @@ export const AddressSchema = z.strictObject({
 
 const LineSchema = z.strictObject({
   productId: z.guid(),
-  quantity: z.number().int().min(1).max(10),
+  quantity: z.number().int().min(1).max(ORDER_LIMITS.maxUnitsPerLine),
 });
 
 /** Strict: status, total, price, userId or anything else unknown is a 400, not silently dropped. */
@@ -23,7 +24,7 @@ export const PlaceOrderSchema = z.strictObject({
   items: z
     .array(LineSchema)
     .min(1)
-    .max(50)
+    .max(ORDER_LIMITS.maxLines)
     .refine((items) => new Set(items.map((i) => i.productId)).size === items.length, 'each productId may appear only once')
     .optional(),
   paymentToken: z.enum(PaymentTokens).default('tok_visa'),

@@ -18,7 +18,7 @@ function decode(cursor: string): string {
   } catch {
     // fall through to the 400 below
   }
-  throw new AppError('INVALID_CURSOR', 'cursor is malformed', 400);
+  throw new AppError('INVALID_CURSOR', 'cursor is malformed');
 }
 
 /** Categories in slug order, keyset-paginated like every other list. */

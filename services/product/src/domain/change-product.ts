@@ -9,7 +9,7 @@ export async function updateProduct(deps: CatalogDeps, id: string, patch: Produc
   const product = await deps.write(async (tx) => {
     if (patch.categoryId) {
       const missing = await tx.categories.missing([patch.categoryId]);
-      if (missing.length > 0) throw new AppError('CATEGORY_NOT_FOUND', `category ${missing[0]} does not exist`, 400);
+      if (missing.length > 0) throw new AppError('CATEGORY_NOT_FOUND', `category ${missing[0]} does not exist`);
     }
     const updated = await tx.products.update(id, patch);
     if (!updated) throw AppError.notFound('Product');

@@ -16,7 +16,7 @@ export async function createProducts(deps: CatalogDeps, inputs: NewProduct[], ct
   const created = await deps.write(async (tx) => {
     const categoryIds = [...new Set(inputs.flatMap((i) => (i.categoryId ? [i.categoryId] : [])))];
     const missing = await tx.categories.missing(categoryIds);
-    if (missing.length > 0) throw new AppError('CATEGORY_NOT_FOUND', `category ${missing[0]} does not exist`, 400);
+    if (missing.length > 0) throw new AppError('CATEGORY_NOT_FOUND', `category ${missing[0]} does not exist`);
     const rows = inputs.map((i) => ({
       id: i.id ?? randomUUID(),
       sku: i.sku,

@@ -26,7 +26,7 @@ export function encodeCursor(product: Product, sort: Sort): string {
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 function invalid(): AppError {
-  return new AppError('INVALID_CURSOR', 'cursor is malformed or belongs to another sort', 400);
+  return new AppError('INVALID_CURSOR', 'cursor is malformed or belongs to another sort');
 }
 
 export function decodeCursor(cursor: string, sort: Sort): CursorPosition {

@@ -21,7 +21,7 @@ export async function login(deps: LoginDeps, input: { email: string; password: s
     await attempt.undecided();
     throw err;
   }
-  if (!tokens) throw new AppError('INVALID_CREDENTIALS', 'Email or password is wrong', 401);
+  if (!tokens) throw new AppError('INVALID_CREDENTIALS', 'Email or password is wrong');
   await attempt.succeeded();
   return tokens;
 }

@@ -1,12 +1,6 @@
-export interface Address {
-  line1: string;
-  line2?: string;
-  city: string;
-  region?: string;
-  postalCode: string;
-  /** ISO 3166-1 alpha-2, upper case. */
-  country: string;
-}
+import type { Address } from '@shop/contracts';
+
+export type { Address };
 
 export interface Profile {
   id: string;

@@ -13,7 +13,7 @@ export function fromCreateUserRejection(status: number, body: KeycloakErrorBody)
   if (status !== 400) return undefined;
   if (body.error?.startsWith('invalidPassword')) {
     const why = body.error_description?.replace(/^Invalid password:\s*/i, '') ?? 'it does not meet the password policy';
-    return new AppError('WEAK_PASSWORD', `Password rejected: ${why}`, 400);
+    return new AppError('WEAK_PASSWORD', `Password rejected: ${why}`);
   }
   const field = body.field === 'firstName' ? 'name' : (body.field ?? 'body');
   return AppError.badRequest(`${field}: ${body.errorMessage ?? body.error_description ?? 'rejected by the identity provider'}`);

@@ -8,6 +8,8 @@ export interface LoginGuardOptions {
   redis: RedisClient;
   /** Wrong passwords in a row for one email from one address; then blocked `blockSec`. */
   maxConsecutiveFails: number;
+  /** The window those are counted in (default an hour). */
+  failWindowSec?: number;
   blockSec: number;
   /** Wrong passwords for one email from any address per hour; then blocked `blockSec`. */
   maxFailsPerEmailPerHour: number;
@@ -51,7 +53,7 @@ export function createLoginGuard(options: LoginGuardOptions): LoginGuard {
       rejectIfRedisNotReady: true,
       insuranceLimiter: new RateLimiterMemory({ keyPrefix: `${prefix}:${name}:mem`, points, duration, blockDuration }),
     });
-  const byEmailAndIp = limiter('fails-email-ip', options.maxConsecutiveFails, HOUR, options.blockSec);
+  const byEmailAndIp = limiter('fails-email-ip', options.maxConsecutiveFails, options.failWindowSec ?? HOUR, options.blockSec);
   const byEmail = limiter('fails-email', options.maxFailsPerEmailPerHour, HOUR, options.blockSec);
   const byIp = limiter('fails-ip', options.maxFailsPerIpPerDay, DAY);
   const slowed = limiter('slowed-ip', options.slowedAttemptsPerSec, 1);
@@ -60,7 +62,7 @@ export function createLoginGuard(options: LoginGuardOptions): LoginGuard {
 
   function tooMany(res: RateLimiterRes): AppError {
     const seconds = Math.max(1, Math.ceil(res.msBeforeNext / 1000));
-    return new AppError('RATE_LIMITED', `Too many failed logins; try again in ${seconds} s`, 429, undefined, { 'Retry-After': String(seconds) });
+    return new AppError('RATE_LIMITED', `Too many failed logins; try again in ${seconds} s`, { headers: { 'Retry-After': String(seconds) } });
   }
   /** consume that reports an exhausted budget as its result instead of a rejection. */
   const take = (l: RateLimiterRedis, key: string) =>
