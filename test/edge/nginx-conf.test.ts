@@ -23,9 +23,10 @@ describe('nginx confs', () => {
     const dir = mkdtempSync(join(tmpdir(), 'nginx-storefront-'));
     try {
       const conf = readFileSync(join(ROOT, 'nginx', 'storefront.conf'), 'utf8')
+        // /tmp/ first: the checkout itself may live under /tmp (a CI clone), and its path must survive.
+        .replaceAll('/tmp/', `${dir}/`)
         .replaceAll('/etc/nginx/conf.d/storefront.inc', join(ROOT, 'nginx', 'storefront.inc'))
         .replaceAll('/usr/share/nginx/storefront', dir)
-        .replaceAll('/tmp/', `${dir}/`)
         .replace(/\/dev\/std(out|err)/g, join(dir, 'std$1.log'));
       writeFileSync(join(dir, 'storefront.conf'), conf);
       expect(await nginxTest(join(dir, 'storefront.conf'), dir)).toMatch(/test is successful/);

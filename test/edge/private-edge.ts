@@ -4,7 +4,7 @@
  * upstream server pointed at stub replicas the test controls. The live edge at :8000
  * and the platform's replicas are not touched.
  */
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -56,6 +56,9 @@ export async function startPrivateEdge(ports: number[]): Promise<PrivateEdge> {
   const dir = mkdtempSync(join(tmpdir(), 'edge-'));
   mkdirSync(join(dir, '.run', 'nginx', 'cache'), { recursive: true });
   mkdirSync(join(dir, '.run', 'logs'), { recursive: true });
+  // The template includes files from the repo's nginx/ by ${ROOT}: give the copy its own.
+  mkdirSync(join(dir, 'nginx'), { recursive: true });
+  copyFileSync(join(ROOT, 'nginx', 'storefront.inc'), join(dir, 'nginx', 'storefront.inc'));
   const port = await freePort();
   const text = readFileSync(join(ROOT, 'nginx', 'edge.conf.template'), 'utf8').replaceAll('${ROOT}', dir);
   let n = 0;
