@@ -7,4 +7,4 @@ export { Router, type Request, type Response, type NextFunction, type RequestHan
 export { asUnavailable } from './unavailable.js';
 export { defineRoute, mountRoutes, successStatus, type AuthGuards, type AuthRule, type Route, type RouteContext, type RouteSpec, type ResponseSpec } from './route.js';
 export { openApiDocument, errorResponse, ErrorBody, type DocumentInfo } from './openapi.js';
-export { emailAddress, NUL_FREE_PATTERN, queryInt, rejectNulBytes, text } from './input.js';
+export { AddressInput, emailAddress, NUL_FREE_PATTERN, queryInt, rejectNulBytes, text } from './input.js';

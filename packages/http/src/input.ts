@@ -82,3 +82,17 @@ export function text(bounds: { min?: number; max: number; trim?: boolean }) {
 export function emailAddress() {
   return z.email().max(254).meta({ format: undefined, pattern: z.regexes.email.source });
 }
+
+/**
+ * A postal address as a client sends it: the HTTP input form of `Address` in
+ * @shop/contracts, one for every service that takes one (a profile's shipping address,
+ * an order's). Bounded, trimmed text; the country an upper-case ISO 3166-1 alpha-2 code.
+ */
+export const AddressInput = z.strictObject({
+  line1: text({ min: 1, max: 200, trim: true }),
+  line2: text({ max: 200, trim: true }).optional(),
+  city: text({ min: 1, max: 100, trim: true }),
+  region: text({ max: 100, trim: true }).optional(),
+  postalCode: text({ min: 1, max: 20, trim: true }),
+  country: z.string().regex(/^[A-Z]{2}$/, 'ISO 3166-1 alpha-2 code in upper case, e.g. DE'),
+}).meta({ id: 'Address' });

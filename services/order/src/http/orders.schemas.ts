@@ -1,18 +1,12 @@
 import { z } from 'zod';
-import { queryInt, text } from '@shop/http';
+import { AddressInput, queryInt } from '@shop/http';
 import { OrderStatuses } from '../domain/order-state.js';
 import { ORDER_LIMITS } from '../config.js';
 
 export const PaymentTokens = ['tok_visa', 'tok_declined', 'tok_timeout'] as const;
 
-export const AddressSchema = z.strictObject({
-  line1: text({ min: 1, max: 200 }),
-  line2: text({ max: 200 }).optional(),
-  city: text({ min: 1, max: 100 }),
-  region: text({ max: 100 }).optional(),
-  postalCode: text({ min: 1, max: 20 }),
-  country: z.string().regex(/^[A-Z]{2}$/, 'ISO 3166-1 alpha-2 code'),
-}).meta({ id: 'OrderAddress' });
+/** The one address input form (@shop/http), also in answers: an order's shipping details. */
+export const AddressSchema = AddressInput;
 
 const LineSchema = z.strictObject({
   productId: z.guid(),

@@ -1,14 +1,8 @@
 import { z } from 'zod';
-import { queryInt, text } from '@shop/http';
+import { AddressInput, queryInt, text } from '@shop/http';
 
-export const address = z.strictObject({
-  line1: text({ min: 1, max: 200, trim: true }),
-  line2: text({ max: 200, trim: true }).optional(),
-  city: text({ min: 1, max: 100, trim: true }),
-  region: text({ max: 100, trim: true }).optional(),
-  postalCode: text({ min: 1, max: 20, trim: true }),
-  country: z.string().regex(/^[A-Z]{2}$/, 'ISO 3166-1 alpha-2 code in upper case, e.g. DE'),
-}).meta({ id: 'Address' });
+/** The one address input form (@shop/http), shared with the order service. */
+export const address = AddressInput;
 
 // E.164: a plus, then up to 15 digits.
 const phone = z.string().regex(/^\+[1-9]\d{6,14}$/, 'E.164 phone number, e.g. +4915112345678');
