@@ -7,8 +7,9 @@ import { z } from 'zod';
 
 /**
  * A postal address, as it travels in events (a profile's shipping address) and as the
- * user and order domains hold it. Each service's HTTP schema adds its own input rules
- * (lengths, trimming) at its edge; this is the shape they all produce.
+ * user and order domains hold it. What a client may send (lengths, trimming) is one
+ * schema, `AddressInput` in @shop/http, used by every service that takes an address;
+ * this is the shape it produces.
  */
 export const AddressSchema = z.object({
   line1: z.string().min(1),
