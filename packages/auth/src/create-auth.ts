@@ -50,6 +50,8 @@ function bearerToken(req: Request): string | undefined {
   return match[1];
 }
 
+const AUTH_REQUIRED = 'Authentication required: send "Authorization: Bearer <access token>"';
+
 export function createAuth(options: AuthOptions): Auth {
   const clockToleranceSec = Math.min(options.clockToleranceSec ?? 30, 30);
   const now = options.now ?? Date.now;
@@ -103,47 +105,35 @@ export function createAuth(options: AuthOptions): Auth {
     req.auth = { token, claims };
   }
 
-  const required: RequestHandler = (req, _res, next) => {
-    if (req.user) return next();
-    let token: string | undefined;
-    try {
-      token = bearerToken(req);
-    } catch (err) {
-      return next(err);
-    }
-    if (!token) return next(AppError.unauthenticated('Authentication required: send "Authorization: Bearer <access token>"'));
-    authenticate(req, token).then(() => next(), next);
-  };
+  // Reads the bearer token and hands it to `use`; without one, `ifMissing` says whether to refuse.
+  function withBearer(ifMissing: 'refuse' | 'pass', use: (req: Request, token: string) => Promise<void>): RequestHandler {
+    return (req, _res, next) => {
+      let token: string | undefined;
+      try {
+        token = bearerToken(req);
+      } catch (err) {
+        return next(err);
+      }
+      if (!token) return ifMissing === 'refuse' ? next(AppError.unauthenticated(AUTH_REQUIRED)) : next();
+      use(req, token).then(() => next(), next);
+    };
+  }
 
-  const optional: RequestHandler = (req, _res, next) => {
-    let token: string | undefined;
-    try {
-      token = bearerToken(req);
-    } catch (err) {
-      return next(err);
-    }
-    if (!token) return next();
-    authenticate(req, token).then(() => next(), next);
-  };
+  const bearerRequired = withBearer('refuse', authenticate);
+  const required: RequestHandler = (req, res, next) => (req.user ? next() : bearerRequired(req, res, next));
+  const optional = withBearer('pass', authenticate);
 
-  const signedIn: RequestHandler = (req, _res, next) => {
-    let token: string | undefined;
-    try {
-      token = bearerToken(req);
-    } catch (err) {
-      return next(err);
-    }
-    if (!token) return next(AppError.unauthenticated('Authentication required: send "Authorization: Bearer <access token>"'));
+  const signedIn = withBearer('refuse', async (req, token) => {
     // A cache of its own: `verify` trusts its cache as "deny-checked before" when Redis is away.
     const key = VerifiedTokenCache.keyOf(token);
-    const cached = signedInCache.get(key, Math.floor(now() / 1000) - clockToleranceSec);
-    const verified = cached ? Promise.resolve(cached) : verifier.verify(token).then((claims) => (signedInCache.set(key, claims), claims));
-    verified.then((claims) => {
-      req.user = toUser(claims);
-      req.auth = { token, claims };
-      next();
-    }, next);
-  };
+    let claims = signedInCache.get(key, Math.floor(now() / 1000) - clockToleranceSec);
+    if (!claims) {
+      claims = await verifier.verify(token);
+      signedInCache.set(key, claims);
+    }
+    req.user = toUser(claims);
+    req.auth = { token, claims };
+  });
 
   function requireRole(role: string): RequestHandler {
     const check = (req: Request, next: NextFunction) =>
