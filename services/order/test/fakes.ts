@@ -83,9 +83,15 @@ export class MemoryStore implements OrderDb {
         pendingExpiredBefore: async (before, limit) =>
           Object.values(st().orders).filter((o) => o.status === 'PENDING' && o.expiresAt < before).slice(0, limit).map((o) => o.id),
         lockCustomer: async () => undefined,
-        readdress: async (userId, shipping, except) => {
+        followProfile: async (userId, change, except) => {
           const hit = Object.values(st().orders).filter((o) => o.userId === userId && !except.includes(o.status));
-          for (const o of hit) o.shipping = shipping;
+          for (const o of hit) {
+            o.shipping = {
+              name: change.name,
+              phone: change.phone ?? o.shipping.phone,
+              address: change.address && o.addressFromProfile ? change.address : o.shipping.address,
+            };
+          }
           return hit.length;
         },
       },

@@ -206,19 +206,35 @@ describe('snapshots from events', () => {
     expect(res.body.items[0]).toMatchObject({ name: 'Drop hoodie', unitPrice: 4500 });
   });
 
-  it("when the user's profile changes, then their open orders take the new shipping address", async () => {
+  it("when the user's profile changes, then orders that took the profile's address follow it, and never to null", async () => {
     const user = await createTestUser();
     const { order } = await place(user);
     const address = { line1: '1 Main St', city: 'Berlin', postalCode: '10115', country: 'DE' };
     await events.publish('user.profile_updated.v1', { userId: user.id, name: 'New Name', phone: '+49 30 123', shippingAddress: address });
-    const updated = await waitFor(
-      async () => {
-        const res = await api(run.url, user.accessToken)('GET', `/api/orders/${order.id}`);
-        return res.body.shipping.address ? res.body : undefined;
-      },
-      { what: 'shipping updated' },
-    );
-    expect(updated.shipping).toEqual({ name: 'New Name', phone: '+49 30 123', address });
+    const shippingOf = async (orderId: string) => (await api(run.url, user.accessToken)('GET', `/api/orders/${orderId}`)).body.shipping;
+    await waitFor(async () => (await shippingOf(order.id)).address !== null, { what: 'shipping updated' });
+    expect(await shippingOf(order.id)).toEqual({ name: 'New Name', phone: '+49 30 123', address });
+    // The profile loses its address: the order keeps the one it had.
+    await events.publish('user.profile_updated.v1', { userId: user.id, name: 'Newer Name', phone: '+49 30 123', shippingAddress: null });
+    await waitFor(async () => (await shippingOf(order.id)).name === 'Newer Name', { what: 'the name to follow' });
+    expect((await shippingOf(order.id)).address).toEqual(address);
+  });
+
+  it('when an order was placed with its own shippingAddress, then a profile change (issue 10 #3: even one without an address) leaves that address alone', async () => {
+    const user = await createTestUser();
+    const productId = await seedProduct(run.service, { units: 10 });
+    const own = { line1: '9 Side Rd', city: 'Leipzig', postalCode: '04109', country: 'DE' };
+    const res = await api(run.url, user.accessToken)('POST', '/api/orders', { items: [{ productId, quantity: 1 }], shippingAddress: own }, { 'Idempotency-Key': randomUUID() });
+    expect(res.status).toBe(202);
+    expect(res.body.shipping.address).toEqual(own);
+    const shippingOf = async () => (await api(run.url, user.accessToken)('GET', `/api/orders/${res.body.id}`)).body.shipping;
+    await events.publish('user.profile_updated.v1', { userId: user.id, name: 'Renamed', phone: null });
+    await waitFor(async () => (await shippingOf()).name === 'Renamed', { what: 'the name to follow' });
+    expect((await shippingOf()).address).toEqual(own);
+    const profileAddress = { line1: '1 Main St', city: 'Berlin', postalCode: '10115', country: 'DE' };
+    await events.publish('user.profile_updated.v1', { userId: user.id, name: 'Renamed again', phone: null, shippingAddress: profileAddress });
+    await waitFor(async () => (await shippingOf()).name === 'Renamed again', { what: 'the name to follow' });
+    expect((await shippingOf()).address).toEqual(own);
   });
 });
 

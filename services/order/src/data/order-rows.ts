@@ -11,6 +11,7 @@ export interface OrderRow {
   currency: string;
   payment_token: string;
   gate_passed: boolean;
+  shipping_address_from_profile: boolean;
   shipping_name: string | null;
   shipping_phone: string | null;
   shipping_address: Address | null;
@@ -29,6 +30,7 @@ export const toOrder = (r: OrderRow): Order => ({
   paymentToken: r.payment_token,
   gatePassed: r.gate_passed,
   shipping: { name: r.shipping_name, phone: r.shipping_phone, address: r.shipping_address },
+  addressFromProfile: r.shipping_address_from_profile,
   expiresAt: r.expires_at,
 });
 

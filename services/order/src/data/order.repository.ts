@@ -35,6 +35,7 @@ export function orderRepository(db: DbOrTx): OrderStore {
         shipping_name: order.shipping.name,
         shipping_phone: order.shipping.phone,
         shipping_address: order.shipping.address ? JSON.stringify(order.shipping.address) : null,
+        shipping_address_from_profile: order.addressFromProfile,
         expires_at: order.expiresAt,
       });
       await db('order_lines').insert(
@@ -77,14 +78,16 @@ export function orderRepository(db: DbOrTx): OrderStore {
     async lockCustomer(userId) {
       await db.raw('select pg_advisory_xact_lock(4031, hashtext(?))', [userId]);
     },
-    readdress: (userId, shipping, except) =>
+    followProfile: (userId, change, except) =>
       db('orders')
         .where('user_id', userId)
         .whereNotIn('status', except)
         .update({
-          shipping_name: shipping.name,
-          shipping_phone: shipping.phone,
-          shipping_address: shipping.address ? JSON.stringify(shipping.address) : null,
+          shipping_name: change.name,
+          ...(change.phone ? { shipping_phone: change.phone } : {}),
+          ...(change.address
+            ? { shipping_address: db.raw('case when shipping_address_from_profile then ?::jsonb else shipping_address end', [JSON.stringify(change.address)]) }
+            : {}),
           updated_at: db.fn.now(),
         }),
   };

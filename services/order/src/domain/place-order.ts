@@ -179,6 +179,7 @@ async function createGatedOrder(deps: PlaceOrderDeps, input: PlaceOrderInput, li
           phone: customer?.phone ?? null,
           address: input.body.shippingAddress ?? customer?.shippingAddress ?? null,
         },
+        addressFromProfile: input.body.shippingAddress === undefined,
         expiresAt,
         lines: priced.lines,
       });

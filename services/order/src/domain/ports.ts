@@ -12,7 +12,6 @@ import type {
   PaymentStatus,
   PricedLine,
   ProductSnapshot,
-  Shipping,
 } from './types.js';
 
 /** What the order domain needs from storage and the outbox; data/ implements it with knex. */
@@ -50,8 +49,19 @@ export interface OrderStore {
   pendingExpiredBefore(before: Date, limit: number): Promise<string[]>;
   /** Serialises one user's placements for the rest of the transaction (the cap check). */
   lockCustomer(userId: string): Promise<void>;
-  /** New shipping details on every order of the user not in `except`; how many changed. */
-  readdress(userId: string, shipping: Shipping, except: readonly OrderStatus[]): Promise<number>;
+  /**
+   * A profile change on every order of the user not in `except`: the name, the phone when
+   * given, and the address when given, but the address only on orders that took the profile's
+   * (`addressFromProfile`). How many orders changed.
+   */
+  followProfile(userId: string, change: ProfileChange, except: readonly OrderStatus[]): Promise<number>;
+}
+
+/** What of a profile change reaches orders; an absent field leaves the order's as it is. */
+export interface ProfileChange {
+  name: string;
+  phone?: string;
+  address?: Address;
 }
 
 export interface PaymentStore {

@@ -30,9 +30,11 @@ export async function applyProductEvent(tx: OrderStores, event: ProductEvent): P
 }
 
 /**
- * Keeps the customer's contact details; a profile change also re-addresses the user's
- * orders that have not ended. There is no SHIPPED state yet, so every order that is not
- * REJECTED, CANCELLED or EXPIRED (CONFIRMED included) follows the new address.
+ * Keeps the customer's contact details; a profile change also reaches the user's orders that
+ * have not ended (there is no SHIPPED state yet, so CONFIRMED ones too). The name always
+ * follows; the phone and the address only when the profile has one (a profile that drops its
+ * address must not leave an order with nowhere to ship); and the address only on orders that
+ * took the profile's: an address the order was placed with is its own.
  */
 export async function applyUserEvent(tx: OrderStores, event: UserEvent): Promise<void> {
   const at = new Date(event.occurredAt);
@@ -41,7 +43,8 @@ export async function applyUserEvent(tx: OrderStores, event: UserEvent): Promise
     return;
   }
   const d = event.data;
-  const shipping = { name: d.name, phone: d.phone ?? null, address: d.shippingAddress ?? null };
-  const applied = await tx.customers.upsertProfile({ userId: d.userId, name: d.name, phone: shipping.phone, shippingAddress: shipping.address }, at);
-  if (applied) await tx.orders.readdress(d.userId, shipping, FAILED_STATUSES);
+  const applied = await tx.customers.upsertProfile({ userId: d.userId, name: d.name, phone: d.phone ?? null, shippingAddress: d.shippingAddress ?? null }, at);
+  if (!applied) return;
+  const change = { name: d.name, ...(d.phone ? { phone: d.phone } : {}), ...(d.shippingAddress ? { address: d.shippingAddress } : {}) };
+  await tx.orders.followProfile(d.userId, change, FAILED_STATUSES);
 }

@@ -29,6 +29,11 @@ export interface Order {
   /** The order took units from the sale gate, so they go back if it ends without a sale. */
   gatePassed: boolean;
   shipping: Shipping;
+  /**
+   * The address came from the customer's profile (the body named none), so it follows later
+   * profile changes; an address the order was placed with is the order's own.
+   */
+  addressFromProfile: boolean;
   expiresAt: Date;
 }
 
