@@ -42,6 +42,11 @@ reserve_pool_size = 5
 max_client_conn = 2000
 server_reset_query =
 server_idle_timeout = 60
+; Postgres back after a crash (fault R5): try its login again after 1 s, not the default 15 s
+; during which every query is refused. A query that waits for a server connection gives up
+; after 10 s, as a running one does (statement_timeout), not after the default 120 s.
+server_login_retry = 1
+query_wait_timeout = 10
 ; pg sends statement_timeout at connect; it is a role default in Postgres instead.
 ignore_startup_parameters = statement_timeout,extra_float_digits
 logfile = $PGB_LOG

@@ -1,6 +1,10 @@
 // Connection refused/reset, pool exhausted, server shutting down or overloaded, statement
-// timeout, and Postgres' connection-exception class (08xxx).
-const UNAVAILABLE_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', '57P01', '57P02', '57P03', '53300', '57014', '08000', '08001', '08003', '08006']);
+// timeout, and Postgres' connection-exception class (08xxx, below).
+const UNAVAILABLE_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', '57P01', '57P02', '57P03', '53300', '57014']);
+// The whole connection-exception class, 08P01 included: PgBouncer answers every refusal of its
+// own with 08P01 ("server login has been failing, try again later", "query_wait_timeout", "no
+// more connections allowed"), which with Postgres away was a 500 for every order (fault R5).
+const CONNECTION_EXCEPTION = /^08[0-9A-Z]{3}$/;
 const UNAVAILABLE_MESSAGES =
   /Connection terminated|Client has encountered a connection error|timeout exceeded when trying to connect|Connection is closed|Stream isn't writeable/i;
 // Deadlock detected, serialization failure: the transaction lost a race and may simply run again.
@@ -13,7 +17,7 @@ export function isDependencyUnavailable(err: unknown): boolean {
   const e = err as Described | undefined;
   if (e?.name === 'KnexTimeoutError') return true;
   if (e?.name === 'AppError' && e.status === 503) return true;
-  if (e?.code !== undefined && UNAVAILABLE_CODES.has(e.code)) return true;
+  if (e?.code !== undefined && (UNAVAILABLE_CODES.has(e.code) || CONNECTION_EXCEPTION.test(e.code))) return true;
   return UNAVAILABLE_MESSAGES.test(e?.message ?? '');
 }
 
