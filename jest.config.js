@@ -11,7 +11,12 @@ export default {
   testMatch: ['**/test/**/*.test.ts'],
   // Suites that take a shared server away run on their own, last (scripts/test.sh).
   // test/api (Schemathesis through the edge) runs with SCHEMATHESIS=1: npm run test:schemathesis.
-  testPathIgnorePatterns: [...(process.env.DISRUPTIVE ? [] : ['/test/disruptive/']), ...(process.env.SCHEMATHESIS ? [] : ['/test/api/'])],
+  // test/faults (the fault matrix: kills and stops servers) runs with FAULTS=1: npm run test:faults.
+  testPathIgnorePatterns: [
+    ...(process.env.DISRUPTIVE ? [] : ['/test/disruptive/']),
+    ...(process.env.SCHEMATHESIS ? [] : ['/test/api/']),
+    ...(process.env.FAULTS ? [] : ['/test/faults/']),
+  ],
   testTimeout: 60000,
   maxWorkers: 1,
   globalSetup: '<rootDir>/test/global-setup.ts',

@@ -6,6 +6,9 @@ const eco = createRequire(import.meta.url)('../ecosystem.config.cjs') as { REPLI
 /** Replicas per service: `REPLICAS=N npm run up` records N (default 2). */
 export const REPLICAS = eco.REPLICAS;
 
+/** The services, by name. */
+export const SERVICES = Object.keys(eco.SERVICES);
+
 /** The ports of a service's replicas (docs/conventions.md: base, base + 1, ...). */
 export function replicaPorts(service: string): number[] {
   const base = eco.SERVICES[service];

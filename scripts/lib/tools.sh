@@ -1,4 +1,4 @@
-# Step: Go tools into .run/tools/bin (k6, mailpit, actionlint, deck; docker-compose, helm
+# Step: Go tools into .run/tools/bin (k6, mailpit, actionlint, deck, toxiproxy; docker-compose, helm
 # and kubeconform for the deploy tests), and the Kubernetes schemas kubeconform checks with.
 # Only these exact versions are served by the module proxy on our machines.
 
@@ -6,6 +6,9 @@ K6_VERSION=v1.8.1
 MAILPIT_VERSION=v1.28.0
 ACTIONLINT_VERSION=v1.7.12
 DECK_VERSION=v1.55.0
+# toxiproxy-server: the fault suite (test/faults) puts it between the services and
+# PgBouncer, Redis and RabbitMQ for latency, timeouts and reset connections.
+TOXIPROXY_VERSION=v2.5.0
 # The deploy tests (test/deploy): `docker compose config`, `helm lint`/`helm template` and a
 # schema check of the rendered manifests. compose v5.6.0 is the newest that builds with Go 1.26.8.
 COMPOSE_VERSION=v5.6.0
@@ -36,6 +39,16 @@ go_tool() {
   BUILT_ANY=1
 }
 
+# install_as NAME PKG@VERSION: `go install` names a binary after its package's directory
+# (toxiproxy's server is .../cmd/server); this one is installed under NAME instead.
+install_as() {
+  local tmp rc=0
+  tmp="$(mktemp -d)"
+  GOBIN="$tmp" go install "$2" && mv "$tmp/$(basename "${2%@*}")" "$TOOLS_BIN/$1" || rc=1
+  rm -rf "$tmp"
+  return "$rc"
+}
+
 # build_wrapper DIR BIN LDFLAGS: build a wrapper module under scripts/tools/.
 # -mod=readonly: the wrapper's committed go.sum is the checksum source of truth.
 build_wrapper() {
@@ -63,7 +76,7 @@ k8s_schemas() {
 }
 
 step_go_tools() {
-  step "Building Go tools (k6, mailpit, actionlint, deck, docker-compose, helm, kubeconform) into .run/tools/bin"
+  step "Building Go tools (k6, mailpit, actionlint, deck, toxiproxy, docker-compose, helm, kubeconform) into .run/tools/bin"
   BUILT_ANY=0
   # GOFLAGS from the environment (e.g. -mod=vendor) must not leak into these builds.
   export GOFLAGS=-buildvcs=false
@@ -78,6 +91,8 @@ step_go_tools() {
   # scripts/tools/deck is a wrapper module that repeats them (see its go.mod).
   go_tool deck github.com/kong/deck "$DECK_VERSION" \
     build_wrapper deck deck "-X github.com/kong/deck/cmd.VERSION=$DECK_VERSION"
+  go_tool toxiproxy-server github.com/Shopify/toxiproxy/v2 "$TOXIPROXY_VERSION" \
+    install_as toxiproxy-server "github.com/Shopify/toxiproxy/v2/cmd/server@$TOXIPROXY_VERSION"
   # compose: its go.mod has exclude directives; scripts/tools/compose repeats them.
   go_tool docker-compose github.com/docker/compose/v5 "$COMPOSE_VERSION" \
     build_wrapper compose docker-compose "-X main.version=$COMPOSE_VERSION"
