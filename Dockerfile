@@ -2,9 +2,11 @@
 # service with `command:`, or with SERVICE=<name> for the default command). Its entry point,
 # docker/entrypoint.sh, loads the container's generated secrets if compose mounted them.
 #
-# The services run from their TypeScript source through tsx, exactly as pm2 runs them
-# natively (docs/conventions.md), so dev dependencies (tsx) stay in the image. A tsc
-# build to plain JS would make the image smaller; until then, parity wins.
+# The services run compiled, as pm2 runs them natively (docs/conventions.md): `npm run build`
+# (tsc -b) makes services/<name>/dist and packages/<name>/dist, and `--conditions=shop-dist`
+# on every command sends each @shop/* import to its dist/ too (their package.json `exports`;
+# without it they resolve to TypeScript and node refuses). The runtime stage has production
+# dependencies only (no tsx, TypeScript or test tools).
 # Node 24 LTS (Node 20 reached its end of life in April 2026).
 ARG NODE_IMAGE=node:24-bookworm-slim
 
@@ -20,6 +22,19 @@ FROM ${NODE_IMAGE} AS deps
 WORKDIR /app
 COPY --from=manifests /src/ ./
 RUN npm ci --no-audit --no-fund
+
+# What the services need at run time: the same lockfile without dev dependencies.
+FROM ${NODE_IMAGE} AS prod-deps
+WORKDIR /app
+COPY --from=manifests /src/ ./
+RUN npm ci --omit=dev --no-audit --no-fund
+
+# The services and packages compiled to JavaScript; /out holds only each workspace's dist/.
+FROM deps AS build
+COPY . .
+RUN npm run build \
+ && for d in packages/*/dist services/*/dist; do mkdir -p "/out/$d" && cp -R "$d/." "/out/$d/"; done \
+ && find /out -name '*.d.ts' -delete -o -name .tsbuildinfo -delete
 
 # The storefront (`--target storefront`): built with its own lockfile, then only the static
 # files in nginx, served from disk (nginx/storefront.inc). compose's balancer is this image.
@@ -46,10 +61,11 @@ EXPOSE 8080
 FROM ${NODE_IMAGE} AS runtime
 ENV NODE_ENV=production
 WORKDIR /app
-COPY --from=deps --chown=node:node /app/ ./
+COPY --from=prod-deps --chown=node:node /app/ ./
 COPY --chown=node:node . .
+COPY --from=build --chown=node:node /out/ ./
 USER node
 # Graceful shutdown lives in main.ts: SIGTERM drains HTTP and consumers, then exits.
 STOPSIGNAL SIGTERM
 ENTRYPOINT ["/app/docker/entrypoint.sh"]
-CMD ["sh", "-c", "test -f \"services/${SERVICE:?set SERVICE=<user|product|cart|order|inventory|email>}/src/main.ts\" && exec node --import tsx services/${SERVICE}/src/main.ts"]
+CMD ["sh", "-c", "test -f \"services/${SERVICE:?set SERVICE=<user|product|cart|order|inventory|email>}/dist/main.js\" && exec node --conditions=shop-dist services/${SERVICE}/dist/main.js"]

@@ -16,7 +16,7 @@ for fd in /proc/$$/fd/*; do
 done
 
 LIB="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)/lib"
-for f in common prereqs node-deps storefront tools keycloak keycloak-demo-admin postgres pgbouncer redis rabbitmq mailpit \
+for f in common prereqs node-deps build storefront tools keycloak keycloak-demo-admin postgres pgbouncer redis rabbitmq mailpit \
   migrate services api-docs nginx; do
   # shellcheck source=/dev/null
   source "$LIB/$f.sh"
@@ -38,12 +38,13 @@ if [[ -z "${UP_SH_LOCKED:-}" ]]; then
 fi
 
 replicas_setting
-STEP_TOTAL=17
+STEP_TOTAL=18
 UP_STARTED=$SECONDS
 echo "Bringing up the shop platform natively, $REPLICAS replicas of each service (logs: .run/logs/)"
 
 step_prereqs
 step_node_deps
+step_build
 step_storefront
 step_go_tools
 step_schemathesis

@@ -25,13 +25,14 @@ all_apps() {
   pm2 jlist 2>/dev/null | jq -r '.[].name' 2>/dev/null | grep -E "^($(IFS='|'; echo "${SERVICES[*]}"))-[0-9]+$" || true
 }
 
-# code_changed: runtime code (src/, package.json, lockfile, process file) newer
-# than the last (re)start. Tests and docs do not restart anything.
+# code_changed: runtime code (the compiled dist/, package.json, lockfile, process file)
+# newer than the last (re)start. Tests, docs and an edit that compiles to the same
+# JavaScript do not restart anything (tsc -b rewrites only the outputs it compiled).
 code_changed() {
   [[ -e "$SERVICES_STAMP" ]] || return 0
-  [[ -n "$(find "$ECOSYSTEM" "$ROOT/package-lock.json" "$ROOT"/services/*/src "$ROOT"/packages/*/src \
+  [[ -n "$(find "$ECOSYSTEM" "$ROOT/package-lock.json" "$ROOT"/services/*/dist "$ROOT"/packages/*/dist \
     "$ROOT"/services/*/package.json "$ROOT"/packages/*/package.json \
-    -type f -newer "$SERVICES_STAMP" -print 2>/dev/null | head -1)" ]]
+    -type f ! -name .tsbuildinfo -newer "$SERVICES_STAMP" -print 2>/dev/null | head -1)" ]]
 }
 
 replica_ready() { http_ok "http://127.0.0.1:$1/health/ready"; }

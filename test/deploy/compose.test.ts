@@ -36,9 +36,12 @@ const COMPOSE_FILES: Array<[string, Record<string, string>]> = [
 
 const schemas = new Map<string, Schema>();
 
-/** Which parser a container's command reaches: a service's main or seed, or a migration. */
+/**
+ * Which parser a container's command reaches: a service's main or seed, or a migration. The
+ * image runs them compiled (dist/), with the condition that sends @shop/* imports to dist/ too.
+ */
 function parserFor(svc: ComposeService): { label: string; schema: Schema } | undefined {
-  const m = /services\/(\w+)\/src\/(main|migrate|seed)\.ts/.exec((svc.command ?? []).join(' '));
+  const m = /^node --conditions=shop-dist services\/(\w+)\/dist\/(main|migrate|seed)\.js$/.exec((svc.command ?? []).join(' '));
   if (!m) return undefined;
   const [, name, entry] = m;
   return entry === 'migrate' ? { label: `${name} migrate`, schema: migrationEnv as unknown as Schema } : { label: `${name} ${entry}`, schema: schemas.get(name)! };
@@ -144,7 +147,7 @@ describe('the compose start-up order', () => {
   });
 
   it('when the stack starts, then one-shots seed the catalog after the services are healthy and set up Keycloak before the user service', () => {
-    expect(model.services.seed.command?.join(' ')).toMatch(/services\/product\/src\/seed\.ts/);
+    expect(model.services.seed.command?.join(' ')).toMatch(/services\/product\/dist\/seed\.js$/);
     expect(model.services.seed.depends_on?.product?.condition).toBe('service_healthy');
     expect(model.services.seed.depends_on?.inventory?.condition).toBe('service_healthy');
     expect(model.services.user.depends_on?.['keycloak-setup']?.condition).toBe('service_completed_successfully');

@@ -103,12 +103,12 @@ describe('the Helm chart', () => {
       expect({ name, found: !!d }).toEqual({ name, found: true });
       const [c] = containersOf(d!);
       expect({ name, ready: c.readinessProbe?.httpGet?.path, live: c.livenessProbe?.httpGet?.path }).toEqual({ name, ready: '/health/ready', live: '/health/live' });
-      expect(c.command?.join(' ')).toMatch(new RegExp(`services/${name}/`));
+      expect(c.command?.join(' ')).toBe(`node --conditions=shop-dist services/${name}/dist/main.js`);
       for (const k of ['requests', 'limits'] as const) expect({ name, k, cpu: !!c.resources?.[k]?.cpu, memory: !!c.resources?.[k]?.memory }).toEqual({ name, k, cpu: true, memory: true });
       expect(of(rendered.manifests, 'PodDisruptionBudget').map((m) => m.metadata.name)).toContain(`shop-dropshop-${name}`);
       const job = of(rendered.manifests, 'Job').find((m) => m.metadata.name === `shop-dropshop-${name}-migrate`);
       expect(job?.metadata.annotations?.['helm.sh/hook']).toBe('pre-install,pre-upgrade');
-      expect(containersOf(job!)[0].command?.join(' ')).toMatch(new RegExp(`services/${name}/src/migrate`));
+      expect(containersOf(job!)[0].command?.join(' ')).toBe(`node --conditions=shop-dist services/${name}/dist/migrate.js`);
     }
   });
 

@@ -1,8 +1,11 @@
 /**
  * What the running native stack is made of (npm run up): every replica REPLICAS asks for,
- * on Node 24 LTS, reaching Postgres through PgBouncer, with quorum queues on the broker.
+ * on Node 24 LTS, running the compiled services, reaching Postgres through PgBouncer, with
+ * quorum queues on the broker.
  */
 import { describe, expect, it } from '@jest/globals';
+import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { REPLICAS, replicaPorts } from '../stack.js';
 
@@ -26,6 +29,17 @@ describe('the running stack', () => {
       }
     }
     expect(replicaPorts('order')).toHaveLength(REPLICAS);
+  });
+
+  it('when a replica runs, then it runs its compiled JavaScript (dist/main.js), not its TypeScript through tsx', () => {
+    for (const name of SERVICES) {
+      for (const port of replicaPorts(name)) {
+        const listener = execFileSync('ss', ['-Hltnp', `sport = :${port}`], { encoding: 'utf8' });
+        const pid = Number(/pid=(\d+)/.exec(listener)?.[1]);
+        const command = readFileSync(`/proc/${pid}/cmdline`, 'utf8').replaceAll('\0', ' ');
+        expect({ name, port, compiled: command.includes(`services/${name}/dist/main.js`), tsx: /\btsx\b|\.ts\b/.test(command) }).toEqual({ name, port, compiled: true, tsx: false });
+      }
+    }
   });
 
   it('when a replica opens its database, then it goes through PgBouncer (unless the servers are external)', () => {

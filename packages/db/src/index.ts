@@ -1,5 +1,8 @@
 import knexFactory, { type Knex } from 'knex';
 import pg from 'pg';
+import { readdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 
 export type { Knex };
 export type Db = Knex;
@@ -27,14 +30,33 @@ export function createDb(connectionString: string, options: DbOptions = {}): Kne
 }
 
 /**
- * Runs the service's knex migrations (TypeScript files, loaded through tsx). A database that
- * already has migrations this code does not know (a newer release migrated it; another
- * branch's tests ran on the shared test database) is not "corrupt": an older replica must
- * still start against a newer schema during a rolling deploy or a rollback, so knex's
- * list validation is off. Migrations stay additive for the same reason.
+ * A migrations directory as knex sees it, each migration named by its source file: the
+ * services run migrations from TypeScript (src/, through tsx: the native stack, the tests) and
+ * from the build (dist/, `.js`: the images), and knex records the names it applied in
+ * `knex_migrations`. Named by file, `20250101000000_messaging.js` would be a new migration
+ * to a database that `20250101000000_messaging.ts` migrated, and run a second time.
+ */
+export function migrationSource(directory: string): Knex.MigrationSource<string> {
+  return {
+    async getMigrations() {
+      const files = await readdir(directory);
+      return files.filter((f) => MIGRATION_FILE.test(f) && !f.endsWith('.d.ts')).sort();
+    },
+    getMigrationName: (file) => file.replace(/\.js$/, '.ts'),
+    getMigration: (file) => import(pathToFileURL(join(directory, file)).href),
+  };
+}
+const MIGRATION_FILE = /\.(ts|js)$/;
+
+/**
+ * Runs the service's knex migrations (`migrationSource`: the same names from src/ and dist/).
+ * A database that already has migrations this code does not know (a newer release migrated
+ * it; another branch's tests ran on the shared test database) is not "corrupt": an older
+ * replica must still start against a newer schema during a rolling deploy or a rollback, so
+ * knex's list validation is off. Migrations stay additive for the same reason.
  */
 export async function migrateLatest(db: Knex, directory: string): Promise<string[]> {
-  const [, applied] = await db.migrate.latest({ directory, loadExtensions: ['.ts', '.js'], disableMigrationsListValidation: true });
+  const [, applied] = await db.migrate.latest({ migrationSource: migrationSource(directory), disableMigrationsListValidation: true });
   return applied as string[];
 }
 

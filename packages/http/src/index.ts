@@ -1,3 +1,5 @@
+// The Request.id augmentation (request-id.ts) must reach every importer, the built .d.ts included.
+import './request-id.js';
 export { createHttpApp, type HttpAppOptions, type ReadinessChecks } from './create-app.js';
 export { errorHandler, notFoundHandler } from './error-handler.js';
 export { validate, parseOrThrow } from './validate.js';

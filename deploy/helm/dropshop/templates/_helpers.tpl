@@ -53,7 +53,8 @@ securityContext:
 {{- end -}}
 
 {{/* How the image runs one entry point of a service (main, migrate, seed): the one place
-     that knows the image runs TypeScript through tsx, as compose and the native stack do. */}}
+     that knows the image runs the compiled JavaScript (dist/, with the shop-dist condition
+     for the @shop/* packages), as compose and the native stack do. */}}
 {{- define "dropshop.command" -}}
-["node", "--import", "tsx", "services/{{ .name }}/src/{{ .entry }}.ts"]
+["node", "--conditions=shop-dist", "services/{{ .name }}/dist/{{ .entry }}.js"]
 {{- end -}}
