@@ -27,21 +27,25 @@ function fromDataException(err: { code?: unknown; severity?: unknown }): AppErro
   return new AppError('VALIDATION_FAILED', 'A value in the request is out of range or malformed');
 }
 
-/** The one place that turns anything thrown into `{error: {code, message, requestId}}`. */
+/** What the client is told about anything thrown: status, extra headers and the `{error}` body. */
+export function errorReply(err: unknown, requestId: string, path: string, logger: Logger): { status: number; headers?: Record<string, string>; body: unknown } {
+  const known = isAppError(err) ? err : (fromBodyParser(err as BodyParserError) ?? asUnavailable(err) ?? fromDataException(err as { code?: unknown }));
+  if (!known) {
+    logger.error({ err, requestId, path }, 'unhandled error');
+    return { status: ErrorCatalogue.INTERNAL, body: { error: { code: 'INTERNAL', message: 'Something went wrong', requestId } } };
+  }
+  if (known.status >= 500) logger.warn({ code: known.code, requestId, msg: known.message }, 'request failed');
+  const body: Record<string, unknown> = { code: known.code, message: known.message, requestId };
+  if (known.details !== undefined && known.status < 500) body.details = known.details;
+  return { status: known.status, headers: known.headers, body: { error: body } };
+}
+
+/** The one place that turns anything thrown into `{error: {code, message, requestId}}` (errorReply). */
 export function errorHandler(logger: Logger): ErrorRequestHandler {
   return (err, req, res, _next) => {
-    const known = isAppError(err) ? err : (fromBodyParser(err as BodyParserError) ?? asUnavailable(err) ?? fromDataException(err));
-    const requestId = req.id;
-    if (!known) {
-      logger.error({ err, requestId, path: req.path }, 'unhandled error');
-      res.status(ErrorCatalogue.INTERNAL).json({ error: { code: 'INTERNAL', message: 'Something went wrong', requestId } });
-      return;
-    }
-    if (known.status >= 500) logger.warn({ code: known.code, requestId, msg: known.message }, 'request failed');
-    for (const [name, value] of Object.entries(known.headers ?? {})) res.setHeader(name, value);
-    const body: Record<string, unknown> = { code: known.code, message: known.message, requestId };
-    if (known.details !== undefined && known.status < 500) body.details = known.details;
-    res.status(known.status).json({ error: body });
+    const reply = errorReply(err, req.id, req.path, logger);
+    for (const [name, value] of Object.entries(reply.headers ?? {})) res.setHeader(name, value);
+    res.status(reply.status).json(reply.body);
   };
 }
 

@@ -1,7 +1,8 @@
 // The Request.id augmentation (request-id.ts) must reach every importer, the built .d.ts included.
 import './request-id.js';
 export { createHttpApp, type HttpAppOptions, type ReadinessChecks } from './create-app.js';
-export { errorHandler, notFoundHandler } from './error-handler.js';
+export { errorHandler, errorReply, notFoundHandler } from './error-handler.js';
+export { leanLane, type LeanLane, type LeanOptions } from './lean-lane.js';
 export { validate, parseOrThrow } from './validate.js';
 export { startServer, type RunningServer } from './server.js';
 export { metricsRegistry } from './metrics.js';

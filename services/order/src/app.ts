@@ -1,4 +1,4 @@
-import { createHttpApp, mountRoutes, type Express, type RequestHandler } from '@shop/http';
+import { createHttpApp, leanLane, mountRoutes, type Express, type RequestHandler } from '@shop/http';
 import type { Db } from '@shop/db';
 import type { RedisClient } from '@shop/cache';
 import type { Auth } from '@shop/auth';
@@ -29,6 +29,8 @@ export interface AppDeps {
 export function createApp(deps: AppDeps): Express {
   const { db, redis, broker, auth } = deps;
   const doc = orderDocument();
+  const { store, place, outcomes, placeLimiter, drops, jwks } = deps;
+  const routeDeps = { db, store, place, outcomes, placeLimiter, drops, jwks };
   return createHttpApp({
     name: 'order',
     logger: deps.logger,
@@ -37,8 +39,9 @@ export function createApp(deps: AppDeps): Express {
       app.get(['/openapi.json', '/api/orders/openapi.json', '/api/drops/openapi.json'], (_req, res) => {
         res.json(doc);
       });
-      const { store, place, outcomes, placeLimiter, drops, jwks } = deps;
-      mountRoutes(app, orderApi, { deps: { db, store, place, outcomes, placeLimiter, drops, jwks }, auth });
+      mountRoutes(app, orderApi, { deps: routeDeps, auth });
     },
+    // The drop's join and poll (routes marked `lean`): straight from node:http.
+    lean: leanLane(orderApi, { deps: routeDeps, auth, logger: deps.logger }),
   });
 }

@@ -7,6 +7,8 @@ import { findSigningKey, insertSigningKey } from '../data/drop.repository.js';
 
 const ISSUER = 'dropshop/order';
 const AUDIENCE = 'dropshop/admission';
+/** Signed tokens kept (live holds); a drop admits at most a few thousand at a time. */
+const MAX_SIGNED = 20_000;
 
 /**
  * Admission tokens: EdDSA (Ed25519) JWTs, `sub` the buyer, `drop`/`pid` the drop and its
@@ -17,6 +19,11 @@ const AUDIENCE = 'dropshop/admission';
  */
 export class JoseAdmissionSigner implements AdmissionSigner {
   private keys?: Promise<{ kid: string; privateKey: CryptoKey; publicKey: CryptoKey; publicJwk: JWK }>;
+  /**
+   * The token of each live hold, signed once: an admitted buyer polls every few seconds until
+   * it orders, and an Ed25519 signature per poll was the largest single cost of those polls.
+   */
+  private readonly signed = new Map<string, { token: Promise<string>; expiresAt: number }>();
 
   constructor(
     private readonly db: Db,
@@ -55,7 +62,21 @@ export class JoseAdmissionSigner implements AdmissionSigner {
     return { keys: [(await this.ready().then(() => this.keys!)).publicJwk] };
   }
 
-  async sign(pass: AdmissionPass): Promise<string> {
+  sign(pass: AdmissionPass): Promise<string> {
+    const key = `${pass.dropId}:${pass.userId}:${pass.holdNo}:${pass.quantity}:${pass.expiresAt}`;
+    const hit = this.signed.get(key);
+    if (hit) return hit.token;
+    const now = Date.now();
+    if (this.signed.size >= MAX_SIGNED) {
+      for (const [k, v] of this.signed) if (v.expiresAt <= now || this.signed.size >= MAX_SIGNED) this.signed.delete(k);
+    }
+    const token = this.signNow(pass);
+    this.signed.set(key, { token, expiresAt: pass.expiresAt });
+    token.catch(() => this.signed.delete(key));
+    return token;
+  }
+
+  private async signNow(pass: AdmissionPass): Promise<string> {
     const { kid, privateKey } = await this.ready().then(() => this.keys!);
     return new SignJWT({ drop: pass.dropId, pid: pass.productId, hold: pass.holdNo, qty: pass.quantity })
       .setProtectedHeader({ alg: 'EdDSA', kid, typ: 'admission+jwt' })

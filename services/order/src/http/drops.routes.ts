@@ -83,6 +83,7 @@ export const dropRoutes: Array<Route<DropRouteDeps>> = [
     {
       method: 'post',
       path: '/api/drops/:id/queue',
+      lean: true,
       summary: "Join the queue: the buyer's one ticket (joining again returns the same ticket)",
       auth: 'signedIn',
       request: { params: DropParamsSchema },
@@ -97,6 +98,7 @@ export const dropRoutes: Array<Route<DropRouteDeps>> = [
     {
       method: 'get',
       path: '/api/drops/:id/queue/me',
+      lean: true,
       summary: "The caller's ticket: state, position, eta, when to poll again, and the admission once admitted",
       auth: 'signedIn',
       request: { params: DropParamsSchema },

@@ -1,0 +1,137 @@
+import { randomUUID } from 'node:crypto';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Request, RequestHandler, Response } from 'express';
+import helmet from 'helmet';
+import type { Logger } from '@shop/logger';
+import { errorReply } from './error-handler.js';
+import { rejectNulBytes } from './input.js';
+import { observeRequest, routeLabel } from './metrics.js';
+import { guards, successStatus, type AuthGuards, type Route } from './route.js';
+import { parseOrThrow } from './validate.js';
+
+/** Answers the request and returns true, or returns false to leave it to express. */
+export type LeanLane = (req: IncomingMessage, res: ServerResponse) => boolean;
+
+const SAFE_ID = /^[\w.:-]{1,128}$/;
+
+/** The headers helmet sets on every answer, taken from helmet itself once, so both lanes send the same. */
+function securityHeaders(): Record<string, string> {
+  const headers: Record<string, string> = {};
+  const fake = { setHeader: (k: string, v: unknown) => void (headers[k.toLowerCase()] = String(v)), removeHeader: () => undefined };
+  helmet({ contentSecurityPolicy: false })({} as never, fake as never, () => undefined);
+  return headers;
+}
+
+interface Lane {
+  method: string;
+  pattern: RegExp;
+  names: string[];
+  label: string;
+  serve(req: IncomingMessage, res: ServerResponse, raw: Record<string, string>): Promise<void>;
+}
+
+function compile<D>(route: Route<D>, options: LeanOptions<D>, headers: Record<string, string>): Lane {
+  const { spec } = route;
+  const { params, query, headers: headerSchema, body } = spec.request ?? {};
+  if (query || headerSchema || body || route.before) {
+    throw new Error(`lean route ${spec.method} ${spec.path}: only params may be declared (no query, headers, body or before)`);
+  }
+  const names: string[] = [];
+  const source = spec.path
+    .split('/')
+    .map((part) => {
+      if (!part.startsWith(':')) return part.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+      names.push(part.slice(1));
+      return '([^/]+)';
+    })
+    .join('/');
+  const status = successStatus(spec);
+  const chain = guards(spec.auth, options.auth);
+  const run = (handler: RequestHandler, req: IncomingMessage, res: ServerResponse) =>
+    new Promise<void>((resolve, reject) => {
+      handler(req as Request, res as Response, (err?: unknown) => (err ? reject(err) : resolve()));
+    });
+  const send = (res: ServerResponse, code: number, payload: unknown, requestId: string, extra?: Record<string, string>) => {
+    const text = payload === undefined ? '' : JSON.stringify(payload);
+    res.writeHead(code, {
+      ...headers,
+      ...extra,
+      'x-request-id': requestId,
+      ...(payload === undefined ? {} : { 'content-type': 'application/json; charset=utf-8' }),
+      'content-length': Buffer.byteLength(text),
+    });
+    res.end(text);
+  };
+  return {
+    method: spec.method.toUpperCase(),
+    pattern: new RegExp(`^${source}/?$`, 'i'),
+    names,
+    label: routeLabel(true, spec.path.replace(/:[^/]+/g, ':id')),
+    async serve(req, res, raw) {
+      const started = performance.now();
+      const incoming = req.headers['x-request-id'];
+      const requestId = typeof incoming === 'string' && SAFE_ID.test(incoming) ? incoming : randomUUID();
+      (req as Request).id = requestId;
+      const path = req.url ?? '';
+      try {
+        for (const guard of chain) await run(guard, req, res);
+        let parsed: unknown = raw;
+        if (params) {
+          const result = params.safeParse(raw);
+          if (!result.success && spec.badParams) throw spec.badParams();
+          rejectNulBytes('params', raw);
+          parsed = result.success ? result.data : parseOrThrow(params, raw);
+        }
+        const ctx = { req, res, params: parsed, query: {}, headers: undefined, body: undefined };
+        const result = await route.handler(ctx as never, options.deps);
+        if (!res.headersSent) send(res, status, result, requestId);
+      } catch (err) {
+        const reply = errorReply(err, requestId, path, options.logger);
+        if (!res.headersSent) send(res, reply.status, reply.body, requestId, reply.headers);
+        else res.destroy();
+      } finally {
+        observeRequest(req.method ?? '', this.label, res.statusCode, (performance.now() - started) / 1000);
+      }
+    },
+  };
+}
+
+export interface LeanOptions<D> {
+  deps: D;
+  auth?: AuthGuards;
+  logger: Logger;
+}
+
+/**
+ * The lean lane for the few routes a crowd calls thousands of times a second (the drop's join
+ * and poll): routes declared with `lean: true` are answered straight from node:http, before
+ * express, its router, the body parser, helmet, the metrics middleware and the per-request log
+ * line (the edge's access log has every request). Auth guards, params validation, the handler,
+ * the error shape and the security headers are the same as on the express lane, which still
+ * mounts these routes (HEAD, a decoding error or any other method goes there). Measured in
+ * load-tests/results/buy-path-profile.md.
+ */
+export function leanLane<D>(routes: Array<Route<D>>, options: LeanOptions<D>): LeanLane {
+  const headers = securityHeaders();
+  const lanes = routes.filter((r) => r.spec.lean).map((r) => compile(r, options, headers));
+  if (lanes.length === 0) return () => false;
+  return (req, res) => {
+    const path = req.url ?? '';
+    // A query string (which these routes do not declare) goes the express way, NUL checks and all.
+    if (path.includes('?')) return false;
+    for (const lane of lanes) {
+      if (lane.method !== req.method) continue;
+      const m = lane.pattern.exec(path);
+      if (!m) continue;
+      const raw: Record<string, string> = {};
+      try {
+        lane.names.forEach((name, i) => (raw[name] = decodeURIComponent(m[i + 1])));
+      } catch {
+        return false; // express answers a malformed escape its own way
+      }
+      void lane.serve(req, res, raw);
+      return true;
+    }
+    return false;
+  };
+}
