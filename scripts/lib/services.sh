@@ -37,6 +37,22 @@ code_changed() {
 
 replica_ready() { http_ok "http://127.0.0.1:$1/health/ready"; }
 
+# stale_apps -> names pm2 runs with another script or other node arguments than the process
+# file gives them. pm2's reload takes a new environment but keeps a process's script (a
+# replica moved from src/main.ts to dist/main.js kept loading the TypeScript): only delete
+# and start changes it.
+stale_apps() {
+  pm2_running || return 0
+  local want have
+  want="$(cd "$ROOT" && node -e '
+    const path = require("path");
+    for (const a of require("./ecosystem.config.cjs").apps) console.log(a.name, path.resolve(a.cwd, a.script), a.node_args || "");
+  ' | sed 's/ *$//')"
+  have="$(pm2 jlist 2>/dev/null | jq -r '.[] | "\(.name) \(.pm2_env.pm_exec_path) \((.pm2_env.node_args // []) | join(" "))"' 2>/dev/null | sed 's/ *$//')"
+  # Apps pm2 has that the process file names, but not like this.
+  comm -13 <(sort <<<"$want") <(sort <<<"$have") | awk '{print $1}' | grep -Fx -f <(awk '{print $1}' <<<"$want") || true
+}
+
 # The platform's queues (vhost "/") that are still classic: @shop/messaging declares quorum
 # queues, and a broker refuses to redeclare a queue with another type. Exclusive and
 # auto-delete queues belong to running clients, amq.* to the broker.
@@ -73,6 +89,11 @@ step_services() {
     grep -q "^$app " <<<"$list" && continue
     pm2 delete "$app" >>"$LOGS/pm2.log" 2>&1 || true
     note "stopped $app (REPLICAS=${REPLICAS:-2})"
+  done
+  for app in $(stale_apps); do
+    pm2 delete "$app" >>"$LOGS/pm2.log" 2>&1 || true
+    note "restarting $app from scratch (its script or node arguments changed)"
+    missing=1
   done
   local reloaded=0 classic
   # Once per broker that predates quorum queues: stop the services (nothing consumes or
