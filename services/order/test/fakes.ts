@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import type { EventType } from '@shop/contracts';
 import { createLogger } from '@shop/logger';
 import type { PlaceOrderDeps } from '../src/domain/place-order.js';
@@ -21,6 +22,8 @@ interface State {
   products: Record<string, ProductSnapshot>;
   customers: Record<string, CustomerSnapshot>;
   keys: Record<string, IdempotencyRecord>;
+  /** The token of each key's current claim (the fence). */
+  claimTokens: Record<string, string>;
   payments: Record<string, PaymentAttempt>;
   outbox: Array<{ type: EventType; data: unknown }>;
 }
@@ -29,7 +32,7 @@ const keyOf = (userId: string, key: string) => `${userId} ${key}`;
 
 /** The order domain's ports over plain objects: the rules run without Postgres. */
 export class MemoryStore implements OrderDb {
-  state: State = { orders: {}, products: {}, customers: {}, keys: {}, payments: {}, outbox: [] };
+  state: State = { orders: {}, products: {}, customers: {}, keys: {}, claimTokens: {}, payments: {}, outbox: [] };
   /** Set to make the next transaction throw at its start (a database failure). */
   failNextTransaction?: Error;
 
@@ -118,15 +121,20 @@ export class MemoryStore implements OrderDb {
         claim: async ({ userId, key, hash }): Promise<Claim> => {
           const record = st().keys[keyOf(userId, key)];
           if (record) return { claimed: false, record: { ...record } };
+          const token = randomUUID();
           st().keys[keyOf(userId, key)] = { requestHash: hash, state: 'in_flight', responseStatus: null, responseBody: null };
-          return { claimed: true };
+          st().claimTokens[keyOf(userId, key)] = token;
+          return { claimed: true, token };
         },
         find: async (userId, key) => (st().keys[keyOf(userId, key)] ? { ...st().keys[keyOf(userId, key)] } : undefined),
-        complete: async (userId, key, status, body) => {
-          Object.assign(st().keys[keyOf(userId, key)], { state: 'done', responseStatus: status, responseBody: structuredClone(body) });
+        complete: async (userId, key, token, status, body) => {
+          const record = st().keys[keyOf(userId, key)];
+          if (record?.state !== 'in_flight' || st().claimTokens[keyOf(userId, key)] !== token) return false;
+          Object.assign(record, { state: 'done', responseStatus: status, responseBody: structuredClone(body) });
+          return true;
         },
-        release: async (userId, key) => {
-          if (st().keys[keyOf(userId, key)]?.state === 'in_flight') delete st().keys[keyOf(userId, key)];
+        release: async (userId, key, token) => {
+          if (st().keys[keyOf(userId, key)]?.state === 'in_flight' && st().claimTokens[keyOf(userId, key)] === token) delete st().keys[keyOf(userId, key)];
         },
         deleteExpired: async () => 0,
       },

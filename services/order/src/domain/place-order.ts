@@ -95,14 +95,32 @@ async function placeWithKey(deps: PlaceOrderDeps, input: PlaceOrderInput, admiss
   if (!claim.claimed) return replay(claim.record, hash);
   let view: OrderView;
   try {
-    view = await createOrder(deps, input, admission);
+    view = await createOrder(deps, input, claim.token, admission);
   } catch (err) {
-    await store.idempotency.release(userId, key).catch((e) => deps.logger.warn({ err: e }, 'could not release idempotency key'));
+    if (err instanceof ClaimLost) return replayAfterTakeover(deps, input, hash);
+    await store.idempotency.release(userId, key, claim.token).catch((e) => deps.logger.warn({ err: e }, 'could not release idempotency key'));
     throw err;
   }
   // Redis was away before the claim: record the marker now that it may be back (best effort).
   if (!marked) await gate.markKey(userId, key, markerTtl);
   return { status: 202, body: view, replayed: false };
+}
+
+/**
+ * This request stalled past the stale window and a retry took its key over: its order rolled
+ * back (one order per key), and it answers as a retry would, with what the key holds now.
+ */
+class ClaimLost extends Error {
+  constructor() {
+    super('the idempotency claim was taken over by a retry');
+  }
+}
+
+async function replayAfterTakeover(deps: PlaceOrderDeps, input: PlaceOrderInput, hash: string): Promise<Reply> {
+  deps.logger.warn({ key: input.idempotencyKey }, 'idempotency claim taken over while this request ran; its order was rolled back');
+  const record = await deps.store.idempotency.find(input.caller.id, input.idempotencyKey);
+  // Gone: the retry that took it over created nothing either; the client may try again.
+  return replay(record ?? { requestHash: hash, state: 'in_flight', responseStatus: null, responseBody: null }, hash);
 }
 
 /** The sale gate's refusal, from the fast pre-check or from taking units. */
@@ -120,23 +138,23 @@ function replay(record: IdempotencyRecord, hash: string): Reply {
   return { status: record.responseStatus ?? 202, body: record.responseBody, replayed: true };
 }
 
-async function createOrder(deps: PlaceOrderDeps, input: PlaceOrderInput, verified: Admission | undefined): Promise<OrderView> {
+async function createOrder(deps: PlaceOrderDeps, input: PlaceOrderInput, token: string, verified: Admission | undefined): Promise<OrderView> {
   const lines = input.body.items ?? checkCartLines(await deps.cart.items(input.authorization), deps.settings);
   if (lines.length === 0) throw new AppError('EMPTY_ORDER', 'The order has no items and the cart is empty');
-  if (!deps.admission) return createGatedOrder(deps, input, lines);
+  if (!deps.admission) return createGatedOrder(deps, input, lines, token);
   if (verified) {
     // Claimed by placeOrder, which also releases it when this throws.
-    const view = await createGatedOrder(deps, input, lines);
+    const view = await createGatedOrder(deps, input, lines, token);
     await settleAdmission(deps.admission, verified);
     return view;
   }
   // Items from the cart are known only now: they face the same admission check.
   const admission = input.body.items ? undefined : await verifyAdmission(deps.admission, input.caller, lines, input.admissionToken);
-  if (!admission) return createGatedOrder(deps, input, lines);
+  if (!admission) return createGatedOrder(deps, input, lines, token);
   const claimed = await claimAdmission(deps.admission, admission, input.idempotencyKey);
   let view: OrderView;
   try {
-    view = await createGatedOrder(deps, input, lines);
+    view = await createGatedOrder(deps, input, lines, token);
   } catch (err) {
     if (claimed === 'ok') await releaseAdmission(deps.admission, admission, input.idempotencyKey);
     throw err;
@@ -145,7 +163,7 @@ async function createOrder(deps: PlaceOrderDeps, input: PlaceOrderInput, verifie
   return view;
 }
 
-async function createGatedOrder(deps: PlaceOrderDeps, input: PlaceOrderInput, lines: Line[]): Promise<OrderView> {
+async function createGatedOrder(deps: PlaceOrderDeps, input: PlaceOrderInput, lines: Line[], token: string): Promise<OrderView> {
   const { store, gate, settings } = deps;
   const userId = input.caller.id;
   const priced = await priceLines(store.products, lines);
@@ -196,7 +214,8 @@ async function createGatedOrder(deps: PlaceOrderDeps, input: PlaceOrderInput, li
         { correlationId: input.requestId },
       );
       const created = (await tx.orders.view(orderId))!;
-      await tx.idempotency.complete(userId, input.idempotencyKey, 202, created);
+      // Last, under the key's row lock: a claim taken over meanwhile rolls the whole order back.
+      if (!(await tx.idempotency.complete(userId, input.idempotencyKey, token, 202, created))) throw new ClaimLost();
       return created;
     });
     return view;

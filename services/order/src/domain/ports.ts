@@ -80,20 +80,25 @@ export interface PaymentStore {
   claimDue(leaseMs: number, limit: number): Promise<{ claimed: Array<{ attempt: PaymentAttempt; order: Order }>; voided: number }>;
 }
 
-export type Claim = { claimed: true } | { claimed: false; record: IdempotencyRecord };
+/** A won claim carries its fence: the token that completes or releases the key. */
+export type Claim = { claimed: true; token: string } | { claimed: false; record: IdempotencyRecord };
 
 export interface IdempotencyStore {
   /**
    * Claims (user, key) for this request; exactly one of any number of simultaneous requests
-   * wins. An in-flight claim older than `staleMs` or any past `ttlHours` may be taken over, once.
+   * wins. An in-flight claim older than `staleMs` or any past `ttlHours` may be taken over, once;
+   * the takeover gets a new token, so the request it took the key from can no longer finish.
    */
   claim(input: { userId: string; key: string; hash: string; staleMs: number; ttlHours: number }): Promise<Claim>;
   /** What the key holds now, if anything (no claim is made). */
   find(userId: string, key: string): Promise<IdempotencyRecord | undefined>;
-  /** Remembers the reply under the key (in the order's transaction). */
-  complete(userId: string, key: string, status: number, body: unknown): Promise<void>;
-  /** Frees an in-flight key whose request created nothing, so the client may retry with it. */
-  release(userId: string, key: string): Promise<void>;
+  /**
+   * Remembers the reply under the key (in the order's transaction), only while the claim is
+   * still `token`'s: false when another request took it over, and then the order must not commit.
+   */
+  complete(userId: string, key: string, token: string, status: number, body: unknown): Promise<boolean>;
+  /** Frees the key if `token` still holds it in flight (its request created nothing), so the client may retry. */
+  release(userId: string, key: string, token: string): Promise<void>;
   deleteExpired(ttlHours: number): Promise<number>;
 }
 
