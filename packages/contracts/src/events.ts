@@ -67,6 +67,23 @@ export const eventSchemas = {
     currency,
   }),
   'order.rejected.v1': z.object({ orderId: id, userId: id, reason: z.string().min(1) }),
+  /**
+   * The invoice of a confirmed order, made once from its order.confirmed.v1. It carries the
+   * PDF (base64, a few kB) so the confirmation mail attaches the very document the owner
+   * downloads, without a call back to the order service.
+   */
+  'invoice.issued.v1': z.object({
+    invoiceId: id,
+    number: z.string().regex(/^INV-\d{4}-\d{6,}$/, 'INV-<year>-<000001>'),
+    orderId: id,
+    userId: id,
+    email: z.email().optional(),
+    items: z.array(confirmedItem).min(1),
+    total: money,
+    currency,
+    issuedAt: timestamp,
+    pdf: z.base64().max(2_000_000),
+  }),
   'order.cancelled.v1': z.object({ orderId: id, userId: id, reason: z.string().min(1) }),
 } as const;
 
@@ -87,6 +104,7 @@ export const EventTypes = {
   OrderConfirmed: 'order.confirmed.v1',
   OrderRejected: 'order.rejected.v1',
   OrderCancelled: 'order.cancelled.v1',
+  InvoiceIssued: 'invoice.issued.v1',
 } as const satisfies Record<string, EventType>;
 
 export function isKnownEventType(type: string): type is EventType {
@@ -105,3 +123,4 @@ export type InventoryReleased = EventData<'inventory.released.v1'>;
 export type OrderConfirmed = EventData<'order.confirmed.v1'>;
 export type OrderRejected = EventData<'order.rejected.v1'>;
 export type OrderCancelled = EventData<'order.cancelled.v1'>;
+export type InvoiceIssued = EventData<'invoice.issued.v1'>;

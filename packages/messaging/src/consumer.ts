@@ -11,6 +11,12 @@ interface BaseConsumeOptions<T extends EventType> {
   /** `<service>.<purpose>`, e.g. `inventory.order-placed`; also the inbox consumer name. */
   queue: string;
   events: readonly T[];
+  /**
+   * Event types this queue was bound to by an earlier version and no longer consumes: their
+   * bindings are removed at subscribe time (a binding outlives the code that made it, and its
+   * messages would go to the dead-letter queue).
+   */
+  retiredEvents?: readonly EventType[];
   retryDelaysMs?: readonly number[];
   prefetch?: number;
 }
@@ -156,7 +162,7 @@ export class Consumer {
     ch.on('error', (err) => this.log.warn({ err: errorMessage(err) }, 'consumer channel error'));
     try {
       await ch.prefetch(this.prefetch());
-      await assertConsumerTopology(ch, this.ctx.queue, this.options.events, this.ctx.retryDelaysMs);
+      await assertConsumerTopology(ch, this.ctx.queue, this.options.events, this.ctx.retryDelaysMs, this.options.retiredEvents);
       const batchCtx = this.batchCtx;
       const o = this.options;
       const batcher = batchCtx && 'handleBatch' in o

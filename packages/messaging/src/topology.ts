@@ -61,6 +61,7 @@ export async function assertConsumerTopology(
   queue: string,
   events: readonly string[],
   retryDelaysMs: readonly number[],
+  retiredEvents: readonly string[] = [],
 ): Promise<void> {
   await assertExchanges(ch);
   await ch.assertQueue(queue, {
@@ -70,6 +71,8 @@ export async function assertConsumerTopology(
     arguments: { ...QUORUM, 'x-delivery-limit': DELIVERY_LIMIT },
   });
   for (const type of events) await ch.bindQueue(queue, EVENTS_EXCHANGE, type);
+  // Unbinding what is not bound is a no-op in RabbitMQ, so this is idempotent.
+  for (const type of retiredEvents) await ch.unbindQueue(queue, EVENTS_EXCHANGE, type);
   for (const delay of retryDelaysMs) {
     const name = retryQueueName(queue, delay);
     await ch.assertQueue(name, {

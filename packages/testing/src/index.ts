@@ -5,3 +5,4 @@ export { openApiChecker } from './openapi-check.js';
 export { createTestUser, passwordGrant, uniqueEmail, type TestUser, type TestUserOptions, type TokenSet } from './keycloak-users.js';
 export { ensureRedisCluster } from './redis-cluster.js';
 export { startServiceProcess, runServiceScript, serviceLogPath, type ServiceProcess, type ServiceProcessOptions } from './service-process.js';
+export { pdfText } from './pdf.js';

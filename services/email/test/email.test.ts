@@ -5,7 +5,7 @@ import { createTestUser, openApiChecker, uniqueEmail, waitFor } from '@shop/test
 import { emailDocument } from '../src/http/admin.routes.js';
 import { ORDER_MAILS_QUEUE } from '../src/messaging/order-mails.consumer.js';
 import { USER_EVENTS_QUEUE } from '../src/messaging/user-events.consumer.js';
-import { consumed, event, firstMailTo, FlakySmtp, mailBody, mailsTo, startEmail, type EmailHarness } from './harness.js';
+import { attachment, consumed, event, firstMailTo, FlakySmtp, invoiceIssued, mailBody, mailsTo, startEmail, type EmailHarness } from './harness.js';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const mailRow = (h: EmailHarness, eventId: string) => h.db('outbox_mail').where({ event_id: eventId }).first();
@@ -37,11 +37,10 @@ describe('with SMTP up', () => {
     expect(await h.db('email_recipients').where({ email }).first()).toMatchObject({ name: 'Ada' });
   });
 
-  it('when order.confirmed.v1 arrives, then the mail lists each line (name × qty, unit price, line total) and the total', async () => {
+  it('when invoice.issued.v1 arrives, then the confirmation lists each line (name × qty, unit price, line total) and the total, with the invoice PDF attached', async () => {
     const email = uniqueEmail('order');
-    const confirmed = event('order.confirmed.v1', {
-      orderId: randomUUID(),
-      userId: randomUUID(),
+    const pdf = Buffer.from('%PDF-1.7\n% a stand-in: the email service attaches what the event carries\n%%EOF\n');
+    const issued = invoiceIssued({
       email,
       items: [
         { productId: randomUUID(), name: 'Mug', quantity: 2, unitPrice: 1250 },
@@ -49,19 +48,42 @@ describe('with SMTP up', () => {
       ],
       total: 5499,
       currency: 'EUR',
+      pdf: pdf.toString('base64'),
     });
-    await h.broker.publish(confirmed);
+    await h.broker.publish(issued);
     const mail = await firstMailTo(email);
-    expect(mail.Subject).toBe(`Order confirmed: ${confirmed.data.orderId}`);
+    expect(mail.Subject).toBe(`Order confirmed: ${issued.data.orderId}`);
     const body = await mailBody(mail.ID);
     expect(body.Text).toContain('Mug × 2  @ €12.50  = €25.00');
     expect(body.Text).toContain('Tee <limited> × 1  @ €29.99  = €29.99');
     expect(body.Text).toContain('Total: €54.99');
+    expect(body.Text).toContain(`Your invoice ${issued.data.number} is attached.`);
     expect(body.HTML).toContain('Tee &lt;limited&gt; × 1');
     expect(body.HTML).not.toContain('<limited>');
+    expect(body.Attachments).toEqual([expect.objectContaining({ FileName: `${issued.data.number}.pdf`, ContentType: 'application/pdf' })]);
+    expect((await attachment(mail.ID, body.Attachments[0].PartID)).equals(pdf)).toBe(true);
   });
 
-  it('when order.confirmed.v1 carries no address, then the mail goes to the registered one with the latest name', async () => {
+  it('when order.confirmed.v1 arrives, then no mail is sent for it: the confirmation waits for the invoice', async () => {
+    const email = uniqueEmail('no-invoice-yet');
+    const marker = uniqueEmail('marker');
+    const confirmed = event('order.confirmed.v1', {
+      orderId: randomUUID(),
+      userId: randomUUID(),
+      email,
+      items: [{ productId: randomUUID(), name: 'Mug', quantity: 1, unitPrice: 100 }],
+      total: 100,
+      currency: 'EUR',
+    });
+    await h.broker.publish(confirmed);
+    await h.broker.publish(invoiceIssued({ email: marker }));
+    await firstMailTo(marker); // published after, so the first would have been handled by now
+    await sleep(300);
+    expect(await mailsTo(email)).toHaveLength(0);
+    expect(await getTask(h.db, ORDER_MAILS_QUEUE, confirmed.id)).toBeUndefined();
+  });
+
+  it('when invoice.issued.v1 carries no address, then the mail goes to the registered one with the latest name', async () => {
     const userId = randomUUID();
     const email = uniqueEmail('stored');
     const registered = event('user.registered.v1', { userId, email, name: 'Old Name' });
@@ -71,9 +93,9 @@ describe('with SMTP up', () => {
     await waitFor(async () => (await getTask(h.db, USER_EVENTS_QUEUE, renamed.id))?.status === 'complete', { what: 'rename' });
     await waitFor(async () => (await getTask(h.db, USER_EVENTS_QUEUE, registered.id))?.status === 'complete', { what: 'registration' });
 
-    const confirmed = event('order.confirmed.v1', {
-      orderId: randomUUID(),
+    const confirmed = invoiceIssued({
       userId,
+      email: undefined,
       items: [{ productId: randomUUID(), name: 'Poster', quantity: 3, unitPrice: 500 }],
       total: 1500,
       currency: 'USD',

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { createServer, connect, type Server, type Socket } from 'node:net';
 import { makeEvent, type EventData, type EventType } from '@shop/contracts';
 import { migrateLatest, type Db } from '@shop/db';
@@ -49,9 +50,39 @@ export async function mailsTo(address: string): Promise<MailpitMessage[]> {
   return ((await res.json()) as { messages: MailpitMessage[] }).messages;
 }
 
-export async function mailBody(id: string): Promise<{ Text: string; HTML: string }> {
+export interface MailpitBody {
+  Text: string;
+  HTML: string;
+  Attachments: Array<{ PartID: string; FileName: string; ContentType: string; Size: number }>;
+}
+
+export async function mailBody(id: string): Promise<MailpitBody> {
   const res = await fetch(`${MAILPIT}/api/v1/message/${id}`, { signal: AbortSignal.timeout(5_000) });
-  return (await res.json()) as { Text: string; HTML: string };
+  return (await res.json()) as MailpitBody;
+}
+
+/** One attachment's bytes, as Mailpit decoded them from the message. */
+export async function attachment(id: string, partId: string): Promise<Buffer> {
+  const res = await fetch(`${MAILPIT}/api/v1/message/${id}/part/${partId}`, { signal: AbortSignal.timeout(5_000) });
+  if (!res.ok) throw new Error(`Mailpit part answered ${res.status}`);
+  return Buffer.from(await res.arrayBuffer());
+}
+
+/** An invoice.issued.v1 as the order service makes it (the PDF a stand-in unless given). */
+export function invoiceIssued(over: Partial<EventData<'invoice.issued.v1'>> = {}) {
+  return event('invoice.issued.v1', {
+    invoiceId: randomUUID(),
+    number: `INV-2026-${String(Math.floor(Math.random() * 900_000) + 100_000)}`,
+    orderId: randomUUID(),
+    userId: randomUUID(),
+    email: 'buyer@shop.test',
+    items: [{ productId: randomUUID(), name: 'Mug', quantity: 1, unitPrice: 1250 }],
+    total: 1250,
+    currency: 'EUR',
+    issuedAt: new Date().toISOString(),
+    pdf: Buffer.from('%PDF-1.7\n%%EOF\n').toString('base64'),
+    ...over,
+  });
 }
 
 export const firstMailTo = (address: string, timeoutMs = 10_000) =>

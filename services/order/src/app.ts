@@ -9,6 +9,7 @@ import type { PlaceOrderDeps } from './domain/place-order.js';
 import type { OutcomeDeps } from './domain/order-outcomes.js';
 import type { OrderDb } from './domain/ports.js';
 import type { DropDeps } from './domain/drops.js';
+import type { InvoiceStore } from './domain/invoice-ports.js';
 import { orderApi, orderDocument } from './http/api.js';
 
 export interface AppDeps {
@@ -22,6 +23,7 @@ export interface AppDeps {
   outcomes: OutcomeDeps;
   placeLimiter: RequestHandler;
   drops: DropDeps;
+  invoices: InvoiceStore;
   jwks: () => Promise<unknown>;
 }
 
@@ -29,8 +31,8 @@ export interface AppDeps {
 export function createApp(deps: AppDeps): Express {
   const { db, redis, broker, auth } = deps;
   const doc = orderDocument();
-  const { store, place, outcomes, placeLimiter, drops, jwks } = deps;
-  const routeDeps = { db, store, place, outcomes, placeLimiter, drops, jwks };
+  const { store, place, outcomes, placeLimiter, drops, invoices, jwks } = deps;
+  const routeDeps = { db, store, place, outcomes, placeLimiter, drops, invoices, jwks };
   return createHttpApp({
     name: 'order',
     logger: deps.logger,

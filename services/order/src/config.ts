@@ -36,6 +36,14 @@ export const orderEnv = baseEnv.extend({
   /** The admission-token signing key as a private Ed25519 JWK; unset: one shared key is kept in Postgres. */
   DROP_ADMISSION_KEY: z.string().min(1).optional(),
   IDEMPOTENCY_TTL_HOURS: z.coerce.number().int().min(1).max(720).default(24),
+  /** The seller printed on every invoice; the address's lines are separated by `|`. */
+  SELLER_NAME: z.string().min(1).default('Drop Shop Ltd'),
+  SELLER_ADDRESS: z
+    .string()
+    .min(1)
+    .default('1 Market Street|London EC1A 1AA|GB')
+    .transform((s) => s.split('|').map((l) => l.trim()).filter(Boolean)),
+  SELLER_VAT_ID: z.string().min(1).default('GB000000000'),
 });
 
 export type OrderConfig = z.infer<typeof orderEnv>;

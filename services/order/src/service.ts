@@ -20,6 +20,9 @@ import { LiveDropDirectory } from './gate/drop-directory.js';
 import { DropAwareGate } from './gate/drop-aware-gate.js';
 import { openDrop } from './domain/open-drop.js';
 import type { DropDeps } from './domain/drops.js';
+import { consumeConfirmedOrders } from './messaging/invoice.consumer.js';
+import { PdfInvoiceRenderer } from './documents/pdf-invoice.renderer.js';
+import { invoiceRepository } from './data/invoice.repository.js';
 
 export interface OrderOptions extends PlatformOverrides {
   provider?: PaymentProvider;
@@ -73,7 +76,13 @@ function wireOrders(config: OrderConfig, options: OrderOptions, p: Platform<Orde
     loops.push(startGateReconciler({ store, gate, stock, logger, intervalMs: config.GATE_RECONCILE_INTERVAL_MS }));
   }
 
-  const consumers = [consumeProductEvents(broker, uow), consumeUserEvents(broker, uow), consumeInventoryEvents(broker, uow, outcomes)];
+  const seller = { name: config.SELLER_NAME, address: config.SELLER_ADDRESS, vatId: config.SELLER_VAT_ID };
+  const consumers = [
+    consumeProductEvents(broker, uow),
+    consumeUserEvents(broker, uow),
+    consumeInventoryEvents(broker, uow, outcomes),
+    consumeConfirmedOrders(broker, uow, { seller, renderer: new PdfInvoiceRenderer() }),
+  ];
   const placeLimiter = rateLimit({
     redis,
     keyPrefix: 'rl:orders',
@@ -95,7 +104,7 @@ function wireOrders(config: OrderConfig, options: OrderOptions, p: Platform<Orde
       idempotencyTtlHours: config.IDEMPOTENCY_TTL_HOURS,
     },
   };
-  const app = createApp({ logger, db, store, redis, broker, auth, place, outcomes, placeLimiter, drops, jwks: () => signer.publicJwks() });
+  const app = createApp({ logger, db, store, redis, broker, auth, place, outcomes, placeLimiter, drops, invoices: invoiceRepository(db), jwks: () => signer.publicJwks() });
 
   return { app, gate, drops, consumers, jobs: [...loops, directory] };
 }

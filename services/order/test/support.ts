@@ -88,9 +88,9 @@ export class EventPublisher {
   }
 }
 
-/** Records every order.* event on the test vhost through its own exclusive queue. */
+/** Records every order.* and invoice.* event on the test vhost through its own exclusive queue. */
 export class EventRecorder {
-  readonly events: Array<{ type: string; data: Record<string, unknown> }> = [];
+  readonly events: Array<{ id: string; type: string; data: Record<string, unknown> }> = [];
   private conn?: amqp.ChannelModel;
 
   async start(): Promise<this> {
@@ -99,6 +99,7 @@ export class EventRecorder {
     await ch.assertExchange('shop.events', 'topic', { durable: true, alternateExchange: 'shop.unrouted' });
     const { queue } = await ch.assertQueue('', { exclusive: true, autoDelete: true });
     await ch.bindQueue(queue, 'shop.events', 'order.#');
+    await ch.bindQueue(queue, 'shop.events', 'invoice.#');
     await ch.consume(queue, (msg) => msg && this.events.push(JSON.parse(msg.content.toString())), { noAck: true });
     return this;
   }

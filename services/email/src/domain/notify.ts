@@ -31,13 +31,15 @@ async function recipientOf(ctx: MailContext, userId: string, email?: string) {
   return { to, name: known?.name ?? null };
 }
 
+/** The confirmation, sent when the order's invoice is issued, with that invoice attached. */
 export async function confirmOrder(
   ctx: MailContext,
   event: EventRef,
-  order: { orderId: string; userId: string; email?: string; items: OrderLine[]; total: number; currency: string },
+  invoice: { number: string; orderId: string; userId: string; email?: string; items: OrderLine[]; total: number; currency: string; pdf: string },
 ): Promise<SendOutcome> {
-  const { to, name } = await recipientOf(ctx, order.userId, order.email);
-  return sendOnce(ctx, event, 'order-confirmed', to, orderConfirmedMail({ name, ...order }));
+  const { to, name } = await recipientOf(ctx, invoice.userId, invoice.email);
+  const { number, pdf, ...order } = invoice;
+  return sendOnce(ctx, event, 'order-confirmed', to, orderConfirmedMail({ name, ...order, invoice: { number, pdf: Buffer.from(pdf, 'base64') } }));
 }
 
 export async function rejectOrder(ctx: MailContext, event: EventRef, order: { orderId: string; userId: string; reason: string }): Promise<SendOutcome> {

@@ -40,12 +40,20 @@ export interface RecipientRepository {
   find(userId: string): Promise<Recipient | undefined>;
 }
 
+export interface Attachment {
+  filename: string;
+  contentType: string;
+  content: Buffer;
+}
+
 export interface OutgoingMail {
   to: string;
   subject: string;
   text: string;
   html: string;
   messageId: string;
+  /** Not kept in the journal: they come from the event, which every attempt has again. */
+  attachments?: Attachment[];
 }
 
 export interface Mailer {

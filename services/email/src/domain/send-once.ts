@@ -30,13 +30,15 @@ export async function sendOnce(ctx: MailContext, event: { id: string; type: stri
     eventType: event.type,
     kind,
     to,
-    ...content,
+    subject: content.subject,
+    text: content.text,
+    html: content.html,
     messageId: messageIdFor(event.id, kind, ctx.idDomain),
   };
   const mail = await ctx.journal.recordAttempt(draft);
   if (mail.status === 'sent') return { sent: false, possibleResend: false };
   try {
-    const { response } = await ctx.mailer.send(mail);
+    const { response } = await ctx.mailer.send({ ...mail, attachments: content.attachments });
     await ctx.mails.markSent(mail.eventId, response);
   } catch (err) {
     const message = err instanceof Error ? err.message : String(err);

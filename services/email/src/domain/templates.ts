@@ -1,9 +1,11 @@
+import type { Attachment } from './ports.js';
 import { formatMoney } from './money.js';
 
 export interface Rendered {
   subject: string;
   text: string;
   html: string;
+  attachments?: Attachment[];
 }
 
 const escapeHtml = (s: string) =>
@@ -25,7 +27,14 @@ export interface OrderLine {
   unitPrice: number;
 }
 
-export function orderConfirmedMail(input: { name?: string | null; orderId: string; items: OrderLine[]; total: number; currency: string }): Rendered {
+export function orderConfirmedMail(input: {
+  name?: string | null;
+  orderId: string;
+  items: OrderLine[];
+  total: number;
+  currency: string;
+  invoice?: { number: string; pdf: Buffer };
+}): Rendered {
   const money = (n: number) => formatMoney(n, input.currency);
   const rows = input.items.map((i) => ({
     label: `${i.name} × ${i.quantity}`,
@@ -42,6 +51,7 @@ export function orderConfirmedMail(input: { name?: string | null; orderId: strin
     '',
     `Total: ${money(input.total)}`,
     '',
+    ...(input.invoice ? [`Your invoice ${input.invoice.number} is attached.`, ''] : []),
   ].join('\n');
   const html = page([
     `<p>${escapeHtml(greeting)}</p>`,
@@ -51,8 +61,10 @@ export function orderConfirmedMail(input: { name?: string | null; orderId: strin
     ...rows.map((r) => `<tr><td>${escapeHtml(r.label)}</td><td align="right">${r.unit}</td><td align="right">${r.line}</td></tr>`),
     `<tr><td colspan="2"><strong>Total</strong></td><td align="right"><strong>${money(input.total)}</strong></td></tr>`,
     '</table>',
+    ...(input.invoice ? [`<p>Your invoice ${escapeHtml(input.invoice.number)} is attached.</p>`] : []),
   ]);
-  return { subject: `Order confirmed: ${input.orderId}`, text, html };
+  const attachments = input.invoice ? [{ filename: `${input.invoice.number}.pdf`, contentType: 'application/pdf', content: input.invoice.pdf }] : undefined;
+  return { subject: `Order confirmed: ${input.orderId}`, text, html, attachments };
 }
 
 export function orderRejectedMail(input: { name?: string | null; orderId: string; reason: string }): Rendered {

@@ -26,6 +26,7 @@ export class SmtpMailer implements Mailer {
       text: mail.text,
       html: mail.html,
       messageId: mail.messageId,
+      attachments: mail.attachments,
     });
     return { response: String(info.response ?? '') };
   }

@@ -31,11 +31,18 @@ function mailContext(deps: ConsumerDeps, trx: Tx): MailContext {
 type MailHandlers<T extends EventType> = { [K in T]: (event: Event<K>, ctx: MailContext) => Promise<SendOutcome | void> };
 
 /** One queue of mail-worthy events: a typed handler per event type, inside the inbox transaction; sends are logged. */
-export function consumeMailEvents<T extends EventType>(broker: Broker, deps: ConsumerDeps, queue: string, handlers: MailHandlers<T>): Subscription {
+export function consumeMailEvents<T extends EventType>(
+  broker: Broker,
+  deps: ConsumerDeps,
+  queue: string,
+  handlers: MailHandlers<T>,
+  retiredEvents: EventType[] = [],
+): Subscription {
   const dispatch = byType(handlers);
   return broker.consume({
     queue,
     events: Object.keys(handlers) as T[],
+    retiredEvents,
     db: deps.db,
     retryDelaysMs: deps.retryDelaysMs,
     prefetch: deps.concurrency,

@@ -8,6 +8,8 @@ import { cancelOrder } from '../domain/cancel-order.js';
 import { getOrder, listOrdersFor } from '../domain/read-orders.js';
 import type { OutcomeDeps } from '../domain/order-outcomes.js';
 import type { OrderDb } from '../domain/ports.js';
+import type { InvoiceStore } from '../domain/invoice-ports.js';
+import { invoiceFor } from '../domain/invoices.js';
 import { callerOf } from './caller.js';
 import { IdempotencyHeaders, IdempotencyKeySchema, IdParamsSchema, ListQuerySchema, OrderListSchema, OrderSchema, PlaceOrderSchema } from './orders.schemas.js';
 
@@ -18,6 +20,7 @@ export interface OrderRouteDeps {
   outcomes: OutcomeDeps;
   /** Per-user limit on placing orders. */
   placeLimiter: RequestHandler;
+  invoices: Pick<InvoiceStore, 'findByOrder'>;
 }
 
 const requireIdempotencyKey: RequestHandler = (req, res, next) => {
@@ -105,5 +108,33 @@ export const orderRoutes: Array<Route<OrderRouteDeps>> = [
       },
     },
     ({ req, params }, deps: OrderRouteDeps) => cancelOrder(deps.store, deps.outcomes, callerOf(req), params.id, req.id),
+  ),
+  defineRoute(
+    {
+      method: 'get',
+      path: '/api/orders/:id/invoice',
+      summary: 'The PDF invoice of a confirmed order (owner or admin)',
+      description: 'Made once when the order is confirmed and numbered without gaps per year (INV-<year>-<000001>); the same PDF is attached to the confirmation mail.',
+      auth: 'user',
+      request: { params: IdParamsSchema },
+      responses: {
+        200: {
+          description: 'the invoice (Content-Disposition names the file after its number)',
+          mediaType: 'application/pdf',
+          headers: z.object({ 'Content-Disposition': z.string().describe('attachment; filename="INV-2026-000001.pdf"') }),
+        },
+        404: noOrder,
+        409: errorResponse('ORDER_NOT_CONFIRMED: the order has no invoice (not confirmed); INVOICE_NOT_READY: confirmed a moment ago, retry (Retry-After)', retryAfter),
+      },
+    },
+    async ({ req, res, params }, deps: OrderRouteDeps) => {
+      const invoice = await invoiceFor(deps.store.orders, deps.invoices, callerOf(req), params.id);
+      res
+        .status(200)
+        .type('application/pdf')
+        .setHeader('Content-Disposition', `attachment; filename="${invoice.number}.pdf"`)
+        .setHeader('Cache-Control', 'private, no-store')
+        .send(invoice.pdf);
+    },
   ),
 ];
