@@ -4,7 +4,7 @@ export { createHttpApp, type HttpAppOptions, type ReadinessChecks } from './crea
 export { errorHandler, errorReply, notFoundHandler } from './error-handler.js';
 export { leanLane, type LeanLane, type LeanOptions } from './lean-lane.js';
 export { validate, parseOrThrow } from './validate.js';
-export { startServer, type RunningServer } from './server.js';
+export { DRAIN_MS, startServer, type RunningServer } from './server.js';
 export { metricsRegistry } from './metrics.js';
 export { Router, type Request, type Response, type NextFunction, type RequestHandler, type Express } from 'express';
 export { asUnavailable } from './unavailable.js';

@@ -113,7 +113,10 @@ export async function runService(service: Pick<Service<ServiceEnv, boolean, Part
   // Give Redis a moment before taking traffic: a write whose cache-version bump is lost
   // (client not yet connected) could leave other replicas serving a stale entry until its TTL.
   await redisReady(service.redis, 3_000);
-  return startServer(service.app, service.config.PORT, logger, service.closers);
+  const running = await startServer(service.app, service.config.PORT, logger, service.closers);
+  // pm2 (wait_ready in ecosystem.config.cjs) starts the next replica of a reload only after this.
+  process.send?.('ready');
+  return running;
 }
 
 function redisReady(redis: RedisClient, timeoutMs: number): Promise<void> {
