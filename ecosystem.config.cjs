@@ -34,7 +34,15 @@ const REPLICAS = replicas();
 const SERVICE_NODE = fs.existsSync(path.join(ROOT, '.run', 'tools', 'node', 'bin', 'node'))
   ? path.join(ROOT, '.run', 'tools', 'node', 'bin', 'node')
   : 'node';
-const DB_PORT = process.env.STACK_EXTERNAL_INFRA === '1' ? 5432 : 6432;
+/**
+ * FAULT_PROXIES=1: the fault suite (test/faults/toxiproxy.ts) reloads the replicas with it, so
+ * they reach PgBouncer, Redis and RabbitMQ through toxiproxy (docs/conventions.md, Ports) and a
+ * scenario can slow, cut or reset those links. Never set by npm run up.
+ */
+const PROXIED = process.env.FAULT_PROXIES === '1';
+const DB_PORT = process.env.STACK_EXTERNAL_INFRA === '1' ? 5432 : PROXIED ? 16432 : 6432;
+const REDIS_PORT = PROXIED ? 16379 : 6379;
+const AMQP_PORT = PROXIED ? 16672 : 5672;
 
 /** The environment one service process gets; scripts/lib/migrate.sh reuses it for migrations and seeds. */
 function serviceEnv(name, instanceId, port) {
@@ -44,8 +52,8 @@ function serviceEnv(name, instanceId, port) {
     SERVICE_NAME: name,
     INSTANCE_ID: instanceId,
     DATABASE_URL: `postgres://${name}_svc:${name}_pw@127.0.0.1:${DB_PORT}/${name}_db`,
-    REDIS_URL: 'redis://127.0.0.1:6379',
-    AMQP_URL: 'amqp://guest:guest@127.0.0.1:5672',
+    REDIS_URL: `redis://127.0.0.1:${REDIS_PORT}`,
+    AMQP_URL: `amqp://guest:guest@127.0.0.1:${AMQP_PORT}`,
     KEYCLOAK_URL: 'http://127.0.0.1:8080',
     KEYCLOAK_REALM: 'shop',
     JWT_AUDIENCE: 'shop-api',
@@ -80,13 +88,28 @@ function serviceApps(name, basePort) {
       exp_backoff_restart_delay: 200,
       max_restarts: 50,
       min_uptime: 5000,
-      // Time to drain HTTP and broker consumers on SIGINT before pm2 kills.
-      kill_timeout: 10000,
+      // A reload (pm2 reload all) starts the next replica only once this one said it listens
+      // (process.send('ready') in @shop/service), so twins are never down together.
+      wait_ready: true,
+      listen_timeout: 30000,
+      // Time to drain on SIGINT before pm2 kills: 5 s answering with Connection: close
+      // (DRAIN_MS in @shop/http), then the requests in flight and the broker consumers.
+      kill_timeout: 16000,
       out_file: log,
       error_file: log,
       merge_logs: true,
     };
   });
+}
+
+/**
+ * Replica 1 of every service, then replica 2 of every service, ...: pm2 reloads two apps at a
+ * time in this order, so with wait_ready a service's twins are never restarting at once.
+ */
+function interleaved(perService) {
+  const out = [];
+  for (let i = 0; i < REPLICAS; i++) for (const apps of perService) if (apps[i]) out.push(apps[i]);
+  return out;
 }
 
 // Keeps every log in .run/logs bounded (copy, truncate, keep 2 old copies; see the script).
@@ -107,7 +130,7 @@ const LOG_ROTATE = {
 };
 
 module.exports = {
-  apps: [...Object.entries(SERVICES).flatMap(([name, port]) => serviceApps(name, port)), LOG_ROTATE],
+  apps: [...interleaved(Object.entries(SERVICES).map(([name, port]) => serviceApps(name, port))), LOG_ROTATE],
   serviceEnv,
   SERVICES,
   REPLICAS,
