@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # What `npm test` runs: bring the stack up (quick when it already is), then
-# lint, typecheck, Chromium for the browser tests, the jest suites (test/browser among them), the k6 smoke scenario and the disruptive
+# lint, typecheck, Chromium for the browser tests, the jest suites (test/browser among them), Schemathesis, the k6 smoke scenario and the disruptive
 # suites (test/disruptive: they take a shared server away, so they run last).
 # Every stage runs even after an earlier one failed (except those that need the
 # stack), and the last line says what failed.
@@ -49,7 +49,7 @@ disruptive_stage() {
 }
 
 # Reports of an earlier run must not be counted as this one's.
-rm -f .run/jest-main.json .run/jest-disruptive.json
+rm -f .run/jest-main.json .run/jest-schemathesis.json .run/jest-disruptive.json
 STACK_OK=1
 stage "up" bash scripts/up.sh || STACK_OK=0
 stage "lint" npm run --silent lint
@@ -61,6 +61,9 @@ if ((STACK_OK)); then
   # --forceExit: a leaked handle in one suite must not hang CI until its timeout;
   # jest still prints "did not exit" so the leak stays visible.
   stage "jest" env FRESH_TEST_VHOSTS=1 npm run --silent test:jest -- --forceExit --json --outputFile=.run/jest-main.json
+  # Schemathesis (installed by up.sh) against the served OpenAPI document through :8000,
+  # bounded: 20 examples per operation, one worker, about a minute.
+  stage "schemathesis" npm run --silent test:schemathesis -- --json --outputFile=.run/jest-schemathesis.json
   if [[ -f load-tests/smoke.js ]]; then
     # K6_NO_USAGE_REPORT: no phoning home from CI.
     stage "k6 smoke" env K6_NO_USAGE_REPORT=true .run/tools/bin/k6 run --quiet load-tests/smoke.js
@@ -72,6 +75,7 @@ if ((STACK_OK)); then
   disruptive_stage
 else
   skipped "jest" "the stack is not up"
+  skipped "schemathesis" "the stack is not up"
   skipped "k6 smoke" "the stack is not up"
   skipped "disruptive" "the stack is not up"
 fi
@@ -87,7 +91,7 @@ jest_totals() {
       passed += r.numPassedTests; failed += r.numFailedTests; skipped += r.numPendingTests;
     }
     console.log(`tests: ${passed} passed, ${failed} failed, ${skipped} skipped`);
-  ' .run/jest-main.json .run/jest-disruptive.json
+  ' .run/jest-main.json .run/jest-schemathesis.json .run/jest-disruptive.json
 }
 
 echo

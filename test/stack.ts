@@ -15,3 +15,12 @@ export function replicaPorts(service: string): number[] {
   if (base === undefined) throw new Error(`no service ${service} in ecosystem.config.cjs`);
   return Array.from({ length: REPLICAS }, (_, i) => base + i);
 }
+
+/** Sum of POST /api/orders requests one order replica has counted (its /metrics). */
+export async function ordersServedBy(port: number): Promise<number> {
+  const text = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
+  return text
+    .split('\n')
+    .filter((l) => l.startsWith('http_request_duration_seconds_count') && l.includes('method="POST"') && l.includes('route="/api/orders"'))
+    .reduce((sum, l) => sum + Number(l.split(' ').pop()), 0);
+}

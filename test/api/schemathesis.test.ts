@@ -31,6 +31,10 @@ function schemathesis(name: string, tokens: { customer: string; admin: string },
     'run', `${EDGE}/api-docs/openapi.json`,
     '--url', EDGE,
     '--checks', 'all',
+    // `--checks all` switches on what schemathesis.toml switches off, so the one exclusion
+    // (a drop's guessed link to a buyer's ticket, see the toml) is repeated here; without it
+    // the stateful phase failed 1 run in 2 (ST302 on GET /api/drops/{id}/queue/me).
+    '--exclude-checks', 'ensure_resource_availability',
     '--max-examples', EXAMPLES,
     '--seed', '20261201',
     '--workers', '1',

@@ -1,15 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
-import { replicaPorts } from '../stack.js';
+import { ordersServedBy, replicaPorts } from '../stack.js';
 import { adminStock, adminToken, finalOrder, newCustomers, newProduct, placeOrder, until } from './api.js';
-
-/** Sum of POST /api/orders requests one order replica has counted. */
-async function ordersServedBy(port: number): Promise<number> {
-  const text = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
-  return text
-    .split('\n')
-    .filter((l) => l.startsWith('http_request_duration_seconds_count') && l.includes('method="POST"') && l.includes('route="/api/orders"'))
-    .reduce((sum, l) => sum + Number(l.split(' ').pop()), 0);
-}
 
 describe('the drop, in small: 50 units, 200 concurrent orders', () => {
   it('when 200 orders race for 50 units across every order replica, then exactly 50 are CONFIRMED and stock is conserved', async () => {

@@ -143,8 +143,52 @@ export async function retryUnanswered(customers: Customer[], attempts: Attempt[]
 }
 
 /** Counts by first status ("202": 120, "503": 4, ...). */
-export function statusCounts(attempts: Attempt[]): Record<string, number> {
+export function statusCounts(attempts: Array<{ status: number }>): Record<string, number> {
   const counts: Record<string, number> = {};
   for (const a of attempts) counts[String(a.status)] = (counts[String(a.status)] ?? 0) + 1;
   return counts;
+}
+
+export interface Read {
+  path: string;
+  status: number;
+  ms: number;
+  at: number;
+}
+
+/** GETs of `path(n)` at a steady rate, bounded like startOrderLoad. */
+export function startReadLoad(opts: { path: (n: number) => string; ratePerSec: number; maxRequests: number; maxMs: number; token?: string }) {
+  const reads: Read[] = [];
+  const inFlight: Array<Promise<void>> = [];
+  const started = Date.now();
+  let stopped = false;
+  const timer = setInterval(() => {
+    if (stopped || reads.length >= opts.maxRequests || Date.now() - started > opts.maxMs) return void clearInterval(timer);
+    const read: Read = { path: opts.path(reads.length), status: -1, ms: 0, at: Date.now() };
+    reads.push(read);
+    inFlight.push(
+      fetch(`${EDGE}${read.path}`, { headers: opts.token ? { authorization: `Bearer ${opts.token}` } : {}, signal: AbortSignal.timeout(TIMEOUT_MS) })
+        .then(async (res) => {
+          await res.arrayBuffer();
+          read.status = res.status;
+        })
+        .catch(() => void (read.status = 0))
+        .finally(() => void (read.ms = Date.now() - read.at)),
+    );
+  }, 1000 / opts.ratePerSec);
+  return {
+    reads,
+    async stop(): Promise<Read[]> {
+      stopped = true;
+      clearInterval(timer);
+      await Promise.all(inFlight);
+      return reads;
+    },
+  };
+}
+
+/** The q-th quantile of the latencies (0..1). */
+export function quantile(values: number[], q: number): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted.length ? sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * q))] : 0;
 }

@@ -90,9 +90,14 @@ export async function allReady(timeoutMs = 120_000): Promise<void> {
 /** PM2_HOME of the running platform: the environment's, else this checkout's .run/pm2. */
 const PM2_HOME = process.env.PM2_HOME ?? join(ROOT, '.run', 'pm2');
 
-export function pm2(...args: string[]): string {
+/**
+ * pm2 against the platform's daemon, with a bare environment: `--update-env` hands the
+ * caller's variables to every replica, and a jest process's (NODE_OPTIONS, FAULTS, ...) must
+ * not end up in the services. `env` adds the ones meant for them (FAULT_PROXIES).
+ */
+export function pm2(args: string[], env: Record<string, string> = {}): string {
   return execFileSync(join(ROOT, 'node_modules', '.bin', 'pm2'), args, {
-    env: { ...process.env, PM2_HOME },
+    env: { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: process.env.HOME ?? '/root', PM2_HOME, ...env },
     stdio: 'pipe',
     encoding: 'utf8',
     timeout: 300_000,
@@ -106,7 +111,7 @@ interface Pm2App {
 }
 
 export function pm2Apps(): Pm2App[] {
-  return (JSON.parse(pm2('jlist')) as Pm2App[]).filter((a) => /^(user|product|cart|order|inventory|email)-\d+$/.test(a.name));
+  return (JSON.parse(pm2(['jlist'])) as Pm2App[]).filter((a) => /^(user|product|cart|order|inventory|email)-\d+$/.test(a.name));
 }
 
 /** The checkout the platform's replicas run from (the process file to reload them with). */
@@ -123,10 +128,14 @@ export function replicaPid(name: string): number {
   return app.pid;
 }
 
-/** SIGKILL one replica (pm2 starts it again), then wait until it is back and ready. */
-export async function killReplica(name: string): Promise<void> {
+/**
+ * SIGKILL one replica, run `meanwhile` (say, heal a link), then wait until pm2 has started it
+ * again and every replica is ready.
+ */
+export async function killReplica(name: string, meanwhile: () => Promise<unknown> = async () => undefined): Promise<void> {
   const pid = replicaPid(name);
   await killHard(pid, name);
+  await meanwhile();
   await until(async () => {
     const app = pm2Apps().find((a) => a.name === name);
     return app && app.pid && app.pid !== pid && app.pm2_env.status === 'online' ? true : undefined;
@@ -141,3 +150,13 @@ export function replicaEnv(name: string): Record<string, string> {
 }
 
 export { sleep };
+
+/** RabbitMQ's memory high watermark (a fraction of RAM, "0.4" by default); a tiny one raises the memory alarm. */
+export function rabbitWatermark(fraction: string): void {
+  run('rabbitmqctl', ['set_vm_memory_high_watermark', fraction], 60_000);
+}
+
+export async function rabbitAlarm(): Promise<boolean> {
+  const res = await fetch('http://127.0.0.1:15672/api/nodes', { headers: { authorization: `Basic ${Buffer.from('guest:guest').toString('base64')}` } });
+  return ((await res.json()) as Array<{ mem_alarm: boolean }>).some((n) => n.mem_alarm);
+}

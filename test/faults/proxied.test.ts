@@ -1,0 +1,157 @@
+/**
+ * R2: a flaky broker link (latency, connections reset): no loss, no duplicate effect.
+ * R3: a consumer killed after its commit, before its ack: the redelivery has no second effect.
+ * R4: the relay killed between publish and mark: the re-publish is absorbed by the inbox.
+ * R10: Redis stopped, then hung: reads answer from Postgres fast, orders keep being taken.
+ *
+ * "At the right moment" is made certain, not lucky: toxiproxy delays the services' link to
+ * RabbitMQ by 3 s in one direction, so every ack (R3: client to broker) or every publisher
+ * confirm (R4: broker to client) is still on the wire when the replica is killed with SIGKILL.
+ */
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { queueStats } from './books.js';
+import { quantile, retryUnanswered, startOrderLoad, startReadLoad, type Window } from './load.js';
+import { allReady, heal, killReplica, sleep, stopRedis } from './platform.js';
+import { conclude, prepare } from './scenario.js';
+import { addToxic, proxied, removeToxic } from './toxiproxy.js';
+
+const during = <T extends { at: number }>(xs: T[], w: Window) => xs.filter((x) => x.at >= w.from && x.at <= w.to);
+
+describe('R3 and R4: a replica killed between the effect and its acknowledgement', () => {
+  beforeAll(() => proxied(true), 300_000);
+  afterAll(() => proxied(false), 300_000);
+
+  it('R2: when the broker link is slow and its connections are reset twice, then no event is lost and none has a second effect', async () => {
+    const s = await prepare('R2', { stock: 1000, customers: 10 });
+    const before = await queueStats('inventory.order-placed');
+    const load = startOrderLoad({ customers: s.customers, productId: s.product.id, ratePerSec: 6, maxRequests: 400, maxMs: 90_000 });
+    await sleep(3_000);
+    const fault = { from: Date.now(), to: 0 };
+    const slow = [
+      await addToxic('rabbitmq', { type: 'latency', stream: 'upstream', attributes: { latency: 300, jitter: 200 } }),
+      await addToxic('rabbitmq', { type: 'latency', stream: 'downstream', attributes: { latency: 300, jitter: 200 } }),
+    ];
+    for (let round = 0; round < 2; round++) {
+      await sleep(4_000);
+      const reset = await addToxic('rabbitmq', { type: 'reset_peer', attributes: { timeout: 0 } });
+      await sleep(1_000);
+      await removeToxic('rabbitmq', reset);
+    }
+    await sleep(3_000);
+    for (const t of slow) await removeToxic('rabbitmq', t);
+    await allReady();
+    fault.to = Date.now();
+    await sleep(3_000);
+    const attempts = await load.stop();
+    await retryUnanswered(s.customers, attempts);
+    const after = await queueStats('inventory.order-placed');
+
+    const books = await conclude(s, attempts, {
+      title: 'a flaky broker link',
+      injected: 'toxiproxy on every service\'s AMQP link: 300 ms +- 200 ms latency both ways for ~14 s, with every connection reset (reset_peer) twice',
+      mustHold: 'no loss, no duplicate effect',
+      fault,
+      counters: { 'redeliveries on inventory.order-placed': after.redeliver - before.redeliver },
+    });
+    expect(books.violations).toEqual([]);
+    expect(attempts.every((a) => a.status === 202)).toBe(true);
+  }, 300_000);
+
+  it('R3: when inventory is killed after committing reservations whose acks are in flight, then the redeliveries change nothing twice', async () => {
+    const s = await prepare('R3', { stock: 1000, customers: 10 });
+    const before = await queueStats('inventory.order-placed');
+    const load = startOrderLoad({ customers: s.customers, productId: s.product.id, ratePerSec: 6, maxRequests: 300, maxMs: 60_000 });
+    await sleep(3_000);
+    const toxic = await addToxic('rabbitmq', { type: 'latency', stream: 'upstream', attributes: { latency: 3_000 } });
+    await sleep(4_000);
+    const fault = { from: Date.now(), to: 0 };
+    await killReplica('inventory-1', () => removeToxic('rabbitmq', toxic));
+    fault.to = Date.now();
+    await sleep(3_000);
+    const attempts = await load.stop();
+    await retryUnanswered(s.customers, attempts);
+    const after = await queueStats('inventory.order-placed');
+
+    const books = await conclude(s, attempts, {
+      title: 'a consumer killed after its commit, before its ack',
+      injected: 'acks to RabbitMQ delayed 3 s (toxiproxy latency, upstream), then kill -9 of inventory-1 under 6 orders/s',
+      mustHold: 'redelivery has no second effect',
+      fault,
+      counters: { 'redeliveries on inventory.order-placed': after.redeliver - before.redeliver },
+    });
+    expect(books.violations).toEqual([]);
+    expect(after.redeliver - before.redeliver).toBeGreaterThan(0); // the fault did bite
+  }, 300_000);
+
+  it('R4: when the order service is killed after publishing events whose confirms are in flight, then the re-publish is absorbed', async () => {
+    const s = await prepare('R4', { stock: 1000, customers: 10 });
+    const before = await queueStats('inventory.order-placed');
+    const load = startOrderLoad({ customers: s.customers, productId: s.product.id, ratePerSec: 6, maxRequests: 300, maxMs: 60_000 });
+    await sleep(3_000);
+    const toxic = await addToxic('rabbitmq', { type: 'latency', stream: 'downstream', attributes: { latency: 3_000 } });
+    await sleep(4_000);
+    const fault = { from: Date.now(), to: 0 };
+    await killReplica('order-1', () => removeToxic('rabbitmq', toxic));
+    fault.to = Date.now();
+    await sleep(3_000);
+    const attempts = await load.stop();
+    await retryUnanswered(s.customers, attempts);
+    const after = await queueStats('inventory.order-placed');
+    const orders = new Set(attempts.map((a) => a.orderId).filter(Boolean)).size;
+
+    const books = await conclude(s, attempts, {
+      title: 'the relay killed between publish and mark',
+      injected: 'publisher confirms delayed 3 s (toxiproxy latency, downstream), then kill -9 of order-1 under 6 orders/s',
+      mustHold: 're-publish is absorbed by the inbox',
+      fault,
+      // POSTs in flight on the killed replica get a 502 (nginx never re-sends a POST); the client retries with its key.
+      allow: [502],
+      counters: { 'order.placed.v1 published to inventory': after.publish - before.publish, 'orders placed': orders },
+    });
+    expect(books.violations).toEqual([]);
+    expect(after.publish - before.publish).toBeGreaterThan(orders); // some events went out twice
+  }, 300_000);
+
+  it('R10: when Redis is stopped and then hangs, then reads answer from Postgres within 200 ms p99 and orders keep being taken, without oversell', async () => {
+    const s = await prepare('R10', { stock: 1000, customers: 10 });
+    // Listing pages nginx has not cached (a new minPrice each time), so every read reaches a replica.
+    const reads = startReadLoad({ path: (n) => `/api/products?limit=5&minPrice=${n}`, ratePerSec: 10, maxRequests: 2000, maxMs: 120_000 });
+    const load = startOrderLoad({ customers: s.customers, productId: s.product.id, ratePerSec: 4, maxRequests: 400, maxMs: 120_000 });
+    await sleep(3_000);
+    const stopped = { from: Date.now(), to: 0 };
+    stopRedis();
+    await sleep(10_000);
+    stopped.to = Date.now();
+    await heal();
+    await sleep(3_000);
+    const hung = { from: Date.now(), to: 0 };
+    const toxic = await addToxic('redis', { type: 'timeout', stream: 'downstream', attributes: { timeout: 0 } });
+    await sleep(10_000);
+    hung.to = Date.now();
+    await removeToxic('redis', toxic);
+    await sleep(3_000);
+    const attempts = await load.stop();
+    const got = await reads.stop();
+    await retryUnanswered(s.customers, attempts);
+
+    const p99 = (w: Window) => quantile(during(got, w).map((r) => r.ms), 0.99);
+    const failed = got.filter((r) => r.status !== 200);
+    const books = await conclude(s, attempts, {
+      title: 'Redis stopped, then hung',
+      injected: 'redis-cli shutdown for 10 s, restarted; then a toxiproxy timeout toxic (Redis answers nothing, connections stay open) for 10 s; 10 uncached listing reads/s and 4 orders/s throughout',
+      mustHold: 'reads answer from Postgres within 200 ms p99, orders keep being taken and stay correct, no oversell',
+      counters: {
+        reads: got.length,
+        'reads not 200': failed.length,
+        'read p99 ms while Redis was stopped': p99(stopped),
+        'read p99 ms while Redis hung': p99(hung),
+        'orders 202 while Redis was stopped': during(attempts, stopped).filter((a) => a.status === 202).length,
+        'orders 202 while Redis hung': during(attempts, hung).filter((a) => a.status === 202).length,
+      },
+    });
+    expect(books.violations).toEqual([]);
+    expect(failed).toEqual([]);
+    expect({ stopped: p99(stopped) <= 200, hung: p99(hung) <= 200 }).toEqual({ stopped: true, hung: true });
+    expect(attempts.every((a) => a.status === 202)).toBe(true);
+  }, 300_000);
+});

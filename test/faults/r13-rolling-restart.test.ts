@@ -1,0 +1,41 @@
+/** R13: every service reloaded by pm2 (`pm2 reload ecosystem.config.cjs`) under load: 0 failed requests at the edge. */
+import { describe, expect, it } from '@jest/globals';
+import { startOrderLoad, startReadLoad, statusCounts } from './load.js';
+import { join } from 'node:path';
+import { allReady, platformRoot, pm2, pm2Apps, sleep } from './platform.js';
+import { conclude, prepare } from './scenario.js';
+
+describe('R13: rolling restart under load', () => {
+  it('when every replica of every service is reloaded by pm2 under load, then no request fails at the edge', async () => {
+    const s = await prepare('R13', { stock: 1000, customers: 12 });
+    const paths = ['/api/products?limit=5', `/api/products/${s.product.id}`, `/api/inventory/${s.product.id}`, '/api/categories'];
+    const orders = startOrderLoad({ customers: s.customers, productId: s.product.id, ratePerSec: 6, maxRequests: 1500, maxMs: 240_000 });
+    const reads = startReadLoad({ path: (n) => paths[n % paths.length], ratePerSec: 20, maxRequests: 5000, maxMs: 240_000 });
+    await sleep(3_000);
+    const fault = { from: Date.now(), to: 0 };
+    const names = pm2Apps().map((a) => a.name);
+    const pids = new Map(pm2Apps().map((a) => [a.name, a.pid]));
+    // The process file's order (replica 1 of each service, then replica 2) and wait_ready keep
+    // a service's twins from restarting together (ecosystem.config.cjs).
+    pm2(['reload', join(platformRoot(), 'ecosystem.config.cjs')]);
+    await allReady();
+    fault.to = Date.now();
+    await sleep(3_000);
+    const attempts = await orders.stop();
+    const got = await reads.stop();
+    const restarted = pm2Apps().filter((a) => a.pid !== pids.get(a.name)).length;
+
+    const failedReads = got.filter((r) => r.status === 0 || r.status >= 500);
+    const readStatuses = Object.entries(statusCounts(got)).map(([k, v]) => `${k}: ${v}`).join(', ');
+    // No fault window: a rolling restart must cost no 5xx at all, not even a 503.
+    const books = await conclude(s, attempts, {
+      title: 'rolling restart of every service under load (pm2 reload)',
+      injected: `pm2 reload ecosystem.config.cjs (all ${names.length} replicas) under 6 orders/s and 20 reads/s`,
+      mustHold: '0 failed requests at the edge',
+      counters: { 'replicas restarted': restarted, reads: got.length, 'read statuses': readStatuses, 'failed reads': failedReads.length, 'seconds the reload took': Math.round((fault.to - fault.from) / 1000) },
+    });
+    expect(restarted).toBe(names.length);
+    expect(books.violations).toEqual([]);
+    expect(failedReads).toEqual([]);
+  }, 400_000);
+});

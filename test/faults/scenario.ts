@@ -1,0 +1,38 @@
+/**
+ * The frame every fault scenario shares: a fresh product and customers, the dead-letter and
+ * task baseline, then (after the scenario's load and fault) the books, recorded for
+ * load-tests/results/faults.md.
+ */
+import { adminToken, newCustomers, newProduct, type Customer } from '../e2e/api.js';
+import { baseline, checkBooks, type Baseline, type Books } from './books.js';
+import type { Attempt, Window } from './load.js';
+import { record } from './report.js';
+
+export interface Scenario {
+  id: string;
+  started: number;
+  admin: string;
+  product: { id: string; stock: number };
+  customers: Customer[];
+  before: Baseline;
+}
+
+export async function prepare(id: string, opts: { stock: number; customers: number; maxPerCustomer?: number }): Promise<Scenario> {
+  const started = Date.now();
+  const admin = await adminToken();
+  const product = await newProduct(admin, { stock: opts.stock, maxPerCustomer: opts.maxPerCustomer ?? 200 });
+  const customers = await newCustomers(opts.customers, id.toLowerCase());
+  return { id, started, admin, product: { id: product.id, stock: opts.stock }, customers, before: await baseline() };
+}
+
+export async function conclude(
+  s: Scenario,
+  attempts: Attempt[],
+  meta: { title: string; injected: string; mustHold: string; fault?: Window; allow?: number[]; poison?: Record<string, number>; counters?: Record<string, number | string> },
+): Promise<Books> {
+  const books = await checkBooks({ admin: s.admin, customers: s.customers, attempts, product: s.product, before: s.before, fault: meta.fault, allow: meta.allow, poison: meta.poison });
+  if (meta.fault) books.counters['seconds the fault lasted'] = Math.round((meta.fault.to - meta.fault.from) / 1000);
+  Object.assign(books.counters, meta.counters ?? {});
+  record({ id: s.id, title: meta.title, injected: meta.injected, mustHold: meta.mustHold, books, seconds: Math.round((Date.now() - s.started) / 1000) }, attempts);
+  return books;
+}

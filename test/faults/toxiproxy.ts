@@ -1,0 +1,93 @@
+/**
+ * toxiproxy (built by npm run up into .run/tools/bin) between the services and PgBouncer,
+ * Redis and RabbitMQ, for the scenarios that slow, cut or reset a link. Only for the fault
+ * run: `proxied(true)` starts toxiproxy and reloads every replica with FAULT_PROXIES=1
+ * (ecosystem.config.cjs then points them at the proxies); `proxied(false)` reloads them back
+ * onto the real ports and stops toxiproxy.
+ */
+import { spawn } from 'node:child_process';
+import { join } from 'node:path';
+import { until } from '../e2e/api.js';
+import { allReady, listenerPid, platformRoot, pm2, pm2Apps, ROOT } from './platform.js';
+
+const API = 'http://127.0.0.1:8474';
+const BIN = join(ROOT, '.run', 'tools', 'bin', 'toxiproxy-server');
+
+/** name -> [listen port, upstream port]; the ports are in docs/conventions.md. */
+export const PROXIES = { postgres: [16432, 6432], redis: [16379, 6379], rabbitmq: [16672, 5672] } as const;
+export type ProxyName = keyof typeof PROXIES;
+
+async function call(method: string, path: string, body?: unknown): Promise<unknown> {
+  const res = await fetch(`${API}${path}`, { method, body: body === undefined ? undefined : JSON.stringify(body), headers: { 'content-type': 'application/json' } });
+  const text = await res.text();
+  if (!res.ok && res.status !== 404 && res.status !== 409) throw new Error(`toxiproxy ${method} ${path}: ${res.status} ${text}`);
+  return text ? JSON.parse(text) : undefined;
+}
+
+async function toxiproxyUp(): Promise<boolean> {
+  return fetch(`${API}/version`).then((r) => r.ok, () => false);
+}
+
+async function startToxiproxy(): Promise<void> {
+  if (!(await toxiproxyUp())) {
+    const child = spawn(BIN, ['-host', '127.0.0.1', '-port', '8474'], { detached: true, stdio: 'ignore' });
+    child.unref();
+    await until(toxiproxyUp, 'toxiproxy to answer', 10_000);
+  }
+  for (const [name, [listen, upstream]] of Object.entries(PROXIES)) {
+    await call('POST', '/proxies', { name, listen: `127.0.0.1:${listen}`, upstream: `127.0.0.1:${upstream}`, enabled: true });
+  }
+  await call('POST', '/reset');
+}
+
+function stopToxiproxy(): void {
+  const pid = listenerPid(8474);
+  if (pid) process.kill(pid, 'SIGTERM');
+}
+
+/** Whether the replicas run against the proxies now. */
+export function isProxied(): boolean {
+  return pm2Apps().every((a) => a.pm2_env.env?.REDIS_URL?.includes(':16379'));
+}
+
+/** Every replica onto the proxies (true) or back onto the real ports (false), then ready. */
+export async function proxied(on: boolean): Promise<void> {
+  if (on) await startToxiproxy();
+  else if (await toxiproxyUp()) await call('POST', '/reset'); // whatever a scenario left, the way back is clear
+  if (isProxied() !== on) {
+    const eco = join(platformRoot(), 'ecosystem.config.cjs');
+    pm2(['startOrReload', eco, '--update-env'], { FAULT_PROXIES: on ? '1' : '0' });
+    await until(async () => isProxied() === on || undefined, `the replicas to ${on ? 'use' : 'leave'} the proxies`, 120_000);
+  }
+  await allReady();
+  if (!on) stopToxiproxy();
+}
+
+export interface Toxic {
+  type: 'latency' | 'timeout' | 'reset_peer' | 'slow_close' | 'bandwidth' | 'limit_data';
+  stream?: 'upstream' | 'downstream';
+  attributes: Record<string, number>;
+  toxicity?: number;
+}
+
+/** Adds a toxic to one proxy; returns its name for `removeToxic`. */
+export async function addToxic(proxy: ProxyName, toxic: Toxic): Promise<string> {
+  const name = `${toxic.type}_${toxic.stream ?? 'downstream'}`;
+  await call('POST', `/proxies/${proxy}/toxics`, { name, stream: 'downstream', toxicity: 1, ...toxic });
+  return name;
+}
+
+export async function removeToxic(proxy: ProxyName, name: string): Promise<void> {
+  await call('DELETE', `/proxies/${proxy}/toxics/${name}`);
+}
+
+/** Cuts a link (new connections refused, open ones closed), or brings it back. */
+export async function setEnabled(proxy: ProxyName, enabled: boolean): Promise<void> {
+  const [listen, upstream] = PROXIES[proxy];
+  await call('POST', `/proxies/${proxy}`, { listen: `127.0.0.1:${listen}`, upstream: `127.0.0.1:${upstream}`, enabled });
+}
+
+/** Removes every toxic and re-enables every proxy. */
+export async function resetToxics(): Promise<void> {
+  await call('POST', '/reset');
+}
