@@ -34,6 +34,8 @@ const requireIdempotencyKey: RequestHandler = (req, res, next) => {
 
 const noOrder = errorResponse('NOT_FOUND: no such order for this caller');
 const retryAfter = z.object({ 'Retry-After': z.string().describe('seconds to wait') });
+// Only IDEMPOTENCY_KEY_IN_FLIGHT says when to retry; a sold-out or capped order has nothing to wait for.
+const retryAfterWhenInFlight = z.object({ 'Retry-After': z.string().optional().describe('seconds to wait; sent with IDEMPOTENCY_KEY_IN_FLIGHT only') });
 
 /** Every route of the service, in match order: admin paths before `/api/orders/:id`. */
 export const orderRoutes: Array<Route<OrderRouteDeps>> = [
@@ -50,7 +52,7 @@ export const orderRoutes: Array<Route<OrderRouteDeps>> = [
         202: { description: 'accepted: PENDING (Idempotent-Replayed: true on a replay)', schema: OrderSchema },
         403: errorResponse('ADMISSION_REQUIRED: a product on a live drop, without a valid, unused admission token of this buyer'),
         400: errorResponse('VALIDATION_FAILED, IDEMPOTENCY_KEY_MISSING, UNKNOWN_PRODUCT, MIXED_CURRENCY or EMPTY_ORDER'),
-        409: errorResponse('OUT_OF_STOCK, PURCHASE_LIMIT_EXCEEDED or IDEMPOTENCY_KEY_IN_FLIGHT (with Retry-After)', retryAfter),
+        409: errorResponse('OUT_OF_STOCK, PURCHASE_LIMIT_EXCEEDED or IDEMPOTENCY_KEY_IN_FLIGHT (this one with Retry-After)', retryAfterWhenInFlight),
         422: errorResponse('IDEMPOTENCY_KEY_REUSED: the same key with another body'),
         429: errorResponse('RATE_LIMITED: too many orders from this user; see Retry-After', retryAfter),
       },
