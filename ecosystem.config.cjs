@@ -88,7 +88,7 @@ function serviceApps(name, basePort) {
       exp_backoff_restart_delay: 200,
       max_restarts: 50,
       min_uptime: 5000,
-      // A reload (pm2 reload all) starts the next replica only once this one said it listens
+      // A reload (pm2 reload ecosystem.config.cjs) starts the next replica only once this one listens
       // (process.send('ready') in @shop/service), so twins are never down together.
       wait_ready: true,
       listen_timeout: 30000,
