@@ -96,6 +96,9 @@ describe('dependency failures', () => {
     routes: (a) => {
       a.get('/db-down', () => { throw Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:5432'), { code: 'ECONNREFUSED' }); });
       a.get('/pool', () => { throw Object.assign(new Error('Knex: Timeout acquiring a connection'), { name: 'KnexTimeoutError' }); });
+      // What pg throws when Postgres aborts a transaction to break a deadlock or a serialization conflict.
+      a.get('/deadlock', () => { throw Object.assign(new Error('deadlock detected'), { code: '40P01', severity: 'ERROR' }); });
+      a.get('/serialization', () => { throw Object.assign(new Error('could not serialize access due to concurrent update'), { code: '40001', severity: 'ERROR' }); });
     },
   });
   let s: Awaited<ReturnType<typeof listen>>;
@@ -103,6 +106,13 @@ describe('dependency failures', () => {
   afterAll(() => s.close());
 
   it.each(['/db-down', '/pool'])('when %s fails to reach its database, then 503 with Retry-After, not 500', async (path) => {
+    const res = await fetch(`${s.url}${path}`);
+    expect(res.status).toBe(503);
+    expect(res.headers.get('retry-after')).toBe('1');
+    expect(((await res.json()) as { error: { code: string } }).error.code).toBe('DEPENDENCY_UNAVAILABLE');
+  });
+
+  it.each(['/deadlock', '/serialization'])('when Postgres aborts the transaction (%s: 40P01, 40001), then 503 with Retry-After, not 500', async (path) => {
     const res = await fetch(`${s.url}${path}`);
     expect(res.status).toBe(503);
     expect(res.headers.get('retry-after')).toBe('1');

@@ -85,6 +85,7 @@ export class MemoryStore implements OrderDb {
         pendingUnits: async (productIds) => units((o) => o.status === 'PENDING', productIds),
         pendingExpiredBefore: async (before, limit) =>
           Object.values(st().orders).filter((o) => o.status === 'PENDING' && o.expiresAt < before).slice(0, limit).map((o) => o.id),
+        lock: async () => undefined,
         lockCustomer: async () => undefined,
         followProfile: async (userId, change, except) => {
           const hit = Object.values(st().orders).filter((o) => o.userId === userId && !except.includes(o.status));

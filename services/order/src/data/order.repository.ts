@@ -75,6 +75,9 @@ export function orderRepository(db: DbOrTx): OrderStore {
     async pendingExpiredBefore(before, limit) {
       return db('orders').where('status', 'PENDING').where('expires_at', '<', before).orderBy('expires_at').limit(limit).pluck('id');
     },
+    async lock(orderIds) {
+      if (orderIds.length) await db('orders').whereIn('id', orderIds).orderBy('id').forUpdate().select('id');
+    },
     async lockCustomer(userId) {
       await db.raw('select pg_advisory_xact_lock(4031, hashtext(?))', [userId]);
     },

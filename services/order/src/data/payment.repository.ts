@@ -1,3 +1,4 @@
+import type { Knex } from 'knex';
 import type { DbOrTx, Tx } from '@shop/db';
 import type { PaymentStore } from '../domain/ports.js';
 import type { PaymentAttempt, PaymentStatus } from '../domain/types.js';
@@ -52,26 +53,38 @@ async function voidAttempt(trx: DbOrTx, orderId: string, reason: string): Promis
 
 type ClaimedBatch = Awaited<ReturnType<PaymentStore['claimDue']>>;
 
+/** PENDING, or CHARGING past its lease (the worker that claimed it died mid-charge). */
+const due = (q: Knex.QueryBuilder, trx: Tx, table: string) =>
+  q.where(`${table}.status`, 'PENDING').orWhere((c) => c.where(`${table}.status`, 'CHARGING').where(`${table}.claimed_until`, '<', trx.fn.now()));
+
 /**
- * Claims up to `limit` attempts in one transaction (one commit for the lot):
- * due attempts are taken FOR UPDATE SKIP LOCKED (another worker gets the others), then their
- * orders are locked in id order; an attempt whose order is no longer RESERVED is voided, the
- * rest move to CHARGING with a lease. A cancel, which takes the order's lock, sees either
- * "not charging yet" or "charging", as with one attempt.
+ * Claims up to `limit` attempts in one transaction (one commit for the lot). The orders are
+ * locked first and their attempts after them, the order every writer of an order and its
+ * attempt keeps (cancel, inventory's outcomes, recording a charge): locking attempts first
+ * and then waiting for an order a cancel held was a deadlock. SKIP LOCKED leaves an order that
+ * a cancel or another worker holds to them (LIMIT counts only the rows locked, so a second lane
+ * gets the next ones). An attempt whose order is no longer RESERVED is voided, the rest move
+ * to CHARGING with a lease; a cancel sees either "not charging yet" or "charging".
  */
 async function claimDueAttempts(db: DbOrTx, leaseMs: number, limit: number): Promise<ClaimedBatch> {
   return db.transaction(async (trx: Tx) => {
-    const rows = await trx('payment_attempts')
-      .where('status', 'PENDING')
-      .orWhere((q) => q.where('status', 'CHARGING').where('claimed_until', '<', trx.fn.now()))
-      .orderBy('created_at')
+    const orders: OrderRow[] = await trx('orders as o')
+      .join('payment_attempts as a', 'a.order_id', 'o.id')
+      .where((q) => due(q, trx, 'a'))
+      .orderBy('a.created_at')
       .limit(limit)
-      .forUpdate()
+      .select('o.*')
+      .forUpdate('o')
       .skipLocked();
-    if (rows.length === 0) return { claimed: [], voided: 0 };
-    const ids = rows.map((r) => r.order_id as string);
-    const orders = await trx<OrderRow>('orders').whereIn('id', ids).orderBy('id').forUpdate();
+    if (orders.length === 0) return { claimed: [], voided: 0 };
     const byId = new Map(orders.map((o) => [o.id, o]));
+    // Re-read under the order locks: another worker may have claimed one since our snapshot.
+    const rows = await trx('payment_attempts')
+      .whereIn('order_id', [...byId.keys()])
+      .where((q) => due(q, trx, 'payment_attempts'))
+      .orderBy('order_id')
+      .forUpdate();
+    const ids = rows.map((r) => r.order_id as string);
     const charge = ids.filter((id) => byId.get(id)?.status === 'RESERVED');
     const voids = ids.filter((id) => byId.get(id)?.status !== 'RESERVED');
     for (const id of voids) {

@@ -34,6 +34,7 @@ export async function chargeDuePayments(deps: ChargeDeps, limit: number): Promis
   );
   try {
     await deps.store.transaction(async (tx) => {
+      await tx.orders.lock(claimed.map(({ order }) => order.id));
       for (const [i, { order }] of claimed.entries()) await recordCharge(tx, deps, order, results[i]);
     });
   } catch (err) {
@@ -56,6 +57,8 @@ const HOLD_MARGIN_MS = 5_000;
 /** CONFIRMED + order.confirmed.v1, or REJECTED + order.rejected.v1, in the caller's transaction. */
 async function recordCharge(tx: OrderTx, deps: ChargeDeps, order: Order, result: ChargeResult): Promise<void> {
   const meta = { correlationId: order.id };
+  // The order before its attempt, as cancel and inventory's outcomes lock them (no deadlock).
+  await tx.orders.lock([order.id]);
   if (result.outcome === 'declined') {
     if (!(await tx.payments.finish(order.id, 'DECLINED', result.reason))) return;
     await endOrder(tx, deps, { orderId: order.id, to: 'REJECTED', reason: result.reason, meta });

@@ -47,6 +47,11 @@ export interface OrderStore {
   pendingUnits(productIds: string[]): Promise<Map<string, number>>;
   /** Ids of PENDING orders whose expiresAt is before `before`, oldest first. */
   pendingExpiredBefore(before: Date, limit: number): Promise<string[]>;
+  /**
+   * Holds these orders until the transaction ends, taken in id order so two lockers never
+   * deadlock. An order's lock comes before its payment attempt's, everywhere.
+   */
+  lock(orderIds: string[]): Promise<void>;
   /** Serialises one user's placements for the rest of the transaction (the cap check). */
   lockCustomer(userId: string): Promise<void>;
   /**
