@@ -5,7 +5,7 @@ S=${1:-30}; tk=$(getconf CLK_TCK)
 group() { # pid -> group name
   local c; c=$(tr '\0' ' ' < /proc/$1/cmdline 2>/dev/null)
   case "$c" in
-    *services/*/src/main.ts*) echo "node:$(grep -o 'services/[a-z]*' <<<"$c" | cut -d/ -f2)";;
+    *services/*/main.*) echo "node:$(grep -o 'services/[a-z]*' <<<"$c" | head -1 | cut -d/ -f2)";;
     postgres*) echo postgres;; pgbouncer*) echo pgbouncer;; redis-server*) echo redis;;
     *beam.smp*) echo rabbitmq;; *keycloak*|*quarkus*) echo keycloak;; nginx*) echo nginx;;
     *PM2*|*pm2*) echo pm2;; *rotate-loop*) echo log-rotate;; *) echo other;;

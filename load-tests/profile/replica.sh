@@ -3,7 +3,7 @@
 # against the running platform's servers but not behind the edge (only what you send reaches it; it does join the
 # service's queues like any replica). Prints its pid; log in /tmp/replica-SERVICE-PORT.log. Stop it with kill -INT <pid>.
 set -euo pipefail
-ROOT=$(cd "$(dirname "$0")/../.." && pwd)
+ROOT=${REPLICA_ROOT:-$(cd "$(dirname "$0")/../.." && pwd)}
 SVC=$1; PORT=$2; shift 2
 NODE=$ROOT/.run/tools/node/bin/node; [ -x "$NODE" ] || NODE=node
 cd "$ROOT"

@@ -26,6 +26,7 @@ export class Broker {
   private model?: ChannelModel;
   private publisher?: ConfirmChannel;
   private readonly consumers = new Set<Consumer>();
+  private readonly connectedListeners: Array<() => void> = [];
   private closed = false;
   private readonly ready: Promise<void>;
 
@@ -39,6 +40,11 @@ export class Broker {
 
   isConnected(): boolean {
     return this.publisher !== undefined;
+  }
+
+  /** Calls `listener` after every (re)connect, once publishing works again. */
+  onConnected(listener: () => void): void {
+    this.connectedListeners.push(listener);
   }
 
   /** A readiness check: throws while the broker is away. */
@@ -176,5 +182,6 @@ export class Broker {
     this.model = model;
     this.publisher = publisher;
     for (const consumer of this.consumers) void consumer.ensureSubscribed();
+    for (const listener of this.connectedListeners) listener();
   }
 }

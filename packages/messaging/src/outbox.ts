@@ -9,6 +9,8 @@ import { outboxLag } from './metrics.js';
 export interface Publisher {
   isConnected(): boolean;
   publish(envelope: EventEnvelope): Promise<void>;
+  /** Calls `listener` after every (re)connect, so rows held back during an outage go out at once. */
+  onConnected?(listener: () => void): void;
 }
 
 /**
@@ -31,6 +33,12 @@ export interface OutboxRelayOptions {
   db: Knex;
   broker: Publisher;
   logger: Logger;
+  /**
+   * The fallback poll for rows nobody kicked for (another replica died after its commit, a
+   * publish failed). Every commit that writes events kicks the relay at once (unit-of-work.ts)
+   * and so does a broker reconnect, so this is not on any event's normal path: it was 200 ms,
+   * 5 transactions a second per idle process (load-tests/results/buy-path-profile.md).
+   */
   intervalMs?: number;
   batchSize?: number;
 }
@@ -55,7 +63,7 @@ interface OutboxRow {
  * fails stays unpublished (attempts and last_error recorded) and is tried again next tick.
  */
 export function startOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
-  const { db, broker, logger, intervalMs = 200, batchSize = 200 } = options;
+  const { db, broker, logger, intervalMs = 5_000, batchSize = 200 } = options;
   const log = logger.child({ component: 'outbox-relay' });
 
   async function tick(): Promise<number> {
@@ -90,5 +98,7 @@ export function startOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
     });
   }
 
-  return startLoop({ name: 'outbox-relay', intervalMs, logger: log, tick: async () => (await tick()) === batchSize });
+  const loop = startLoop({ name: 'outbox-relay', intervalMs, logger: log, tick: async () => (await tick()) === batchSize });
+  broker.onConnected?.(() => loop.kick());
+  return loop;
 }

@@ -113,6 +113,25 @@ describe('outbox relay', () => {
     expect(received.map((m) => m.properties.messageId).sort()).toEqual([flaky.id, fine.id].sort());
   });
 
+  it('when the broker comes back, then rows held during the outage go out at once, not at the next fallback poll', async () => {
+    const { type, queue } = await privateStream();
+    const event = rawEvent(type, 1);
+    await db.transaction((trx) => enqueueEvent(trx, event));
+    const broker = await connectedBroker();
+    cleanup.push(() => broker.close());
+    let up = false;
+    const listeners: Array<() => void> = [];
+    const publisher = { isConnected: () => up, publish: (e: EventEnvelope) => broker.publish(e), onConnected: (l: () => void) => void listeners.push(l) };
+    const relay = startOutboxRelay({ db, broker: publisher, logger, intervalMs: 600_000, batchSize: 20 });
+    cleanup.push(() => relay.stop());
+    await sleep(200); // the first tick ran while "down"; the next poll is 10 minutes away
+    expect(await probe.count(queue)).toBe(0);
+    up = true;
+    listeners.forEach((l) => l());
+    await eventually(async () => (await db('outbox').where('id', event.id).first())?.published_at);
+    expect(await probe.count(queue)).toBe(1);
+  });
+
   it('when the broker is unreachable, then connect returns at once and publish rejects fast', async () => {
     const started = Date.now();
     const broker = Broker.connect({ url: 'amqp://guest:guest@127.0.0.1:1/nowhere', logger, serviceName: 'down' });
