@@ -60,6 +60,12 @@ function serviceEnv(name, instanceId, port) {
     LOG_LEVEL: 'info',
   };
   if (name === 'email') env.SMTP_URL = 'smtp://127.0.0.1:1025';
+  // The GraphQL gateway (product service) calls every replica of the services directly.
+  if (name === 'product') {
+    for (const svc of ['user', 'product', 'cart', 'order']) {
+      env[`GRAPHQL_${svc.toUpperCase()}_URLS`] = Array.from({ length: REPLICAS }, (_, i) => `http://127.0.0.1:${SERVICES[svc] + i}`).join(',');
+    }
+  }
   return env;
 }
 

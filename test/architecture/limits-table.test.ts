@@ -84,7 +84,7 @@ const LIMIT_NAME = /RATE_LIMIT|_PER_|^LOGIN_|^MAX_|_MAX_|^DROP_POLL_/;
 describe('one table of limits', () => {
   it('when the table is read, then it has every kind of limit the platform sets', () => {
     const sources = table().map((r) => r.source.split(':')[0]);
-    expect(new Set(sources)).toEqual(new Set(['nginx', 'kong', 'order', 'cart', 'user']));
+    expect(new Set(sources)).toEqual(new Set(['nginx', 'kong', 'order', 'cart', 'user', 'product']));
     expect(table().every((r) => Number.isInteger(r.value))).toBe(true);
   });
 

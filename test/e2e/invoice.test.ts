@@ -49,7 +49,7 @@ describe('invoices through :8000', () => {
     const [buyer, other] = await Promise.all([newCustomer('invoice'), newCustomer('invoice-other')]);
     const profile = await api('PATCH', '/api/users/me', {
       token: buyer.token,
-      body: { phone: '+44 20 7946 0000', shippingAddress: { line1: '221B Baker Street', city: 'London', postalCode: 'NW1 6XE', country: 'GB' } },
+      body: { phone: '+442079460000', shippingAddress: { line1: '221B Baker Street', city: 'London', postalCode: 'NW1 6XE', country: 'GB' } },
     });
     expect(profile.status).toBe(200);
     await new Promise((r) => setTimeout(r, 500)); // the order service's customer snapshot follows the profile event

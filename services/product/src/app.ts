@@ -12,9 +12,22 @@ import { createCategoryRepository } from './data/category.repository.js';
 import { createProductRepository } from './data/product.repository.js';
 import type { CatalogDeps } from './domain/ports.js';
 import { productApi, productDocument } from './http/api.js';
+import { GRAPHQL_PATH, graphqlGateway, type GatewaySettings } from './graphql/gateway.js';
+
+/** The gateway's settings from the config. */
+function gatewaySettings(c: ProductConfig): GatewaySettings {
+  return {
+    urls: { user: c.GRAPHQL_USER_URLS, product: c.GRAPHQL_PRODUCT_URLS, cart: c.GRAPHQL_CART_URLS, order: c.GRAPHQL_ORDER_URLS },
+    timeoutMs: c.GRAPHQL_UPSTREAM_TIMEOUT_MS,
+    maxDepth: c.GRAPHQL_MAX_DEPTH,
+    maxCost: c.GRAPHQL_MAX_COST,
+    cacheTtlSeconds: c.GRAPHQL_CACHE_TTL_SECONDS,
+    production: c.NODE_ENV === 'production',
+  };
+}
 
 export interface AppDeps {
-  config: Pick<ProductConfig, 'SERVICE_NAME' | 'INSTANCE_ID' | 'CACHE_TTL_SECONDS'>;
+  config: ProductConfig;
   logger: Logger;
   db: Db;
   redis: RedisClient;
@@ -53,6 +66,8 @@ export function createApp(deps: AppDeps): Express {
         res.json(doc);
       });
       mountRoutes(app, productApi, { deps: { ...catalog, db: deps.db }, auth: deps.auth });
+      // The GraphQL gateway for storefronts that want it (docs/decisions.md: why it lives here).
+      app.all(GRAPHQL_PATH, deps.auth.optional, graphqlGateway({ settings: gatewaySettings(deps.config), redis: deps.redis, logger: deps.logger }));
       // A database that cannot hand out a connection is a fast 503, not a 500.
       app.use(dbUnavailable);
     },

@@ -1,7 +1,7 @@
 /** Starts the product service in-process on port 0 against the test infrastructure. */
 import { migrateLatest, type Db } from '@shop/db';
 import { createLogger } from '@shop/logger';
-import type { Broker, OutboxRelay } from '@shop/messaging';
+import type { Broker, OutboxRelay, Subscription } from '@shop/messaging';
 import { listen, testEnv } from '@shop/testing';
 import { productEnv } from '../src/config.js';
 import { migrationsDir } from '../src/data/migrations-dir.js';
@@ -20,6 +20,7 @@ export interface ProductApp {
   db: Db;
   broker: Broker;
   relay: OutboxRelay;
+  consumers: Subscription[];
   // eslint-disable-next-line @typescript-eslint/no-explicit-any
   call<T = any>(method: string, path: string, options?: { token?: string; body?: unknown; raw?: string }): Promise<Reply<T>>;
   close(): Promise<void>;
@@ -48,7 +49,7 @@ export async function startProductApp(overrides: Record<string, string> = {}, { 
     return { status: res.status, headers: res.headers, body: text ? JSON.parse(text) : undefined };
   }
 
-  return { url: server.url, db, broker, relay, call, close: () => server.close() };
+  return { url: server.url, db, broker, relay, consumers: service.consumers, call, close: () => server.close() };
 }
 
 let counter = 0;

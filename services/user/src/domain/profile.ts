@@ -40,3 +40,10 @@ export async function updateProfile(deps: ProfileDeps, caller: Caller, patch: Pr
 export function listProfiles(deps: ProfileDeps, limit: number, cursor?: string): Promise<Page<Profile>> {
   return deps.profiles.list(limit, cursor);
 }
+
+/** Anyone's profile, by id (admin): 404 when there is none. */
+export async function getProfile(deps: Pick<ProfileDeps, 'profiles'>, id: string): Promise<Profile> {
+  const profile = await deps.profiles.find(id);
+  if (!profile) throw AppError.notFound('User');
+  return profile;
+}

@@ -1,8 +1,10 @@
 import type { Db } from '@shop/db';
+import { AppError } from '@shop/errors';
 import { defineRoute, errorResponse, type Route } from '@shop/http';
 import { tasksRoute } from '@shop/messaging';
 import type { ProfileStore } from '../domain/ports.js';
-import { getOrCreateProfile, listProfiles, updateProfile } from '../domain/profile.js';
+import { z } from 'zod';
+import { getOrCreateProfile, getProfile, listProfiles, updateProfile } from '../domain/profile.js';
 import { callerOf, contextOf } from './caller.js';
 import { listQuery, profile, profilePage, profilePatch } from './users.schemas.js';
 
@@ -53,6 +55,21 @@ export const usersRoutes: Array<Route<UsersRoutesDeps>> = [
     ({ query, res }, deps: UsersRoutesDeps) => {
       res.setHeader('Cache-Control', 'private, no-store');
       return listProfiles(deps, query.limit, query.cursor);
+    },
+  ),
+  defineRoute(
+    {
+      method: 'get',
+      path: '/api/users/:id',
+      summary: 'One profile by id (admin)',
+      auth: 'admin',
+      request: { params: z.object({ id: z.guid() }) },
+      responses: { 200: { description: 'the profile', schema: profile }, 404: errorResponse('NOT_FOUND: no such user') },
+      badParams: () => AppError.notFound('User'),
+    },
+    ({ params, res }, deps: UsersRoutesDeps) => {
+      res.setHeader('Cache-Control', 'private, no-store');
+      return getProfile(deps, params.id);
     },
   ),
 ];

@@ -1,0 +1,118 @@
+/**
+ * The GraphQL schema: the shapes of the REST APIs it sits on, nothing more. Money is an
+ * integer in minor units with its currency, as in REST; lists are cursor pages.
+ */
+export const typeDefs = /* GraphQL */ `
+  type Query {
+    "The catalogue, as GET /api/products (cached, invalidated by product events)."
+    products(q: String, sku: String, category: String, minPrice: Int, maxPrice: Int, sort: String, limit: Int, cursor: String): ProductPage!
+    product(id: ID!): Product
+    categories(limit: Int, cursor: String): CategoryPage!
+    "The caller's profile."
+    me: User
+    "Every profile (admin)."
+    users(limit: Int, cursor: String): UserPage!
+    "One profile: the caller's own, or anyone's for an admin."
+    user(id: ID!): User
+    "The caller's orders (an admin may name a userId)."
+    orders(limit: Int, cursor: String, userId: ID): OrderPage!
+    order(id: ID!): Order
+    "The signed-in caller's cart, or a guest cart by id."
+    cart(cartId: ID): Cart
+  }
+
+  type Mutation {
+    registerUser(input: RegisterInput!): RegisteredUser!
+    loginUser(input: LoginInput!): AuthTokens!
+    "Admin."
+    createProduct(input: CreateProductInput!): Product!
+    "Admin."
+    createCategory(input: CreateCategoryInput!): Category!
+    "Items from the input, else from the cart; the same key and input replay the first answer."
+    placeOrder(idempotencyKey: String!, input: PlaceOrderInput): Order!
+    addCartItem(productId: ID!, quantity: Int!, cartId: ID): Cart!
+  }
+
+  type Product {
+    id: ID!
+    sku: String!
+    name: String!
+    description: String
+    price: Int!
+    currency: String!
+    categoryId: ID
+    imageUrl: String
+    maxPerCustomer: Int
+    status: String!
+    createdAt: String!
+    updatedAt: String!
+  }
+  type ProductPage { items: [Product!]! nextCursor: String }
+  type Category { id: ID! name: String! slug: String! createdAt: String! }
+  type CategoryPage { items: [Category!]! nextCursor: String }
+
+  type Address { line1: String! line2: String city: String! region: String postalCode: String! country: String! }
+  type User {
+    id: ID!
+    email: String!
+    name: String!
+    phone: String
+    shippingAddress: Address
+    createdAt: String!
+    updatedAt: String!
+    "Their orders (the caller's own, or any user's for an admin)."
+    orders(limit: Int, cursor: String): OrderPage!
+  }
+  type UserPage { items: [User!]! nextCursor: String }
+  type RegisteredUser { id: ID! email: String! name: String! }
+  type AuthTokens { accessToken: String! refreshToken: String! expiresIn: Int! tokenType: String! }
+
+  type OrderItem {
+    productId: ID!
+    name: String!
+    unitPrice: Int!
+    quantity: Int!
+    lineTotal: Int!
+    "The product as the catalogue has it now (null once deleted); batched per request."
+    product: Product
+  }
+  type Shipping { name: String phone: String address: Address }
+  type StatusEntry { status: String! at: String! reason: String }
+  type Order {
+    id: ID!
+    userId: ID!
+    "Its owner (the caller, or anyone for an admin); batched per request."
+    user: User
+    status: String!
+    items: [OrderItem!]!
+    total: Int!
+    currency: String!
+    shipping: Shipping!
+    statusHistory: [StatusEntry!]!
+    expiresAt: String!
+    createdAt: String!
+    updatedAt: String!
+  }
+  type OrderPage { items: [Order!]! nextCursor: String }
+
+  type CartItem { productId: ID! name: String! unitPrice: Int! currency: String! quantity: Int! lineTotal: Int! product: Product }
+  type Cart { id: ID! items: [CartItem!]! subtotal: Int! currency: String itemCount: Int! }
+
+  input RegisterInput { email: String! password: String! name: String! }
+  input LoginInput { email: String! password: String! }
+  input CreateProductInput {
+    sku: String!
+    name: String!
+    description: String
+    price: Int!
+    currency: String!
+    categoryId: ID
+    imageUrl: String
+    initialStock: Int!
+    maxPerCustomer: Int
+  }
+  input CreateCategoryInput { name: String! slug: String! }
+  input LineInput { productId: ID!, quantity: Int! }
+  input AddressInput { line1: String! line2: String city: String! region: String postalCode: String! country: String! }
+  input PlaceOrderInput { items: [LineInput!], paymentToken: String, shippingAddress: AddressInput }
+`;
