@@ -1,6 +1,7 @@
 import type { ErrorRequestHandler, RequestHandler } from 'express';
 import { AppError, ErrorCatalogue, isAppError } from '@shop/errors';
 import type { Logger } from '@shop/logger';
+import { countError } from './metrics.js';
 import { asUnavailable } from './unavailable.js';
 
 interface BodyParserError extends Error {
@@ -44,6 +45,7 @@ export function errorReply(err: unknown, requestId: string, path: string, logger
 export function errorHandler(logger: Logger): ErrorRequestHandler {
   return (err, req, res, _next) => {
     const reply = errorReply(err, req.id, req.path, logger);
+    countError(req, reply.status, (reply.body as { error: { code: string } }).error.code);
     for (const [name, value] of Object.entries(reply.headers ?? {})) res.setHeader(name, value);
     res.status(reply.status).json(reply.body);
   };

@@ -1,4 +1,4 @@
-import { collectDefaultMetrics, Histogram, register } from 'prom-client';
+import { collectDefaultMetrics, Counter, Histogram, register } from 'prom-client';
 import type { RequestHandler } from 'express';
 
 export const metricsRegistry = register;
@@ -17,6 +17,23 @@ const httpDuration = new Histogram({
   labelNames: ['method', 'route', 'status'],
   buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
 });
+
+/**
+ * Every error answer by its stable code: the refusals a shop watches (OUT_OF_STOCK from the
+ * sale gate, PURCHASE_LIMIT_EXCEEDED from the cap, RATE_LIMITED from any limiter,
+ * INVALID_CREDENTIALS from a wrong password, ADMISSION_REQUIRED from the drop) are counted
+ * once, here, where whatever a rule threw becomes the answer, not again beside each rule.
+ */
+const httpErrors = new Counter({
+  name: 'http_request_errors_total',
+  help: 'Error answers by route, status and error code',
+  labelNames: ['method', 'route', 'status', 'code'],
+});
+
+/** Counts one error answer (called by the error handler). */
+export function countError(req: { method: string; path: string; route?: unknown }, status: number, code: string): void {
+  httpErrors.inc({ method: req.method, route: routeLabel(req.route !== undefined, req.path), status: String(status), code });
+}
 
 const ID_SEGMENT = /^([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|\d+)$/i;
 

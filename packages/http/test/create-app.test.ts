@@ -86,6 +86,12 @@ describe('the shared http app', () => {
     const text = await (await fetch(`${server.url}/metrics`)).text();
     expect(text).toContain('http_request_duration_seconds_bucket');
   });
+
+  it('when a request is refused, then its error code is counted under its route', async () => {
+    await fetch(`${server.url}/no/such/42`);
+    const text = await (await fetch(`${server.url}/metrics`)).text();
+    expect(text).toMatch(/http_request_errors_total\{[^}]*route="unmatched"[^}]*code="NOT_FOUND"[^}]*\} [1-9]/);
+  });
 });
 
 describe('dependency failures', () => {

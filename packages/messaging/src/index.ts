@@ -9,4 +9,4 @@ export { setTaskStatus, setTaskStatuses, getTask, listTasks, TaskStatuses, type 
 export { tasksRoute, TaskPage } from './tasks.routes.js';
 export { replayDeadLetters, listDeadLetters, type DeadLetter, type ReplayOptions } from './dlq.js';
 export { EVENTS_EXCHANGE, RETRY_EXCHANGE, dlqName, retryQueueName, Headers as MessageHeaders } from './topology.js';
-export { eventsPublished, eventsConsumed, outboxLag, publishFailures } from './metrics.js';
+export { eventsPublished, eventsConsumed, outboxLag, outboxOldestAge, outboxWaiting, publishFailures } from './metrics.js';

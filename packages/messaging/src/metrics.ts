@@ -14,3 +14,49 @@ export const eventsConsumed = counter(
 );
 export const outboxLag = (register.getSingleMetric('messaging_outbox_lag_seconds') as Gauge | undefined) ??
   new Gauge({ name: 'messaging_outbox_lag_seconds', help: 'Age of the oldest unpublished outbox row seen by the relay' });
+
+/**
+ * The outbox as Prometheus reads it: rows not yet published and the age of the oldest, one
+ * indexed query (outbox_unpublished_idx) per scrape, run only when someone scrapes. The relay
+ * of this process names its database (`watchOutbox`); without one both read 0.
+ */
+export interface OutboxBacklog {
+  rows: number;
+  oldestAgeSeconds: number;
+}
+let readBacklog: (() => Promise<OutboxBacklog>) | undefined;
+let lastRead: { at: number; value: Promise<OutboxBacklog> } | undefined;
+
+/** Sets (or with undefined clears) what the outbox gauges read. */
+export function watchOutbox(read: (() => Promise<OutboxBacklog>) | undefined): void {
+  readBacklog = read;
+  lastRead = undefined;
+}
+
+// Both gauges are collected in the same scrape: they share one read.
+function backlog(): Promise<OutboxBacklog> {
+  if (!readBacklog) return Promise.resolve({ rows: 0, oldestAgeSeconds: 0 });
+  const now = Date.now();
+  if (!lastRead || now - lastRead.at > 1_000) {
+    lastRead = { at: now, value: readBacklog().catch(() => ({ rows: Number.NaN, oldestAgeSeconds: Number.NaN })) };
+  }
+  return lastRead.value;
+}
+
+function backlogGauge(name: string, help: string, pick: (b: OutboxBacklog) => number): Gauge {
+  return (register.getSingleMetric(name) as Gauge | undefined) ??
+    new Gauge({
+      name,
+      help,
+      async collect() {
+        this.set(pick(await backlog()));
+      },
+    });
+}
+
+export const outboxWaiting = backlogGauge('messaging_outbox_waiting_rows', 'Outbox rows not yet published', (b) => b.rows);
+export const outboxOldestAge = backlogGauge(
+  'messaging_outbox_oldest_age_seconds',
+  'Age of the oldest outbox row not yet published (0 when none)',
+  (b) => b.oldestAgeSeconds,
+);

@@ -3,7 +3,7 @@ import type { Knex } from 'knex';
 import type { Logger } from '@shop/logger';
 import { isMadeEvent, parseEvent, type EventEnvelope } from '@shop/contracts';
 import { errorMessage } from './errors.js';
-import { outboxLag } from './metrics.js';
+import { outboxLag, watchOutbox } from './metrics.js';
 
 /** What the relay needs from a broker (the Broker class, or a stand-in in tests). */
 export interface Publisher {
@@ -98,7 +98,20 @@ export function startOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
     });
   }
 
+  watchOutbox(async () => {
+    const row = await db('outbox')
+      .whereNull('published_at')
+      .select(db.raw('count(*)::int as rows'), db.raw('coalesce(extract(epoch from now() - min(created_at)), 0)::float as age'))
+      .first();
+    return { rows: Number(row?.rows ?? 0), oldestAgeSeconds: Number(row?.age ?? 0) };
+  });
   const loop = startLoop({ name: 'outbox-relay', intervalMs, logger: log, tick: async () => (await tick()) === batchSize });
   broker.onConnected?.(() => loop.kick());
-  return loop;
+  return {
+    kick: () => loop.kick(),
+    stop: async () => {
+      watchOutbox(undefined);
+      await loop.stop();
+    },
+  };
 }

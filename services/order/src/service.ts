@@ -2,7 +2,7 @@ import { rateLimit } from '@shop/ratelimit';
 import { composeService, type Platform, type PlatformOverrides } from '@shop/service';
 import { ORDER_LIMITS, type OrderConfig } from './config.js';
 import { createApp } from './app.js';
-import { RedisSaleGate } from './gate/redis-sale-gate.js';
+import { gateKey, RedisSaleGate } from './gate/redis-sale-gate.js';
 import { InventoryClient } from './clients/inventory.client.js';
 import { CartClient } from './clients/cart.client.js';
 import { SimulatedPaymentProvider } from './payment/simulated.provider.js';
@@ -23,6 +23,8 @@ import type { DropDeps } from './domain/drops.js';
 import { consumeConfirmedOrders } from './messaging/invoice.consumer.js';
 import { PdfInvoiceRenderer } from './documents/pdf-invoice.renderer.js';
 import { invoiceRepository } from './data/invoice.repository.js';
+import { pendingBacklog } from './data/order.repository.js';
+import { observePayment, watchDrops, watchPending, type DropReading } from './metrics.js';
 
 export interface OrderOptions extends PlatformOverrides {
   provider?: PaymentProvider;
@@ -67,7 +69,7 @@ function wireOrders(config: OrderConfig, options: OrderOptions, p: Platform<Orde
   const admission = { directory, signer, queue: dropQueue, logger };
 
   const outcomes: OutcomeDeps = { gate: new DropAwareGate(gate, directory, dropQueue, logger), payments: wake, logger };
-  const payments: Loop = startPaymentWorker({ ...outcomes, store, provider, timeoutMs: config.PAYMENT_TIMEOUT_MS });
+  const payments: Loop = startPaymentWorker({ ...outcomes, store, provider, timeoutMs: config.PAYMENT_TIMEOUT_MS, observe: observePayment });
   const loops: Loop[] = [payments, startKeySweeper({ store, logger, ttlHours: config.IDEMPOTENCY_TTL_HOURS })];
   if (config.PENDING_EXPIRY_INTERVAL_MS > 0) {
     loops.push(startPendingExpirer({ ...outcomes, store, intervalMs: config.PENDING_EXPIRY_INTERVAL_MS, graceMs: config.PENDING_EXPIRY_GRACE_MS }));
@@ -104,7 +106,20 @@ function wireOrders(config: OrderConfig, options: OrderOptions, p: Platform<Orde
       idempotencyTtlHours: config.IDEMPOTENCY_TTL_HOURS,
     },
   };
+  // Read at scrape time only: one Redis script and one GET per live drop, one indexed count.
+  watchDrops(() =>
+    Promise.all(
+      directory.live().map(async (d): Promise<DropReading | undefined> => {
+        const [state, gateUnits] = await Promise.all([dropQueue.state(d.id), redis.get(gateKey(d.productId))]);
+        if (!state) return undefined;
+        const units = gateUnits === null ? undefined : Math.max(0, Number(gateUnits));
+        return { dropId: d.id, productId: d.productId, status: state.status, queueLength: state.queueLength, admitted: state.admitted, holds: state.holds, unitsLeft: state.unitsLeft, gateUnits: units };
+      }),
+    ).then((all) => all.filter((d): d is DropReading => d !== undefined)),
+  );
+  watchPending(() => pendingBacklog(db));
   const app = createApp({ logger, db, store, redis, broker, auth, place, outcomes, placeLimiter, drops, invoices: invoiceRepository(db), jwks: () => signer.publicJwks() });
 
-  return { app, gate, drops, consumers, jobs: [...loops, directory] };
+  const unwatch = { stop: async () => (watchDrops(undefined), watchPending(undefined)) };
+  return { app, gate, drops, consumers, jobs: [...loops, directory, unwatch] };
 }

@@ -3,6 +3,7 @@ import type { Logger } from '@shop/logger';
 import type { UnitOfWork } from '@shop/messaging';
 import { inventoryTx } from '../data/inventory-tx.js';
 import { expireReservations } from '../domain/expire-reservations.js';
+import { reservationsExpired } from '../metrics.js';
 
 export interface SweeperOptions {
   /** Each sweep is one unit of work: the releases and their events commit together, then the relay is kicked. */
@@ -30,7 +31,10 @@ export function startSweeper(options: SweeperOptions): Sweeper {
 
   async function sweepOnce(): Promise<string[]> {
     const expired = await uow.run((tx) => expireReservations(inventoryTx(tx), options.now?.() ?? new Date(), batchSize));
-    if (expired.length > 0) log.info({ count: expired.length }, 'expired reservations released');
+    if (expired.length > 0) {
+      reservationsExpired.inc(expired.length);
+      log.info({ count: expired.length }, 'expired reservations released');
+    }
     return expired;
   }
 

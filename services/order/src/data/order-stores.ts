@@ -1,6 +1,7 @@
 import type { DbOrTx, Tx } from '@shop/db';
 import type { UnitOfWork, UnitOfWorkTx } from '@shop/messaging';
 import type { EventMeta, OrderDb, OrderStores, OrderTx } from '../domain/ports.js';
+import { countTransition } from '../metrics.js';
 import { customerSnapshotRepository } from './customer-snapshot.repository.js';
 import { idempotencyRepository } from './idempotency.repository.js';
 import { orderRepository } from './order.repository.js';
@@ -19,8 +20,19 @@ function stores(db: DbOrTx): OrderStores {
 
 /** The domain's view of one unit-of-work transaction: the stores bound to it, its outbox. */
 function bind(tx: UnitOfWorkTx): OrderTx {
+  const bound = stores(tx.trx);
+  // Every status an order reaches is one history row (openOrder, moveOrder); it is counted
+  // once the transaction that wrote it has committed, never for a rolled-back move.
+  const orders: OrderStores['orders'] = {
+    ...bound.orders,
+    appendHistory: async (orderId, status, reason) => {
+      await bound.orders.appendHistory(orderId, status, reason);
+      tx.onCommit(() => countTransition(status, reason));
+    },
+  };
   return {
-    ...stores(tx.trx),
+    ...bound,
+    orders,
     emit: async (type, data, meta) => void (await tx.outbox.emit(type, data, meta)),
     onCommit: (fn) => tx.onCommit(fn),
   };

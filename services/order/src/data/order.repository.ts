@@ -100,3 +100,13 @@ async function findLines(db: DbOrTx, orderId: string): Promise<PricedLine[]> {
   const rows = await db('order_lines').where('order_id', orderId).orderBy('product_id');
   return rows.map((r) => ({ productId: r.product_id, name: r.name, unitPrice: r.unit_price, quantity: r.quantity }));
 }
+
+/** PENDING orders and the age of the oldest, for the metrics (orders_pending_idx keeps it small). */
+export async function pendingBacklog(db: DbOrTx): Promise<{ count: number; oldestAgeSeconds: number }> {
+  const row = (await db('orders')
+    .where('status', 'PENDING')
+    .first(db.raw('count(*)::int as count'), db.raw('coalesce(extract(epoch from now() - min(created_at)), 0)::float as age'))) as
+    | { count: number; age: number }
+    | undefined;
+  return { count: Number(row?.count ?? 0), oldestAgeSeconds: Number(row?.age ?? 0) };
+}

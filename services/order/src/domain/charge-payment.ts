@@ -11,6 +11,8 @@ export interface ChargeDeps extends OutcomeDeps {
   provider: PaymentProvider;
   timeoutMs: number;
   logger: Logger;
+  /** Told each charge's result and how long it took (the payment metrics). */
+  observe?: (result: ChargeResult, seconds: number) => void;
 }
 
 /**
@@ -28,9 +30,16 @@ export async function chargeDuePayments(deps: ChargeDeps, limit: number): Promis
   const { claimed, voided } = await deps.store.payments.claimDue(deps.timeoutMs * 2 + 5_000, limit);
   if (claimed.length === 0) return voided;
   const results = await Promise.all(
-    claimed.map(({ attempt }: { attempt: PaymentAttempt }) =>
-      chargeWithTimeout(deps.provider, { orderId: attempt.orderId, amount: attempt.amount, currency: attempt.currency, token: attempt.token }, deps.timeoutMs),
-    ),
+    claimed.map(async ({ attempt }: { attempt: PaymentAttempt }) => {
+      const started = performance.now();
+      const result = await chargeWithTimeout(
+        deps.provider,
+        { orderId: attempt.orderId, amount: attempt.amount, currency: attempt.currency, token: attempt.token },
+        deps.timeoutMs,
+      );
+      deps.observe?.(result, (performance.now() - started) / 1000);
+      return result;
+    }),
   );
   try {
     await deps.store.transaction(async (tx) => {

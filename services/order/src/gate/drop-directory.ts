@@ -37,6 +37,11 @@ export class LiveDropDirectory implements DropDirectory {
     return this.byProduct.get(productId)?.id;
   }
 
+  /** The live drops this replica knows (for the drop gauges). */
+  live(): DropRecord[] {
+    return [...this.byProduct.values()];
+  }
+
   start(): void {
     this.loop = startLoop({ name: 'drop-directory', intervalMs: RELOAD_MS, logger: this.deps.logger, tick: () => this.reload() });
     this.subscriber = this.deps.redis.duplicate();

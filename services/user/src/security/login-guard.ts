@@ -3,6 +3,7 @@ import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes } from 'rate-limite
 import type { RedisClient } from '@shop/cache';
 import { AppError } from '@shop/errors';
 import type { LoginGuard } from '../domain/ports.js';
+import { loginRefusals } from '../metrics.js';
 
 export interface LoginGuardOptions {
   redis: RedisClient;
@@ -91,6 +92,7 @@ export function createLoginGuard(options: LoginGuardOptions): LoginGuard {
       const giveAllBack = () => Promise.all(taken.map(([l, k]) => giveBack(l, k))).then(() => {});
       if (refusal) {
         // Never reached Keycloak: not a failure of anyone's password.
+        loginRefusals.inc({ budget: refusal === pair ? 'pair' : refusal === account ? 'email' : 'slowed_address' });
         await giveAllBack();
         throw tooMany(refusal.r);
       }

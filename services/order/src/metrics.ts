@@ -1,0 +1,167 @@
+import { Counter, Gauge, Histogram, register } from 'prom-client';
+import type { ChargeResult } from './domain/payment-provider.js';
+import type { OrderStatus } from './domain/types.js';
+
+/**
+ * The order service's own numbers, named here once (monitoring/ reads these names; the
+ * dashboard test checks them against a live /metrics). Refusals (OUT_OF_STOCK,
+ * PURCHASE_LIMIT_EXCEEDED, RATE_LIMITED, ADMISSION_REQUIRED) are `http_request_errors_total`
+ * by code, counted by @shop/http where the refusal becomes the answer.
+ */
+
+// Registered once per process, however often this module is loaded (jest loads it per suite).
+function once<T>(name: string, make: () => T): T {
+  return (register.getSingleMetric(name) as T | undefined) ?? make();
+}
+
+/** Each status an order reaches, as the outcome a shop speaks of. */
+const OUTCOME: Record<OrderStatus, string> = {
+  PENDING: 'placed',
+  RESERVED: 'reserved',
+  CONFIRMED: 'confirmed',
+  REJECTED: 'rejected',
+  CANCELLED: 'cancelled',
+  EXPIRED: 'expired',
+};
+
+export const ordersTotal = once(
+  'shop_orders_total',
+  () =>
+    new Counter({
+      name: 'shop_orders_total',
+      help: 'Orders reaching each status (placed = PENDING), with the reason an order ended without a sale',
+      labelNames: ['outcome', 'reason'],
+    }),
+);
+
+// Reasons are the stable codes the flow writes (OUT_OF_STOCK, CARD_DECLINED, PAYMENT_TIMEOUT,
+// NEVER_RESERVED, ...); anything else is folded so a free-text reason cannot grow the label set.
+const REASON = /^[A-Z][A-Z0-9_]{0,39}$/;
+const reasonLabel = (reason: string | null) => (reason === null ? '' : REASON.test(reason) ? reason : 'OTHER');
+
+/** One order status change that has committed (order_status_history is written in the same transaction). */
+export function countTransition(status: OrderStatus, reason: string | null): void {
+  ordersTotal.inc({ outcome: OUTCOME[status], reason: reasonLabel(reason) });
+}
+
+export const paymentDuration = once(
+  'shop_payment_duration_seconds',
+  () =>
+    new Histogram({
+      name: 'shop_payment_duration_seconds',
+      help: 'Payment provider calls by outcome (approved, declined) and reason, timeouts included',
+      labelNames: ['outcome', 'reason'],
+      buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+    }),
+);
+
+export function observePayment(result: ChargeResult, seconds: number): void {
+  paymentDuration.observe({ outcome: result.outcome, reason: result.outcome === 'declined' ? reasonLabel(result.reason) : '' }, seconds);
+}
+
+/** A live drop as the gauges read it at scrape time (one Redis script per drop). */
+export interface DropReading {
+  dropId: string;
+  productId: string;
+  status: string;
+  queueLength: number;
+  admitted: number;
+  holds: number;
+  /** Units not yet held (null before the open). */
+  unitsLeft: number | null;
+  /** The sale gate's counter for the drop's product. */
+  gateUnits: number | undefined;
+}
+
+let readDrops: (() => Promise<DropReading[]>) | undefined;
+let lastRead: { at: number; value: Promise<DropReading[]> } | undefined;
+
+/** The service names how to read its live drops; without it the drop gauges are empty. */
+export function watchDrops(read: (() => Promise<DropReading[]>) | undefined): void {
+  readDrops = read;
+  lastRead = undefined;
+}
+
+// Every drop gauge is collected in the same scrape: they share one reading.
+function dropReadings(): Promise<DropReading[]> {
+  if (!readDrops) return Promise.resolve([]);
+  const now = Date.now();
+  if (!lastRead || now - lastRead.at > 1_000) lastRead = { at: now, value: readDrops().catch(() => []) };
+  return lastRead.value;
+}
+
+function dropGauge(name: string, help: string, labelNames: string[], fill: (g: Gauge, d: DropReading) => void): Gauge {
+  return once(
+    name,
+    () =>
+      new Gauge({
+        name,
+        help,
+        labelNames,
+        async collect() {
+          const readings = await dropReadings();
+          this.reset();
+          for (const d of readings) fill(this, d);
+        },
+      }),
+  );
+}
+
+export const dropQueueLength = dropGauge('shop_drop_queue_length', 'Tickets waiting in a live drop\'s queue', ['drop', 'product', 'status'], (g, d) =>
+  g.set({ drop: d.dropId, product: d.productId, status: d.status }, d.queueLength),
+);
+export const dropAdmitted = dropGauge('shop_drop_admitted', 'Buyers a live drop has admitted so far (holds handed out)', ['drop', 'product'], (g, d) =>
+  g.set({ drop: d.dropId, product: d.productId }, d.admitted),
+);
+export const dropHolds = dropGauge('shop_drop_active_holds', 'Holds of a live drop not yet used or expired', ['drop', 'product'], (g, d) =>
+  g.set({ drop: d.dropId, product: d.productId }, d.holds),
+);
+export const dropUnitsLeft = dropGauge('shop_drop_units_left', 'Units of a live drop not yet held (absent before the open)', ['drop', 'product'], (g, d) => {
+  if (d.unitsLeft !== null) g.set({ drop: d.dropId, product: d.productId }, d.unitsLeft);
+});
+export const gateUnitsLeft = dropGauge('shop_gate_units_left', 'The sale gate\'s units left for a hot product (one on a live drop)', ['product'], (g, d) => {
+  if (d.gateUnits !== undefined) g.set({ product: d.productId }, d.gateUnits);
+});
+
+/** PENDING orders (waiting for inventory) and the age of the oldest: the "stuck PENDING" signal. */
+export interface PendingReading {
+  count: number;
+  oldestAgeSeconds: number;
+}
+let readPending: (() => Promise<PendingReading>) | undefined;
+let lastPending: { at: number; value: Promise<PendingReading> } | undefined;
+
+export function watchPending(read: (() => Promise<PendingReading>) | undefined): void {
+  readPending = read;
+  lastPending = undefined;
+}
+
+function pendingReading(): Promise<PendingReading> {
+  if (!readPending) return Promise.resolve({ count: 0, oldestAgeSeconds: 0 });
+  const now = Date.now();
+  if (!lastPending || now - lastPending.at > 1_000) {
+    lastPending = { at: now, value: readPending().catch(() => ({ count: Number.NaN, oldestAgeSeconds: Number.NaN })) };
+  }
+  return lastPending.value;
+}
+
+function pendingGauge(name: string, help: string, pick: (r: PendingReading) => number): Gauge {
+  return once(
+    name,
+    () =>
+      new Gauge({
+        name,
+        help,
+        async collect() {
+          this.set(pick(await pendingReading()));
+        },
+      }),
+  );
+}
+
+export const ordersPending = pendingGauge('shop_orders_pending', 'Orders PENDING (placed, not yet reserved or refused by inventory)', (r) => r.count);
+export const ordersPendingOldest = pendingGauge(
+  'shop_orders_pending_oldest_age_seconds',
+  'Age of the oldest PENDING order (0 when none)',
+  (r) => r.oldestAgeSeconds,
+);
