@@ -8,7 +8,7 @@
 set -euo pipefail
 
 LIB="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)/lib"
-for f in common keycloak postgres pgbouncer redis rabbitmq mailpit services nginx; do
+for f in common keycloak postgres pgbouncer redis rabbitmq mailpit services nginx prometheus; do
   # shellcheck source=/dev/null
   source "$LIB/$f.sh"
 done
@@ -32,7 +32,7 @@ kc_ours() { pid_alive "$KC_PIDFILE" || pgrep -f "kc.home.dir=$KC_HOME" >/dev/nul
 mailpit_running() { pid_alive "$MAILPIT_PIDFILE" || mailpit_up; }
 rabbit_running() { rabbit_env; rabbit_up; }
 
-if ((KEEP_INFRA)); then STEP_TOTAL=2; else STEP_TOTAL=9; fi
+if ((KEEP_INFRA)); then STEP_TOTAL=2; else STEP_TOTAL=10; fi
 stop_step "services (pm2)" pm2_running services_stop
 stop_step "the edge (nginx)" nginx_running nginx_stop
 # leave_step NAME: an external server (STACK_EXTERNAL_INFRA=1) is its owner's to stop.
@@ -41,6 +41,12 @@ leave_step() {
   skip "$EXTERNAL_NOTE; left alone"
 }
 
+if ((KEEP_INFRA)); then
+  :
+else
+  # Ours in both modes (with external servers they only scrape them).
+  stop_step "monitoring (Prometheus, Alertmanager, exporters)" prometheus_running prometheus_stop
+fi
 if ((KEEP_INFRA)); then
   :
 elif external_infra; then

@@ -5,7 +5,7 @@
 set -euo pipefail
 
 LIB="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)/lib"
-for f in common keycloak postgres pgbouncer redis rabbitmq mailpit services nginx; do
+for f in common keycloak postgres pgbouncer redis rabbitmq mailpit services nginx prometheus; do
   # shellcheck source=/dev/null
   source "$LIB/$f.sh"
 done
@@ -43,6 +43,12 @@ row "RabbitMQ$EXT" 5672/15672 rabbit_ok
 row "Keycloak$EXT" 8080/9000 keycloak_ready
 row "Mailpit$EXT" 1025/8025 mailpit_up
 ROW_PID="$(cat "$NGINX_PIDFILE" 2>/dev/null || echo -)" row "Edge (nginx)" 8000 nginx_running
+row "Prometheus" "$PROM_PORT" prometheus_up
+row "Alertmanager" "$AM_PORT" alertmanager_up
+row "  edge exporter" "$NGINX_EXPORTER_PORT" metrics_up "$NGINX_EXPORTER_PORT"
+row "  postgres exporter" "$PG_EXPORTER_PORT" metrics_up "$PG_EXPORTER_PORT"
+row "  redis exporter" "$REDIS_EXPORTER_PORT" metrics_up "$REDIS_EXPORTER_PORT"
+row "  RabbitMQ metrics$EXT" "$RABBIT_METRICS_PORT" rabbit_metrics_up
 while read -r name port; do
   [[ -n "$name" ]] || continue
   row "  $name" "$port" replica_ready "$port"

@@ -17,7 +17,7 @@ done
 
 LIB="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)/lib"
 for f in common prereqs node-deps build storefront tools keycloak keycloak-demo-admin postgres pgbouncer redis rabbitmq mailpit \
-  migrate services api-docs nginx; do
+  migrate services api-docs nginx prometheus; do
   # shellcheck source=/dev/null
   source "$LIB/$f.sh"
 done
@@ -38,7 +38,7 @@ if [[ -z "${UP_SH_LOCKED:-}" ]]; then
 fi
 
 replicas_setting
-STEP_TOTAL=18
+STEP_TOTAL=19
 UP_STARTED=$SECONDS
 echo "Bringing up the shop platform natively, $REPLICAS replicas of each service (logs: .run/logs/)"
 
@@ -61,6 +61,8 @@ step_services
 step_seed
 step_api_docs
 step_nginx
+# After the edge: its exporter reads the edge's stub_status; the targets are the replicas above.
+step_prometheus
 
 banner() {
   cat <<EOF
@@ -74,6 +76,8 @@ Platform is up in $((SECONDS - UP_STARTED)) s.
   Postgres          127.0.0.1:5432  (<name>_svc / <name>_pw, databases <name>_db and <name>_test)
 $(external_infra || echo "  PgBouncer         127.0.0.1:6432  (transaction pooling; the replicas connect here)")
   Redis             127.0.0.1:6379
+  Prometheus        http://127.0.0.1:9090  (alerts: http://127.0.0.1:9093 Alertmanager)
+  Drop status       http://localhost:8000/status/drop  (Prometheus console: sold, held, waiting, orders/s, p99)
 Log in as the demo admin ($DEMO_ADMIN_EMAIL / $DEMO_ADMIN_PASSWORD):
 $(demo_admin_login_hint)
 Status: npm run status    Stop: npm run down (npm run down -- --keep-infra keeps the databases)

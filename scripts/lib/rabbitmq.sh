@@ -60,10 +60,10 @@ step_rabbitmq() {
   if ! rabbit_up; then
     port_busy 5672 && busy_not_ours RabbitMQ 5672
     rabbit_cookie
-    # Enabling the plugin offline writes /etc/rabbitmq/enabled_plugins, so the
-    # management UI comes up with the node; no second restart needed.
-    rabbitmq-plugins --offline enable rabbitmq_management >>"$LOGS/rabbitmq-setup.log" 2>&1 ||
-      die "could not enable rabbitmq_management; see .run/logs/rabbitmq-setup.log"
+    # Enabling the plugins offline writes /etc/rabbitmq/enabled_plugins, so the management
+    # UI and the Prometheus endpoint (15692) come up with the node; no second restart needed.
+    rabbitmq-plugins --offline enable rabbitmq_management rabbitmq_prometheus >>"$LOGS/rabbitmq-setup.log" 2>&1 ||
+      die "could not enable rabbitmq_management and rabbitmq_prometheus; see .run/logs/rabbitmq-setup.log"
     note "rabbitmq-server -detached; waiting for rabbitmq-diagnostics ping"
     rabbitmq-server -detached >>"$LOGS/rabbitmq-setup.log" 2>&1 ||
       die "rabbitmq-server failed to start; see .run/logs/rabbitmq-setup.log"
