@@ -17,3 +17,10 @@ GRANT CONNECT, TEMPORARY ON DATABASE ${svc}_db TO ${svc}_svc;
 SQL
 done
 psql -v ON_ERROR_STOP=1 --username "$POSTGRES_USER" --dbname postgres -c 'REVOKE CONNECT ON DATABASE postgres FROM PUBLIC;'
+# The Postgres exporter (docker-compose.yml `postgres-exporter`): statistics only, no data.
+pw="$(cat "$SECRETS/metrics_exporter_password")"
+psql -v ON_ERROR_STOP=1 --username "$POSTGRES_USER" --dbname postgres -v pw="$pw" <<SQL
+CREATE ROLE metrics_exporter LOGIN PASSWORD :'pw' CONNECTION LIMIT 3;
+GRANT pg_monitor TO metrics_exporter;
+GRANT CONNECT ON DATABASE postgres TO metrics_exporter;
+SQL

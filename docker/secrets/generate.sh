@@ -9,6 +9,7 @@
 #
 # Consumers: postgres (superuser and per-service role passwords), rabbitmq (the shop user),
 # keycloak (bootstrap admin), setup (realm setup: admin, user-service client secret),
+# postgres-exporter (its read-only role), grafana (its admin user),
 # and one directory per service (DATABASE_URL, AMQP_URL, ...), sourced by
 # docker/entrypoint.sh. POSIX sh: it runs in the service image (tests run it here too).
 set -eu
@@ -44,6 +45,10 @@ KC_CLIENT_SECRET=$(secret keycloak_user_service)
 
 secret postgres | put postgres postgres_password
 for svc in $SERVICES; do secret "db_$svc" | put postgres "${svc}_password"; done
+# The Postgres exporter's read-only role (pg_monitor): its password for the init script and for it.
+secret db_metrics | put postgres metrics_exporter_password
+secret db_metrics | put postgres-exporter password
+secret grafana_admin | put grafana admin_password
 
 put rabbitmq 20-shop.conf <<EOF
 default_user = shop
@@ -69,4 +74,4 @@ for svc in $SERVICES; do
   } | put "$svc" env
 done
 
-echo "secrets: ready in $OUT (postgres rabbitmq keycloak setup $SERVICES)"
+echo "secrets: ready in $OUT (postgres rabbitmq keycloak setup postgres-exporter grafana $SERVICES)"
