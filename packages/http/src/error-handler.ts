@@ -1,7 +1,7 @@
 import type { ErrorRequestHandler, RequestHandler } from 'express';
 import { AppError, ErrorCatalogue, isAppError } from '@shop/errors';
 import type { Logger } from '@shop/logger';
-import { countError } from './metrics.js';
+import { countError, routeLabel } from './metrics.js';
 import { asUnavailable } from './unavailable.js';
 
 interface BodyParserError extends Error {
@@ -41,11 +41,14 @@ export function errorReply(err: unknown, requestId: string, path: string, logger
   return { status: known.status, headers: known.headers, body: { error: body } };
 }
 
+/** The stable code of an errorReply body (for the errors metric). */
+export const replyCode = (body: unknown): string => (body as { error: { code: string } }).error.code;
+
 /** The one place that turns anything thrown into `{error: {code, message, requestId}}` (errorReply). */
 export function errorHandler(logger: Logger): ErrorRequestHandler {
   return (err, req, res, _next) => {
     const reply = errorReply(err, req.id, req.path, logger);
-    countError(req, reply.status, (reply.body as { error: { code: string } }).error.code);
+    countError(req.method, routeLabel(req.route !== undefined, req.path), reply.status, replyCode(reply.body));
     for (const [name, value] of Object.entries(reply.headers ?? {})) res.setHeader(name, value);
     res.status(reply.status).json(reply.body);
   };

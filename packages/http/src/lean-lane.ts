@@ -3,9 +3,9 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Request, RequestHandler, Response } from 'express';
 import helmet from 'helmet';
 import type { Logger } from '@shop/logger';
-import { errorReply } from './error-handler.js';
+import { errorReply, replyCode } from './error-handler.js';
 import { rejectNulBytes } from './input.js';
-import { observeRequest, routeLabel } from './metrics.js';
+import { countError, observeRequest, routeLabel } from './metrics.js';
 import { guards, successStatus, type AuthGuards, type Route } from './route.js';
 import { parseOrThrow } from './validate.js';
 
@@ -87,6 +87,7 @@ function compile<D>(route: Route<D>, options: LeanOptions<D>, headers: Record<st
         if (!res.headersSent) send(res, status, result, requestId);
       } catch (err) {
         const reply = errorReply(err, requestId, path, options.logger);
+        countError(req.method ?? '', this.label, reply.status, replyCode(reply.body));
         if (!res.headersSent) send(res, reply.status, reply.body, requestId, reply.headers);
         else res.destroy();
       } finally {

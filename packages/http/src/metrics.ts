@@ -22,7 +22,7 @@ const httpDuration = new Histogram({
  * Every error answer by its stable code: the refusals a shop watches (OUT_OF_STOCK from the
  * sale gate, PURCHASE_LIMIT_EXCEEDED from the cap, RATE_LIMITED from any limiter,
  * INVALID_CREDENTIALS from a wrong password, ADMISSION_REQUIRED from the drop) are counted
- * once, here, where whatever a rule threw becomes the answer, not again beside each rule.
+ * once, where whatever a rule threw becomes the answer (`errorReply`), not again beside each rule.
  */
 const httpErrors = new Counter({
   name: 'http_request_errors_total',
@@ -30,9 +30,9 @@ const httpErrors = new Counter({
   labelNames: ['method', 'route', 'status', 'code'],
 });
 
-/** Counts one error answer (called by the error handler). */
-export function countError(req: { method: string; path: string; route?: unknown }, status: number, code: string): void {
-  httpErrors.inc({ method: req.method, route: routeLabel(req.route !== undefined, req.path), status: String(status), code });
+/** Counts one error answer (called by the error handler and by the lean lane, which both answer with errorReply). */
+export function countError(method: string, route: string, status: number, code: string): void {
+  httpErrors.inc({ method, route, status: String(status), code });
 }
 
 const ID_SEGMENT = /^([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|\d+)$/i;

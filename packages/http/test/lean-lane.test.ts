@@ -89,6 +89,18 @@ describe('leanLane', () => {
     expect(busy.headers['retry-after']).toBe('1');
   });
 
+  it('when either lane refuses, then the refusal is counted by its code under its route, the same on both', async () => {
+    await both('00000000-0000-4000-8000-000000000001');
+    const text = await (await fetch(`${server.url}/metrics`)).text();
+    const count = (route: string) =>
+      text
+        .split('\n')
+        .filter((l) => l.startsWith('http_request_errors_total{') && l.includes(`route="${route}"`) && l.includes('code="IDEMPOTENCY_KEY_IN_FLIGHT"'))
+        .reduce((n, l) => n + Number(l.split(' ').pop()), 0);
+    expect(count('/api/lean/:id/me')).toBeGreaterThan(0);
+    expect(count('/api/lean/:id/me')).toBe(count('/api/slow/:id/me'));
+  });
+
   it('when the method is another or a query string is sent, then express answers as before', async () => {
     deps.seen.length = 0;
     const [head] = await both(OK, { method: 'HEAD' });
