@@ -5,7 +5,8 @@
  * until every replica is ready again. Only for a machine that runs its own servers: the suite
  * is skipped with STACK_EXTERNAL_INFRA=1 (scripts/test.sh).
  */
-import { execFileSync, spawnSync } from 'node:child_process';
+import { execFile, execFileSync, spawnSync } from 'node:child_process';
+import { promisify } from 'node:util';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -61,10 +62,19 @@ export function stopRedis(): void {
   spawnSync('redis-cli', ['-h', '127.0.0.1', '-p', '6379', 'shutdown', 'nosave'], { timeout: 10_000 });
 }
 
-/** Every server back (the stack's own start steps), then every replica ready. */
+const execFileAsync = promisify(execFile);
+
+/**
+ * Every server back (the stack's own start steps), then every replica ready. Asynchronous, as
+ * is `pm2Async`: the scenario's load keeps sending while the platform heals.
+ */
 export async function heal(): Promise<void> {
-  const res = spawnSync('bash', [join(ROOT, 'test', 'faults', 'heal.sh')], { encoding: 'utf8', timeout: 240_000 });
-  if (res.status !== 0) throw new Error(`heal.sh failed (${res.status}):\n${res.stdout}\n${res.stderr}`);
+  try {
+    await execFileAsync('bash', [join(ROOT, 'test', 'faults', 'heal.sh')], { encoding: 'utf8', timeout: 240_000 });
+  } catch (err) {
+    const e = err as { code?: number; stdout?: string; stderr?: string };
+    throw new Error(`heal.sh failed (${e.code}):\n${e.stdout}\n${e.stderr}`);
+  }
   await allReady();
 }
 
@@ -95,13 +105,20 @@ const PM2_HOME = process.env.PM2_HOME ?? join(ROOT, '.run', 'pm2');
  * caller's variables to every replica, and a jest process's (NODE_OPTIONS, FAULTS, ...) must
  * not end up in the services. `env` adds the ones meant for them (FAULT_PROXIES).
  */
+const pm2Options = (env: Record<string, string>) => ({
+  env: { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: process.env.HOME ?? '/root', PM2_HOME, ...env },
+  encoding: 'utf8' as const,
+  timeout: 300_000,
+});
+const PM2_BIN = join(ROOT, 'node_modules', '.bin', 'pm2');
+
 export function pm2(args: string[], env: Record<string, string> = {}): string {
-  return execFileSync(join(ROOT, 'node_modules', '.bin', 'pm2'), args, {
-    env: { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: process.env.HOME ?? '/root', PM2_HOME, ...env },
-    stdio: 'pipe',
-    encoding: 'utf8',
-    timeout: 300_000,
-  });
+  return execFileSync(PM2_BIN, args, { ...pm2Options(env), stdio: 'pipe' });
+}
+
+/** pm2 without blocking the event loop (a reload takes tens of seconds; the load must go on). */
+export async function pm2Async(args: string[], env: Record<string, string> = {}): Promise<string> {
+  return (await execFileAsync(PM2_BIN, args, pm2Options(env))).stdout;
 }
 
 interface Pm2App {
@@ -152,8 +169,8 @@ export function replicaEnv(name: string): Record<string, string> {
 export { sleep };
 
 /** RabbitMQ's memory high watermark (a fraction of RAM, "0.4" by default); a tiny one raises the memory alarm. */
-export function rabbitWatermark(fraction: string): void {
-  run('rabbitmqctl', ['set_vm_memory_high_watermark', fraction], 60_000);
+export async function rabbitWatermark(fraction: string): Promise<void> {
+  await execFileAsync('rabbitmqctl', ['set_vm_memory_high_watermark', fraction], { timeout: 60_000 });
 }
 
 export async function rabbitAlarm(): Promise<boolean> {

@@ -10,7 +10,7 @@ const DEFAULT_WATERMARK = '0.4'; // RabbitMQ's default; the stack sets no other
 
 describe('R12: RabbitMQ memory alarm', () => {
   afterAll(async () => {
-    rabbitWatermark(DEFAULT_WATERMARK);
+    await rabbitWatermark(DEFAULT_WATERMARK);
     await allReady();
   }, 120_000);
 
@@ -19,11 +19,11 @@ describe('R12: RabbitMQ memory alarm', () => {
     const load = startOrderLoad({ customers: s.customers, productId: s.product.id, ratePerSec: 6, maxRequests: 400, maxMs: 90_000 });
     await sleep(3_000);
     const fault = { from: Date.now(), to: 0 };
-    rabbitWatermark('0.0001');
+    await rabbitWatermark('0.0001');
     await until(rabbitAlarm, 'the memory alarm', 30_000);
     await sleep(10_000);
     const [held] = await sql<{ n: string }>('order', 'select count(*) n from outbox where published_at is null');
-    rabbitWatermark(DEFAULT_WATERMARK);
+    await rabbitWatermark(DEFAULT_WATERMARK);
     await until(async () => !(await rabbitAlarm()), 'the alarm to clear', 30_000);
     fault.to = Date.now();
     await sleep(3_000);

@@ -2,7 +2,7 @@
 import { describe, expect, it } from '@jest/globals';
 import { startOrderLoad, startReadLoad, statusCounts } from './load.js';
 import { join } from 'node:path';
-import { allReady, platformRoot, pm2, pm2Apps, sleep } from './platform.js';
+import { allReady, platformRoot, pm2Async, pm2Apps, sleep } from './platform.js';
 import { conclude, prepare } from './scenario.js';
 
 describe('R13: rolling restart under load', () => {
@@ -17,7 +17,7 @@ describe('R13: rolling restart under load', () => {
     const pids = new Map(pm2Apps().map((a) => [a.name, a.pid]));
     // The process file's order (replica 1 of each service, then replica 2) and wait_ready keep
     // a service's twins from restarting together (ecosystem.config.cjs).
-    pm2(['reload', join(platformRoot(), 'ecosystem.config.cjs')]);
+    await pm2Async(['reload', join(platformRoot(), 'ecosystem.config.cjs')]);
     await allReady();
     fault.to = Date.now();
     await sleep(3_000);

@@ -8,7 +8,7 @@
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { until } from '../e2e/api.js';
-import { allReady, listenerPid, platformRoot, pm2, pm2Apps, ROOT } from './platform.js';
+import { allReady, listenerPid, platformRoot, pm2Async, pm2Apps, ROOT } from './platform.js';
 
 const API = 'http://127.0.0.1:8474';
 const BIN = join(ROOT, '.run', 'tools', 'bin', 'toxiproxy-server');
@@ -56,7 +56,7 @@ export async function proxied(on: boolean): Promise<void> {
   else if (await toxiproxyUp()) await call('POST', '/reset'); // whatever a scenario left, the way back is clear
   if (isProxied() !== on) {
     const eco = join(platformRoot(), 'ecosystem.config.cjs');
-    pm2(['startOrReload', eco, '--update-env'], { FAULT_PROXIES: on ? '1' : '0' });
+    await pm2Async(['startOrReload', eco, '--update-env'], { FAULT_PROXIES: on ? '1' : '0' });
     await until(async () => isProxied() === on || undefined, `the replicas to ${on ? 'use' : 'leave'} the proxies`, 120_000);
   }
   await allReady();
