@@ -38,7 +38,7 @@ describe('one lock order: an order before its payment attempt (issue 10 #8)', ()
       await cancel('orders').where('id', orderId).forUpdate().first();
       // The reservation's attempt appears: the service's own worker and this claim both go for it.
       await db('payment_attempts').where('order_id', orderId).update({ status: 'PENDING' });
-      const claiming = paymentRepository(db).claimDue(10_000, 50);
+      const claiming = paymentRepository(db).claimDue(10_000, 50, new Date());
       // Either the claim is over (it skipped the locked order) or someone is stuck on a lock.
       await Promise.race([claiming, waitFor(async () => (await lockWaiters()) > 0, { timeoutMs: 5_000, what: 'a claim waiting on the order lock' })]);
       // The cancel now voids the attempt. A claimer that locked the attempt first and then waited

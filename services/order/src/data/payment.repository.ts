@@ -19,7 +19,7 @@ export function paymentRepository(db: DbOrTx): PaymentStore {
     find: (orderId) => findAttempt(db, orderId),
     finish: (orderId, status, reason) => finishAttempt(db, orderId, status, reason),
     voidPending: (orderId, reason) => voidAttempt(db, orderId, reason),
-    claimDue: (leaseMs, limit) => claimDueAttempts(db, leaseMs, limit),
+    claimDue: (leaseMs, limit, holdUntil) => claimDueAttempts(db, leaseMs, limit, holdUntil),
   };
 }
 
@@ -63,10 +63,11 @@ const due = (q: Knex.QueryBuilder, trx: Tx, table: string) =>
  * attempt keeps (cancel, inventory's outcomes, recording a charge): locking attempts first
  * and then waiting for an order a cancel held was a deadlock. SKIP LOCKED leaves an order that
  * a cancel or another worker holds to them (LIMIT counts only the rows locked, so a second lane
- * gets the next ones). An attempt whose order is no longer RESERVED is voided, the rest move
- * to CHARGING with a lease; a cancel sees either "not charging yet" or "charging".
+ * gets the next ones). An attempt whose order is no longer RESERVED, or whose hold ends before
+ * `holdUntil`, is voided without a charge; the rest move to CHARGING with a lease; a cancel
+ * sees either "not charging yet" or "charging".
  */
-async function claimDueAttempts(db: DbOrTx, leaseMs: number, limit: number): Promise<ClaimedBatch> {
+async function claimDueAttempts(db: DbOrTx, leaseMs: number, limit: number, holdUntil: Date): Promise<ClaimedBatch> {
   return db.transaction(async (trx: Tx) => {
     const orders: OrderRow[] = await trx('orders as o')
       .join('payment_attempts as a', 'a.order_id', 'o.id')
@@ -85,12 +86,15 @@ async function claimDueAttempts(db: DbOrTx, leaseMs: number, limit: number): Pro
       .orderBy('order_id')
       .forUpdate();
     const ids = rows.map((r) => r.order_id as string);
-    const charge = ids.filter((id) => byId.get(id)?.status === 'RESERVED');
-    const voids = ids.filter((id) => byId.get(id)?.status !== 'RESERVED');
+    const whyNot = (o: OrderRow | undefined): string | undefined => {
+      if (o?.status !== 'RESERVED') return `order is ${o?.status ?? 'missing'}`;
+      if (o.expires_at < holdUntil) return 'the hold ends before a charge could be confirmed';
+      return undefined;
+    };
+    const charge = ids.filter((id) => !whyNot(byId.get(id)));
+    const voids = ids.filter((id) => whyNot(byId.get(id)));
     for (const id of voids) {
-      await trx('payment_attempts')
-        .where('order_id', id)
-        .update({ status: 'VOID', reason: `order is ${byId.get(id)?.status ?? 'missing'}`, updated_at: trx.fn.now() });
+      await trx('payment_attempts').where('order_id', id).update({ status: 'VOID', reason: whyNot(byId.get(id)), updated_at: trx.fn.now() });
     }
     if (charge.length === 0) return { claimed: [], voided: voids.length };
     const claimed = await trx('payment_attempts')

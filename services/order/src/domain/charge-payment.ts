@@ -6,6 +6,12 @@ import { chargeWithTimeout, type ChargeResult, type PaymentProvider } from './pa
 import type { OrderDb, OrderTx } from './ports.js';
 import type { Order, PaymentAttempt } from './types.js';
 
+/**
+ * A confirmation needs this much of the hold left: order.confirmed.v1 still has to pass the
+ * outbox relay and inventory's consumer before the sweeper's next look at the hold.
+ */
+const HOLD_MARGIN_MS = 5_000;
+
 export interface ChargeDeps extends OutcomeDeps {
   store: OrderDb;
   provider: PaymentProvider;
@@ -27,7 +33,10 @@ export interface ChargeDeps extends OutcomeDeps {
  * Returns how many attempts it took off the queue (0: nothing was due).
  */
 export async function chargeDuePayments(deps: ChargeDeps, limit: number): Promise<number> {
-  const { claimed, voided } = await deps.store.payments.claimDue(deps.timeoutMs * 2 + 5_000, limit);
+  // Never charge for a hold that ends before the answer could be confirmed (issue 10 #1): the
+  // order stays RESERVED, uncharged, until inventory's sweeper releases it and it ends EXPIRED.
+  const holdUntil = new Date(Date.now() + deps.timeoutMs + HOLD_MARGIN_MS);
+  const { claimed, voided } = await deps.store.payments.claimDue(deps.timeoutMs * 2 + 5_000, limit, holdUntil);
   if (claimed.length === 0) return voided;
   const results = await Promise.all(
     claimed.map(async ({ attempt }: { attempt: PaymentAttempt }) => {
@@ -56,12 +65,6 @@ export async function chargeDuePayments(deps: ChargeDeps, limit: number): Promis
   }
   return claimed.length + voided;
 }
-
-/**
- * A confirmation needs this much of the hold left: order.confirmed.v1 still has to pass the
- * outbox relay and inventory's consumer before the sweeper's next look at the hold.
- */
-const HOLD_MARGIN_MS = 5_000;
 
 /** CONFIRMED + order.confirmed.v1, or REJECTED + order.rejected.v1, in the caller's transaction. */
 async function recordCharge(tx: OrderTx, deps: ChargeDeps, order: Order, result: ChargeResult): Promise<void> {

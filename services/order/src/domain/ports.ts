@@ -79,10 +79,15 @@ export interface PaymentStore {
   voidPending(orderId: string, reason: string): Promise<void>;
   /**
    * In a transaction of its own: up to `limit` due attempts (PENDING, or CHARGING past their
-   * lease) that no other worker holds; those whose order is no longer RESERVED are voided, the
-   * rest move to CHARGING with a lease of `leaseMs`.
+   * lease) that no other worker holds; those whose order is no longer RESERVED, or whose hold
+   * (the order's expiresAt) ends before `holdUntil`, are voided uncharged; the rest move to
+   * CHARGING with a lease of `leaseMs`.
    */
-  claimDue(leaseMs: number, limit: number): Promise<{ claimed: Array<{ attempt: PaymentAttempt; order: Order }>; voided: number }>;
+  claimDue(
+    leaseMs: number,
+    limit: number,
+    holdUntil: Date,
+  ): Promise<{ claimed: Array<{ attempt: PaymentAttempt; order: Order }>; voided: number }>;
 }
 
 /** A won claim carries its fence: the token that completes or releases the key. */
