@@ -53,7 +53,9 @@ function serviceEnv(name, instanceId, port) {
     INSTANCE_ID: instanceId,
     DATABASE_URL: `postgres://${name}_svc:${name}_pw@127.0.0.1:${DB_PORT}/${name}_db`,
     REDIS_URL: `redis://127.0.0.1:${REDIS_PORT}`,
-    AMQP_URL: `amqp://guest:guest@127.0.0.1:${AMQP_PORT}`,
+    // Each service is its own broker user with only its own rights (scripts/broker-setup.ts);
+    // the password is the local stack's, like the database's. Never guest.
+    AMQP_URL: `amqp://${name}:${name}_mq_pw@127.0.0.1:${AMQP_PORT}`,
     KEYCLOAK_URL: 'http://127.0.0.1:8080',
     KEYCLOAK_REALM: 'shop',
     JWT_AUDIENCE: 'shop-api',

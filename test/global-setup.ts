@@ -2,7 +2,9 @@
  * Runs once before every jest run. `npm test` brings the stack up first (scripts/test.sh);
  * here we only check that the servers the tests need answer, and say what to do if not.
  */
+import { execFile } from 'node:child_process';
 import { createConnection } from 'node:net';
+import { promisify } from 'node:util';
 // Imported by path: jest loads global setup outside its ESM pipeline, where .js -> .ts mapping does not apply.
 import { TEST_VHOSTS } from '../packages/testing/src/test-env.ts';
 
@@ -38,13 +40,32 @@ async function rabbit(method: string, path: string, body?: unknown): Promise<voi
  * over from an earlier run. A bare jest run only makes missing ones, so that it cannot pull
  * the vhost from under another jest run working beside it.
  */
-async function freshVhosts(): Promise<void> {
+async function freshVhosts(root: string): Promise<void> {
   for (const vhost of TEST_VHOSTS) {
     const name = encodeURIComponent(vhost);
     if (process.env.FRESH_TEST_VHOSTS === '1') await rabbit('DELETE', `/vhosts/${name}`);
     await rabbit('PUT', `/vhosts/${name}`);
     await rabbit('PUT', `/permissions/${name}/guest`, { configure: '.*', write: '.*', read: '.*' });
     await dropClassicQueues(name);
+  }
+  await grantServiceUsers(root);
+}
+
+/**
+ * The services connect to their test vhosts as their own broker users, with exactly the
+ * rights they have on the stack's vhost (scripts/broker-setup.ts, the same code as
+ * `npm run up`); guest stays the tests' administrator there.
+ */
+async function grantServiceUsers(root: string): Promise<void> {
+  try {
+    await promisify(execFile)(process.execPath, ['--import', 'tsx', 'scripts/broker-setup.ts', ...TEST_VHOSTS.flatMap((v) => ['--vhost', v])], {
+      cwd: root,
+      env: { ...process.env, RABBIT_API },
+      timeout: 60_000,
+    });
+  } catch (err) {
+    const e = err as { stderr?: string; message: string };
+    throw new Error(`granting the services' broker users on the test vhosts failed: ${e.stderr || e.message}`);
   }
 }
 
@@ -64,11 +85,11 @@ async function dropClassicQueues(vhost: string): Promise<void> {
   }
 }
 
-export default async function globalSetup(): Promise<void> {
+export default async function globalSetup(globalConfig: { rootDir: string }): Promise<void> {
   const missing: string[] = [];
   for (const [name, port] of needed) if (!(await reachable(port))) missing.push(`${name} (:${port})`);
   if (missing.length > 0) {
     throw new Error(`Not running: ${missing.join(', ')}. Start the stack with \`npm run up\` (or run \`npm test\`, which does).`);
   }
-  await freshVhosts();
+  await freshVhosts(globalConfig.rootDir);
 }

@@ -7,7 +7,9 @@
 #                               values on every start; each container mounts only its
 #                               own directory (a volume `subpath`)
 #
-# Consumers: postgres (superuser and per-service role passwords), rabbitmq (the shop user),
+# Consumers: postgres (superuser and per-service role passwords), rabbitmq (the `shop`
+# administrator; with a default user set, RabbitMQ makes no guest), rabbitmq-setup (the
+# administrator and every service's broker password, for scripts/broker-setup.ts),
 # keycloak (bootstrap admin), setup (realm setup: admin, user-service client secret),
 # postgres-exporter (its read-only role), grafana (its admin user),
 # and one directory per service (DATABASE_URL, AMQP_URL, ...), sourced by
@@ -55,6 +57,16 @@ default_user = shop
 default_pass = $AMQP_PASS
 EOF
 
+# Each service is a broker user of its own, with only its own rights (scripts/broker-setup.ts).
+{
+  echo "RABBIT_API=http://rabbitmq:15672/api"
+  echo "RABBIT_ADMIN_USER=shop"
+  echo "RABBIT_ADMIN_PASSWORD=$AMQP_PASS"
+  for svc in $SERVICES; do
+    echo "AMQP_PASSWORD_$(echo "$svc" | tr '[:lower:]' '[:upper:]')=$(secret "amqp_$svc")"
+  done
+} | put rabbitmq-setup env
+
 put keycloak env <<EOF
 KC_BOOTSTRAP_ADMIN_USERNAME=kcadmin
 KC_BOOTSTRAP_ADMIN_PASSWORD=$KC_ADMIN_PASS
@@ -69,9 +81,9 @@ EOF
 for svc in $SERVICES; do
   {
     echo "DATABASE_URL=postgres://${svc}_svc:$(secret "db_$svc")@postgres:5432/${svc}_db"
-    echo "AMQP_URL=amqp://shop:$AMQP_PASS@rabbitmq:5672"
+    echo "AMQP_URL=amqp://$svc:$(secret "amqp_$svc")@rabbitmq:5672"
     if [ "$svc" = user ]; then echo "KEYCLOAK_CLIENT_SECRET=$KC_CLIENT_SECRET"; fi
   } | put "$svc" env
 done
 
-echo "secrets: ready in $OUT (postgres rabbitmq keycloak setup postgres-exporter grafana $SERVICES)"
+echo "secrets: ready in $OUT (postgres rabbitmq rabbitmq-setup keycloak setup postgres-exporter grafana $SERVICES)"

@@ -42,12 +42,22 @@ rabbit_test_vhost() {
     >>"$LOGS/rabbitmq-setup.log" 2>&1 || die "creating vhost 'test' failed; see .run/logs/rabbitmq-setup.log"
 }
 
+# rabbit_users: every service's own broker user, with only its own rights on vhost "/", and
+# the shared exchanges (scripts/broker-setup.ts, through the management API, idempotent).
+# guest stays, as the local administrator the scripts and tests use: RabbitMQ lets it log
+# in from loopback only, and no service connects as guest (ecosystem.config.cjs).
+rabbit_users() {
+  (cd "$ROOT" && "$ROOT/node_modules/.bin/tsx" scripts/broker-setup.ts --vhost /) >>"$LOGS/rabbitmq-setup.log" 2>&1 ||
+    die "creating the services' broker users failed; see .run/logs/rabbitmq-setup.log"
+}
+
 step_rabbitmq_external() {
   step "Waiting for RabbitMQ (AMQP 5672, management 15672; $EXTERNAL_NOTE)"
   # The management API answering means the node runs; AMQP is what the services use.
   wait_external "RabbitMQ management API (guest/guest)" 120 mgmt_up
   wait_external "RabbitMQ AMQP" 30 tcp_open 5672
   rabbit_test_vhost
+  rabbit_users
   ok
 }
 
@@ -56,7 +66,11 @@ step_rabbitmq() {
   step "Starting RabbitMQ (AMQP 5672, management 15672)"
   rabbit_env
   ln -sfn /var/log/rabbitmq "$LOGS/rabbitmq"
-  if rabbit_configured; then skip "already running"; return 0; fi
+  if rabbit_configured; then
+    rabbit_users
+    skip "already running; service users checked"
+    return 0
+  fi
   if ! rabbit_up; then
     port_busy 5672 && busy_not_ours RabbitMQ 5672
     rabbit_cookie
@@ -78,6 +92,7 @@ step_rabbitmq() {
       die "RabbitMQ management API is not answering on 15672; see .run/logs/rabbitmq/"
   fi
   rabbit_test_vhost
+  rabbit_users
   ok
 }
 

@@ -1,7 +1,7 @@
 /**
  * What the running native stack is made of (npm run up): every replica REPLICAS asks for,
  * on Node 24 LTS, running the compiled services, reaching Postgres through PgBouncer, with
- * quorum queues on the broker.
+ * quorum queues on the broker, each service connected to it as its own user.
  */
 import { describe, expect, it } from '@jest/globals';
 import { execFileSync } from 'node:child_process';
@@ -55,5 +55,20 @@ describe('the running stack', () => {
     const ours = queues.filter((q) => q.durable && !q.exclusive && !q.name.startsWith('amq.'));
     expect(ours.length).toBeGreaterThan(10);
     expect(ours.filter((q) => q.type !== 'quorum').map((q) => q.name)).toEqual([]);
+  });
+
+  it('when the replicas are connected to the broker, then each as its own service user without tags, none as guest', async () => {
+    const auth = `Basic ${Buffer.from('guest:guest').toString('base64')}`;
+    const get = async <T>(path: string) => (await (await fetch(`http://127.0.0.1:15672/api${path}`, { headers: { authorization: auth } })).json()) as T;
+    const connections = await get<Array<{ user: string; vhost: string; client_properties?: { connection_name?: string } }>>('/connections?columns=user,vhost,client_properties');
+    const replicas = SERVICES.flatMap((name) => Array.from({ length: REPLICAS }, (_, i) => ({ name, instance: `${name}-${i + 1}` })));
+    for (const { name, instance } of replicas) {
+      const users = [...new Set(connections.filter((c) => c.vhost === '/' && c.client_properties?.connection_name === instance).map((c) => c.user))];
+      expect({ instance, users }).toEqual({ instance, users: [name] });
+    }
+    for (const name of SERVICES) {
+      const user = await get<{ name: string; tags: string[] | string }>(`/users/${name}`);
+      expect({ name, tags: user.tags }).toEqual({ name, tags: Array.isArray(user.tags) ? [] : '' });
+    }
   });
 });

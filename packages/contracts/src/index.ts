@@ -2,3 +2,4 @@ export * from './events.js';
 export * from './envelope.js';
 export * from './shapes.js';
 export * from './money.js';
+export * from './senders.js';

@@ -1,8 +1,8 @@
 import type { ConfirmChannel, ConsumeMessage } from 'amqplib';
 import type { Knex } from 'knex';
-import { parseEvent, type EventEnvelope } from '@shop/contracts';
+import type { EventEnvelope } from '@shop/contracts';
 import { errorMessage } from './errors.js';
-import { handleDelivery, type DeliveryContext } from './delivery.js';
+import { admit, handleDelivery, type DeliveryContext } from './delivery.js';
 import { eventsConsumed } from './metrics.js';
 import { processEachOnce } from './inbox.js';
 import { setTaskStatuses, type TaskKey } from './tasks.js';
@@ -23,18 +23,24 @@ interface Parsed {
  * transaction; then every message is acked.
  * If that transaction throws, each message goes through the per-message path on its own
  * (processOnce, retries, dead-lettering), so one poison message cannot sink its neighbours.
- * Messages that do not parse take the per-message path at once (it dead-letters them); the
- * others keep the event parsed here, so no message is validated twice.
+ * Messages refused on the way in (delivery.ts `admit`) take the per-message path at once (it
+ * dead-letters them); the others keep the event parsed here, so no message is parsed twice.
  */
 export async function handleBatchDelivery(ctx: BatchContext, ch: ConfirmChannel, msgs: readonly ConsumeMessage[]): Promise<void> {
   const fresh: Parsed[] = [];
   const repeats: Parsed[] = []; // the same event twice in one batch: the first does the work
-  const singles: Array<{ msg: ConsumeMessage; event?: EventEnvelope }> = []; // not for this queue, or not an event
+  const singles: Array<{ msg: ConsumeMessage; event?: EventEnvelope }> = []; // refused on the way in
   const seen = new Set<string>();
   for (const msg of msgs) {
-    const event = tryParse(msg);
-    if (!event || !ctx.events.has(event.type)) singles.push({ msg, event });
-    else if (seen.has(event.id)) repeats.push({ msg, event });
+    // Refused (not an event, not for this queue, a sender its contract does not allow):
+    // the per-message path dead-letters it, with the event parsed here when there is one.
+    const admission = admit(ctx, msg);
+    if ('refused' in admission) {
+      singles.push({ msg, event: admission.refused === 'forbidden' ? admission.event : undefined });
+      continue;
+    }
+    const { event } = admission;
+    if (seen.has(event.id)) repeats.push({ msg, event });
     else {
       seen.add(event.id);
       fresh.push({ msg, event });
@@ -67,14 +73,6 @@ async function runBatch(ctx: BatchContext, ch: ConfirmChannel, fresh: Parsed[], 
   }
   ctx.logger.debug({ size: fresh.length + repeats.length, processed: processed.size }, 'batch handled');
   return true;
-}
-
-function tryParse(msg: ConsumeMessage): EventEnvelope | undefined {
-  try {
-    return parseEvent(JSON.parse(msg.content.toString('utf8')));
-  } catch {
-    return undefined;
-  }
 }
 
 /**

@@ -1,10 +1,10 @@
 import amqp from 'amqplib';
 import type { ChannelModel, ConfirmChannel, RecoveringChannelModel } from 'amqplib';
 import type { Logger } from '@shop/logger';
-import type { EventEnvelope, EventType } from '@shop/contracts';
+import { ALLOWED_SENDERS, type EventEnvelope, type EventType, type SenderTable } from '@shop/contracts';
 import { BrokerUnavailableError, errorMessage } from './errors.js';
 import { eventsPublished, publishFailures } from './metrics.js';
-import { assertExchanges, assertUnroutedQueue, EVENTS_EXCHANGE } from './topology.js';
+import { ensureExchanges, ensureUnroutedQueue, EVENTS_EXCHANGE } from './topology.js';
 import { Consumer, type ConsumeBatchOptions, type ConsumeOptions, type ConsumeWithDbOptions, type Subscription } from './consumer.js';
 
 export interface BrokerOptions {
@@ -14,6 +14,17 @@ export interface BrokerOptions {
   /** A publish not confirmed within this time rejects (a blocked broker must not hang callers). */
   publishTimeoutMs?: number;
   reconnect?: { initialDelayMs?: number; maxDelayMs?: number };
+  /**
+   * Who may send which event type, as broker users: @shop/contracts' ALLOWED_SENDERS (each
+   * service connects as the user of its own name). Tests of this package bring their own.
+   */
+  senders?: SenderTable;
+}
+
+/** The user a connection URL logs in as (amqplib's default is guest). */
+export function brokerUser(url: string): string {
+  const name = new URL(url).username;
+  return name ? decodeURIComponent(name) : 'guest';
 }
 
 /**
@@ -29,8 +40,11 @@ export class Broker {
   private readonly connectedListeners: Array<() => void> = [];
   private closed = false;
   private readonly ready: Promise<void>;
+  /** The broker user this process connects as: set as `user_id` on all it publishes. */
+  readonly user: string;
 
   private constructor(private readonly options: BrokerOptions) {
+    this.user = brokerUser(options.url);
     this.ready = this.start();
   }
 
@@ -83,6 +97,8 @@ export class Broker {
           correlationId: envelope.correlationId,
           contentType: 'application/json',
           appId: this.options.serviceName,
+          // RabbitMQ refuses a user_id other than the connection's own: consumers can trust it.
+          userId: this.user,
           timestamp: Math.floor(Date.parse(envelope.occurredAt) / 1000),
         }, (err) => {
           if (err) return fail(err);
@@ -100,7 +116,7 @@ export class Broker {
   consume<T extends EventType>(options: ConsumeWithDbOptions<T>): Subscription;
   consume<T extends EventType>(options: ConsumeOptions<T>): Subscription;
   consume(options: ConsumeOptions<EventType> | ConsumeWithDbOptions<EventType>): Subscription {
-    const consumer = new Consumer(options, this.options.logger, () => (this.closed ? undefined : this.model));
+    const consumer = new Consumer(options, this.options.logger, () => (this.closed ? undefined : this.model), this.identity());
     this.consumers.add(consumer);
     void consumer.ensureSubscribed();
     return consumer.subscription(() => this.consumers.delete(consumer));
@@ -108,10 +124,14 @@ export class Broker {
 
   /** Like consume with a db, but many messages per transaction (see ConsumeBatchOptions). */
   consumeBatch<T extends EventType>(options: ConsumeBatchOptions<T>): Subscription {
-    const consumer = new Consumer(options as unknown as ConsumeBatchOptions<EventType>, this.options.logger, () => (this.closed ? undefined : this.model));
+    const consumer = new Consumer(options as unknown as ConsumeBatchOptions<EventType>, this.options.logger, () => (this.closed ? undefined : this.model), this.identity());
     this.consumers.add(consumer);
     void consumer.ensureSubscribed();
     return consumer.subscription(() => this.consumers.delete(consumer));
+  }
+
+  private identity(): { self: string; senders: SenderTable } {
+    return { self: this.user, senders: this.options.senders ?? ALLOWED_SENDERS };
   }
 
   async close(): Promise<void> {
@@ -148,11 +168,8 @@ export class Broker {
   }
 
   private async declareUnrouted(model: ChannelModel): Promise<void> {
-    const ch = await model.createChannel();
-    ch.on('error', () => {});
     try {
-      await assertUnroutedQueue(ch);
-      await ch.close();
+      await ensureUnroutedQueue(model);
     } catch (err) {
       this.options.logger.warn({ err: errorMessage(err) }, 'could not declare the unrouted-events queue');
     }
@@ -170,7 +187,7 @@ export class Broker {
     });
     const publisher = await model.createConfirmChannel();
     publisher.on('error', (err) => logger.warn({ err: errorMessage(err) }, 'publisher channel error'));
-    await assertExchanges(publisher);
+    await ensureExchanges(model);
     await this.declareUnrouted(model);
     // A channel can die alone (e.g. a protocol error); rebuild everything through a reconnect.
     publisher.on('close', () => {

@@ -1,7 +1,7 @@
 import type { ChannelModel, ConfirmChannel } from 'amqplib';
 import type { Knex } from 'knex';
 import type { Logger } from '@shop/logger';
-import type { Event, EventOf, EventType } from '@shop/contracts';
+import type { Event, EventOf, EventType, SenderTable } from '@shop/contracts';
 import { errorMessage } from './errors.js';
 import { handleDelivery, type DeliveryContext } from './delivery.js';
 import { Batcher, handleBatchDelivery, type BatchContext } from './batch.js';
@@ -91,9 +91,11 @@ export class Consumer {
     private readonly options: AnyConsumeOptions,
     logger: Logger,
     private readonly currentModel: () => ChannelModel | undefined,
+    identity: { self: string; senders: SenderTable },
   ) {
     this.log = logger.child({ queue: options.queue });
     const base = {
+      ...identity,
       queue: options.queue,
       events: new Set<string>(options.events),
       retryDelaysMs: options.retryDelaysMs ?? [1_000, 5_000, 30_000],

@@ -2,10 +2,10 @@ import type { ConfirmChannel, ConsumeMessage, Options } from 'amqplib';
 import type { Knex } from 'knex';
 import type { Logger } from '@shop/logger';
 import { isTransient } from '@shop/errors';
-import { parseEvent, type EventEnvelope } from '@shop/contracts';
+import { maySend, parseEvent, type EventEnvelope, type SenderTable } from '@shop/contracts';
 import { errorMessage, PermanentError } from './errors.js';
 import { processOnce } from './inbox.js';
-import { eventsConsumed } from './metrics.js';
+import { eventsConsumed, eventsRefused } from './metrics.js';
 import { setTaskStatus, type TaskKey, type TaskStatus } from './tasks.js';
 import { dlqName, Headers, RETRY_EXCHANGE, retryQueueName } from './topology.js';
 
@@ -16,6 +16,55 @@ export interface DeliveryContext {
   db?: Knex;
   handle: (event: EventEnvelope, trx: Knex.Transaction | undefined) => Promise<void>;
   logger: Logger;
+  /** The broker user this consumer connects as (its own retry and dead-letter copies carry it). */
+  self: string;
+  /** Event type -> the broker user allowed to send it. */
+  senders: SenderTable;
+}
+
+/**
+ * Who sent a message, as the broker vouches for it: RabbitMQ refuses a publish whose
+ * `user_id` is not the connection's user, so `user_id` cannot be forged (the envelope's
+ * `source` can: it is only a label). A copy this consumer forwarded to its own retry or
+ * dead-letter queue carries its own `user_id` and, in a header, the sender it saw on the
+ * original; that header is believed only on such a copy. No `user_id`: no sender.
+ */
+export function verifiedSender(ctx: Pick<DeliveryContext, 'self'>, msg: Pick<ConsumeMessage, 'properties'>): string | undefined {
+  const userId = msg.properties.userId as string | undefined;
+  if (!userId) return undefined;
+  if (userId === ctx.self) {
+    const forwarded = msg.properties.headers?.[Headers.sender];
+    if (typeof forwarded === 'string') return forwarded || undefined;
+    if (Buffer.isBuffer(forwarded)) return forwarded.toString('utf8') || undefined;
+  }
+  return userId;
+}
+
+export type Admission =
+  | { refused?: undefined; event: EventEnvelope }
+  | { refused: 'invalid'; reason: string }
+  | { refused: 'forbidden'; reason: string; event: EventEnvelope; sender: string | undefined };
+
+/**
+ * The one gate on the way in, for single and batched deliveries alike: the message must be a
+ * valid event (`parsed` when a batch already parsed it), of a type this queue consumes, sent
+ * by the one sender its contract allows (@shop/contracts ALLOWED_SENDERS, checked against the
+ * broker-verified sender). Whatever is refused is dead-lettered by handleDelivery.
+ */
+export function admit(ctx: DeliveryContext, msg: ConsumeMessage, parsed?: EventEnvelope): Admission {
+  let event: EventEnvelope;
+  try {
+    event = parsed ?? parseEvent(JSON.parse(msg.content.toString('utf8')));
+  } catch (err) {
+    return { refused: 'invalid', reason: `unparseable: ${errorMessage(err)}` };
+  }
+  if (!ctx.events.has(event.type)) return { refused: 'invalid', reason: `unparseable: ${ctx.queue} does not consume ${event.type}` };
+  const sender = verifiedSender(ctx, msg);
+  if (!maySend(sender, event.type, ctx.senders)) {
+    const who = sender ?? 'a publisher without a verified user_id';
+    return { refused: 'forbidden', reason: `forbidden sender: ${who} may not send ${event.type} (its source says ${event.source})`, event, sender };
+  }
+  return { event };
 }
 
 type Outcome = 'processed' | 'duplicate' | 'retried' | 'dead_lettered';
@@ -26,17 +75,23 @@ type Outcome = 'processed' | 'duplicate' | 'retried' | 'dead_lettered';
  * acked only after its successor is confirmed, so a crash anywhere redelivers, never loses.
  */
 export async function handleDelivery(ctx: DeliveryContext, ch: ConfirmChannel, msg: ConsumeMessage, parsed?: EventEnvelope): Promise<void> {
-  let event: EventEnvelope;
-  try {
-    // The one validation on the way in (a batch that fell back to here passes what it parsed).
-    event = parsed ?? parseEvent(JSON.parse(msg.content.toString('utf8')));
-    if (!ctx.events.has(event.type)) throw new PermanentError(`${ctx.queue} does not consume ${event.type}`);
-  } catch (err) {
+  const admission = admit(ctx, msg, parsed);
+  if (admission.refused === 'invalid') {
     const messageId = msg.properties.messageId as string | undefined;
     const key = messageId ? { consumer: ctx.queue, messageId, eventType: String(msg.properties.type ?? 'unknown') } : undefined;
-    await deadLetter(ctx, ch, msg, `unparseable: ${errorMessage(err)}`, key, 'invalid');
+    await deadLetter(ctx, ch, msg, admission.reason, key, 'invalid');
     return;
   }
+  if (admission.refused === 'forbidden') {
+    const { event, sender } = admission;
+    // Dead-lettered, not dropped: a forgery is evidence an operator should see (and replaying
+    // it changes nothing: the copy keeps the sender it came with and is refused again).
+    eventsRefused.inc({ queue: ctx.queue, type: event.type, sender: sender ?? 'none' });
+    ctx.logger.warn({ eventId: event.id, type: event.type, userId: msg.properties.userId, source: event.source }, 'event from a sender its contract does not allow; dead-lettering');
+    await deadLetter(ctx, ch, msg, admission.reason, { consumer: ctx.queue, messageId: event.id, eventType: event.type }, event.type);
+    return;
+  }
+  const { event } = admission;
 
   const key: TaskKey = { consumer: ctx.queue, messageId: event.id, eventType: event.type };
   const log = ctx.logger.child({ eventId: event.id, type: event.type, correlationId: event.correlationId });
@@ -113,9 +168,12 @@ async function forward(
   routingKey: string,
   headers: Options.Publish['headers'],
 ): Promise<boolean> {
+  // The copy is published as this consumer's own user (the broker allows no other user_id),
+  // so the sender seen on the original travels in a header that only this user can vouch for.
+  const copy = { ...msg.properties, headers: { ...headers, [Headers.sender]: verifiedSender(ctx, msg) ?? '' }, userId: ctx.self, persistent: true };
   try {
     await new Promise<void>((resolve, reject) => {
-      ch.publish(exchange, routingKey, msg.content, { ...msg.properties, headers, persistent: true }, (err) =>
+      ch.publish(exchange, routingKey, msg.content, copy, (err) =>
         err ? reject(err) : resolve());
     });
   } catch (err) {

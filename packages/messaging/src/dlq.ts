@@ -1,5 +1,6 @@
 import amqp from 'amqplib';
 import type { Channel, GetMessage, Options } from 'amqplib';
+import { brokerUser } from './broker.js';
 import { dlqName, Headers } from './topology.js';
 
 export interface DeadLetter {
@@ -75,9 +76,14 @@ export async function listDeadLetters(url: string, queue: string, options: { lim
  * Moves at most what the dead-letter queue held when the replay began (fewer with `limit`):
  * a message that fails again while the replay runs lands behind it and waits for the next
  * replay instead of going round forever.
+ * Run it as the queue's own service user (scripts/dlq-replay.ts does): the copies this
+ * service's consumer dead-lettered carry that user's `user_id`, which only that user may
+ * publish. A dead letter someone else put there keeps, in the sender header, the user it came
+ * from (or none), so the consumer judges it by that sender and not by the replay's user.
  */
 export async function replayDeadLetters(url: string, queue: string, options: ReplayOptions = {}): Promise<DeadLetter[]> {
   if (options.dryRun) return listDeadLetters(url, queue, options);
+  const self = brokerUser(url);
   return withChannel(url, async (ch) => {
     const confirm = ch as amqp.ConfirmChannel;
     const waiting = await checkQueue(ch, dlqName(queue));
@@ -89,8 +95,10 @@ export async function replayDeadLetters(url: string, queue: string, options: Rep
       if (!msg) break;
       const headers: Options.Publish['headers'] = { ...msg.properties.headers };
       for (const h of RETRY_HEADERS) delete headers[h];
+      const userId = msg.properties.userId as string | undefined;
+      if (userId !== self) headers[Headers.sender] = userId ?? '';
       await new Promise<void>((resolve, reject) =>
-        confirm.sendToQueue(queue, msg.content, { ...msg.properties, headers, persistent: true }, (err) =>
+        confirm.sendToQueue(queue, msg.content, { ...msg.properties, headers, userId: self, persistent: true }, (err) =>
           err ? reject(err) : resolve()));
       ch.ack(msg);
       moved.push(describe(msg));

@@ -1,4 +1,4 @@
-export { Broker, type BrokerOptions } from './broker.js';
+export { Broker, brokerUser, type BrokerOptions } from './broker.js';
 export { byType, type ConsumeBatchOptions, type ConsumeOptions, type ConsumeWithDbOptions, type Subscription } from './consumer.js';
 export { PermanentError, BrokerUnavailableError } from './errors.js';
 export { enqueueEvent, startOutboxRelay, type OutboxRelay, type OutboxRelayOptions, type Publisher } from './outbox.js';
@@ -9,4 +9,6 @@ export { setTaskStatus, setTaskStatuses, getTask, listTasks, TaskStatuses, type 
 export { tasksRoute, TaskPage } from './tasks.routes.js';
 export { replayDeadLetters, listDeadLetters, type DeadLetter, type ReplayOptions } from './dlq.js';
 export { EVENTS_EXCHANGE, RETRY_EXCHANGE, dlqName, retryQueueName, Headers as MessageHeaders } from './topology.js';
-export { eventsPublished, eventsConsumed, outboxLag, outboxOldestAge, outboxWaiting, publishFailures } from './metrics.js';
+export { eventsPublished, eventsConsumed, outboxLag, outboxOldestAge, outboxWaiting, publishFailures, eventsRefused } from './metrics.js';
+export { brokerGrant, provisionUsers, provisionVhost, type BrokerGrant, type BrokerUser, type ManagementApi } from './provision.js';
+export { verifiedSender } from './delivery.js';

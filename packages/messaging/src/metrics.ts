@@ -60,3 +60,8 @@ export const outboxOldestAge = backlogGauge(
   'Age of the oldest outbox row not yet published (0 when none)',
   (b) => b.oldestAgeSeconds,
 );
+export const eventsRefused = counter(
+  'messaging_events_refused_total',
+  'Events dead-lettered because their broker-verified sender may not send their type (none: no user_id)',
+  ['queue', 'type', 'sender'],
+);

@@ -1,11 +1,11 @@
-import type { Channel } from 'amqplib';
+import type { Channel, ChannelModel } from 'amqplib';
 
 /** Names every service agrees on (docs/conventions.md, "Messaging names"). */
 export const EVENTS_EXCHANGE = 'shop.events';
 export const RETRY_EXCHANGE = 'shop.retry';
 /** Events no queue is bound to land here instead of vanishing (exchange `alternate-exchange`). */
 export const UNROUTED_EXCHANGE = 'shop.unrouted';
-const UNROUTED_QUEUE = 'shop.unrouted';
+export const UNROUTED_QUEUE = 'shop.unrouted';
 
 export const Headers = {
   retryCount: 'x-retry-count',
@@ -13,6 +13,12 @@ export const Headers = {
   dlqReason: 'x-dlq-reason',
   dlqAt: 'x-dlq-at',
   dlqQueue: 'x-dlq-queue',
+  /**
+   * On a copy a consumer forwarded to its own retry or dead-letter queue (published as its own
+   * broker user): the sender the broker vouched for on the original (`user_id`), or "" if none.
+   * Trusted only on a message whose own `user_id` is the consumer's (see delivery.ts).
+   */
+  sender: 'x-shop-sender',
 } as const;
 
 export const dlqName = (queue: string): string => `${queue}.dlq`;
@@ -23,6 +29,51 @@ export async function assertExchanges(ch: Channel): Promise<void> {
   await ch.assertExchange(UNROUTED_EXCHANGE, 'fanout', { durable: true });
   await ch.assertExchange(EVENTS_EXCHANGE, 'topic', { durable: true, alternateExchange: UNROUTED_EXCHANGE });
   await ch.assertExchange(RETRY_EXCHANGE, 'direct', { durable: true });
+}
+
+/**
+ * Makes sure the exchanges exist without needing the right to declare them: a passive check
+ * first (no permission needed), and only when one is missing an active declaration, which a
+ * service's own broker user may not make (scripts/broker-setup.ts declares them as the admin);
+ * then the active declaration fails with ACCESS_REFUSED and the caller retries later.
+ */
+export async function ensureExchanges(model: ChannelModel): Promise<void> {
+  if (await passively(model, async (ch) => {
+    for (const name of [UNROUTED_EXCHANGE, EVENTS_EXCHANGE, RETRY_EXCHANGE]) await ch.checkExchange(name);
+  })) return;
+  const ch = await model.createChannel();
+  ch.on('error', () => {});
+  try {
+    await assertExchanges(ch);
+  } finally {
+    await ch.close().catch(() => {});
+  }
+}
+
+/** Runs passive checks on a throwaway channel (a miss closes it); false if one failed. */
+async function passively(model: ChannelModel, checks: (ch: Channel) => Promise<void>): Promise<boolean> {
+  const ch = await model.createChannel();
+  ch.on('error', () => {});
+  try {
+    await checks(ch);
+    await ch.close().catch(() => {});
+    return true;
+  } catch {
+    await ch.close().catch(() => {});
+    return false;
+  }
+}
+
+/** The unrouted-events queue: left alone when it exists, else declared and bound (an admin's right). */
+export async function ensureUnroutedQueue(model: ChannelModel): Promise<void> {
+  if (await passively(model, async (ch) => void (await ch.checkQueue(UNROUTED_QUEUE)))) return;
+  const ch = await model.createChannel();
+  ch.on('error', () => {});
+  try {
+    await assertUnroutedQueue(ch);
+  } finally {
+    await ch.close().catch(() => {});
+  }
 }
 
 /**
@@ -63,7 +114,9 @@ export async function assertConsumerTopology(
   retryDelaysMs: readonly number[],
   retiredEvents: readonly string[] = [],
 ): Promise<void> {
-  await assertExchanges(ch);
+  // Passive: the exchanges are the broker's (ensureExchanges), a consumer may not declare them.
+  await ch.checkExchange(EVENTS_EXCHANGE);
+  await ch.checkExchange(RETRY_EXCHANGE);
   await ch.assertQueue(queue, {
     durable: true,
     deadLetterExchange: '',

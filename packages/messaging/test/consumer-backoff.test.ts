@@ -6,7 +6,10 @@
 import { afterEach, describe, expect, it, jest } from '@jest/globals';
 import type { ChannelModel } from 'amqplib';
 import { Consumer } from '../src/consumer.js';
+import { ALLOWED_SENDERS } from '@shop/contracts';
 import { logger } from './helpers.js';
+
+const identity = { self: 'inventory', senders: ALLOWED_SENDERS };
 
 afterEach(() => {
   jest.useRealTimers();
@@ -26,7 +29,7 @@ describe('consumer subscribe retries', () => {
     jest.useFakeTimers({ now: 0 });
     const attempts: number[] = [];
     const model = refusingModel(attempts);
-    const consumer = new Consumer({ queue: 'test.backoff', events: ['product.deleted.v1'], handle: async () => {} }, logger, () => model);
+    const consumer = new Consumer({ queue: 'test.backoff', events: ['product.deleted.v1'], handle: async () => {} }, logger, () => model, identity);
     void consumer.ensureSubscribed();
     await jest.advanceTimersByTimeAsync(30_000);
     const gaps = attempts.slice(1).map((t, i) => t - attempts[i]);
@@ -39,7 +42,7 @@ describe('consumer subscribe retries', () => {
     jest.useFakeTimers({ now: 0 });
     const attempts: number[] = [];
     const model = refusingModel(attempts);
-    const consumer = new Consumer({ queue: 'test.wake', events: ['product.deleted.v1'], handle: async () => {} }, logger, () => model);
+    const consumer = new Consumer({ queue: 'test.wake', events: ['product.deleted.v1'], handle: async () => {} }, logger, () => model, identity);
     void consumer.ensureSubscribed();
     await jest.advanceTimersByTimeAsync(1_500); // attempts at 0, 200, 600 ms; now backing off until 1.4 s... or later
     await jest.advanceTimersByTimeAsync(100);

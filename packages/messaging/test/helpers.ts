@@ -1,13 +1,24 @@
 import { randomBytes } from 'node:crypto';
 import amqp, { type Channel, type ChannelModel } from 'amqplib';
 import { createDb, type Knex } from '@shop/db';
+import { ALLOWED_SENDERS, type SenderTable } from '@shop/contracts';
 import { createLogger } from '@shop/logger';
-import { Broker, messagingMigration } from '../src/index.js';
+import { Broker, messagingMigration, type BrokerOptions } from '../src/index.js';
 
 // Our own vhost and database: the services' component tests share the vhost `test`, and the
 // events these tests publish must not land in their queues.
 const VHOST = 'messaging-test';
 export const AMQP_URL = process.env.TEST_AMQP_URL ?? `amqp://guest:guest@127.0.0.1:5672/${VHOST}`;
+/**
+ * A service's own broker user on this vhost (the jest global setup grants it there as on the
+ * stack's vhost; the password is the local stack's, as in @shop/testing's testEnv).
+ */
+export const serviceAmqpUrl = (service: string) => `amqp://${service}:${service}_mq_pw@127.0.0.1:5672/${VHOST}`;
+/**
+ * This package's tests publish and consume every event type as `guest`: their own contract
+ * (the check itself is the same; sender.test.ts runs it against the real table and users).
+ */
+export const GUEST_SENDS_ALL: SenderTable = Object.fromEntries(Object.keys(ALLOWED_SENDERS).map((type) => [type, 'guest']));
 export const DATABASE_URL =
   process.env.TEST_MESSAGING_DATABASE_URL ?? 'postgres://messaging_svc:messaging_pw@127.0.0.1:5432/messaging_test';
 
@@ -119,8 +130,8 @@ export class RabbitProbe {
   }
 }
 
-export async function connectedBroker(name = 'test'): Promise<Broker> {
-  const broker = Broker.connect({ url: AMQP_URL, logger, serviceName: name, publishTimeoutMs: 2_000 });
+export async function connectedBroker(name = 'test', options: Partial<BrokerOptions> = {}): Promise<Broker> {
+  const broker = Broker.connect({ url: AMQP_URL, logger, serviceName: name, publishTimeoutMs: 2_000, senders: GUEST_SENDS_ALL, ...options });
   await broker.waitUntilConnected();
   return broker;
 }

@@ -1,4 +1,5 @@
-export { testEnv, TEST_VHOSTS, type TestEnv } from './test-env.js';
+export { testEnv, testAmqpUrl, TEST_ADMIN_AMQP, TEST_VHOSTS, type TestEnv } from './test-env.js';
+export { PeerBus } from './peer-bus.js';
 export { listen } from './listen.js';
 export { waitFor } from './wait-for.js';
 export { openApiChecker } from './openapi-check.js';

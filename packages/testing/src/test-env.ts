@@ -18,6 +18,18 @@ export interface TestEnv {
   [key: string]: string;
 }
 
+/**
+ * A service's own broker user on a test vhost (never guest, as on the stack): the jest global
+ * setup grants each service on every test vhost exactly what scripts/broker-setup.ts grants on
+ * the stack's. The password is the local stack's (ecosystem.config.cjs).
+ */
+export function testAmqpUrl(service: string, vhost = `test-${service}`): string {
+  return `amqp://${service}:${service}_mq_pw@127.0.0.1:5672/${encodeURIComponent(vhost)}`;
+}
+
+/** An administrator on the test vhosts, for tests that inspect or purge queues from outside. */
+export const TEST_ADMIN_AMQP = (vhost: string): string => `amqp://guest:guest@127.0.0.1:5672/${encodeURIComponent(vhost)}`;
+
 export function testEnv(service: string, extra: Record<string, string> = {}): TestEnv {
   return {
     SERVICE_NAME: service,
@@ -26,7 +38,7 @@ export function testEnv(service: string, extra: Record<string, string> = {}): Te
     // TEST_DATABASE_PORT=6432: the same suites through the stack's PgBouncer (transaction pooling).
     DATABASE_URL: `postgres://${service}_svc:${service}_pw@127.0.0.1:${process.env.TEST_DATABASE_PORT ?? '5432'}/${service}_test`,
     REDIS_URL: 'redis://127.0.0.1:6379/1',
-    AMQP_URL: `amqp://guest:guest@127.0.0.1:5672/test-${service}`,
+    AMQP_URL: testAmqpUrl(service),
     KEYCLOAK_URL: 'http://127.0.0.1:8080',
     KEYCLOAK_REALM: 'shop',
     JWT_AUDIENCE: 'shop-api',

@@ -36,7 +36,7 @@ describe('product events', () => {
     await h.call('POST', '/api/cart/items', { cartId, body: { productId: p, quantity: 2 } });
 
     const update = event('product.updated.v1', product(p, { name: 'Hoodie (drop)', price: 3500 }));
-    await h.broker.publish(update);
+    await h.bus.publish(update);
     await taskDone(PRODUCT_QUEUE, update.id);
 
     const res = await h.call('GET', '/api/cart', { cartId });
@@ -48,9 +48,9 @@ describe('product events', () => {
     const p = await h.product({ price: 100 });
     const newer = event('product.updated.v1', product(p, { price: 300 }), { occurredAt: new Date(Date.now() + 2_000) });
     const older = event('product.updated.v1', product(p, { price: 200 }), { occurredAt: new Date(Date.now() + 1_000) });
-    await h.broker.publish(newer);
+    await h.bus.publish(newer);
     await taskDone(PRODUCT_QUEUE, newer.id);
-    await h.broker.publish(older);
+    await h.bus.publish(older);
     await taskDone(PRODUCT_QUEUE, older.id);
     const row = await h.db('product_snapshots').where({ id: p }).first();
     expect(row.price).toBe(300);
@@ -64,11 +64,11 @@ describe('product events', () => {
     await h.call('POST', '/api/cart/items', { cartId, body: { productId: keep, quantity: 1 } });
 
     const deleted = event('product.deleted.v1', { productId: p });
-    await h.broker.publish(deleted);
+    await h.bus.publish(deleted);
     await taskDone(PRODUCT_QUEUE, deleted.id);
     // A late update must not bring it back.
     const late = event('product.updated.v1', product(p), { occurredAt: new Date(Date.now() + 60_000) });
-    await h.broker.publish(late);
+    await h.bus.publish(late);
     await taskDone(PRODUCT_QUEUE, late.id);
 
     const res = await h.call('GET', '/api/cart', { cartId });
@@ -83,7 +83,7 @@ describe('product events', () => {
   it('when a product event is malformed, then it is dead-lettered and nothing changes', async () => {
     const before = await h.db('product_snapshots').count<{ n: number }[]>({ n: '*' });
     const bad = { ...event('product.deleted.v1', { productId: randomUUID() }), data: { productId: 'not-a-uuid' } };
-    await h.broker.publish(bad);
+    await h.bus.publish(bad);
     await waitFor(async () => (await getTask(h.db, PRODUCT_QUEUE, bad.id))?.status === 'failed', { what: 'task failed' });
     const after = await h.db('product_snapshots').count<{ n: number }[]>({ n: '*' });
     expect(after[0].n).toBe(before[0].n);
@@ -108,16 +108,16 @@ describe('order.confirmed.v1', () => {
       total: 4000,
       currency: 'EUR',
     });
-    await h.broker.publish(confirmed);
+    await h.bus.publish(confirmed);
     await taskDone(ORDER_CONFIRMED_QUEUE, confirmed.id);
     const cleared = await h.call('GET', '/api/cart', { token: user.accessToken });
     expect(cleared.body).toMatchObject({ items: [], subtotal: 0, itemCount: 0 });
 
     // The user shops on; a redelivery of the same event must not take this away.
     await h.call('POST', '/api/cart/items', { token: user.accessToken, body: { productId: a, quantity: 2 } });
-    await h.broker.publish(confirmed);
+    await h.bus.publish(confirmed);
     const marker = event('order.confirmed.v1', { ...confirmed.data, orderId: randomUUID(), userId: randomUUID() });
-    await h.broker.publish(marker);
+    await h.bus.publish(marker);
     await taskDone(ORDER_CONFIRMED_QUEUE, marker.id);
     const after = await h.call('GET', '/api/cart', { token: user.accessToken });
     expect(after.body.items).toEqual([expect.objectContaining({ productId: a, quantity: 2 })]);
@@ -131,7 +131,7 @@ describe('order.confirmed.v1', () => {
       total: 1,
       currency: 'EUR',
     });
-    await h.broker.publish(confirmed);
+    await h.bus.publish(confirmed);
     await taskDone(ORDER_CONFIRMED_QUEUE, confirmed.id);
   });
 });

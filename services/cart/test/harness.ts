@@ -1,11 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import type { RedisClient } from '@shop/cache';
-import { makeEvent, type EventData, type EventType } from '@shop/contracts';
+import { ALLOWED_SENDERS, makeEvent, type EventData, type EventType } from '@shop/contracts';
 import { migrateLatest, type Db } from '@shop/db';
 import type { RequestHandler, RunningServer } from '@shop/http';
 import { createLogger } from '@shop/logger';
 import type { Broker } from '@shop/messaging';
-import { listen, testEnv, waitFor } from '@shop/testing';
+import { listen, PeerBus, testEnv, waitFor } from '@shop/testing';
 import { readConfig } from '../src/config.js';
 import { migrationsDir } from '../src/data/migrations-dir.js';
 import { buildService } from '../src/service.js';
@@ -14,7 +14,7 @@ export const env = testEnv('cart', { CART_WRITES_PER_MINUTE: '100000' });
 const logger = createLogger('cart-test', env.LOG_LEVEL);
 
 export function event<T extends EventType>(type: T, data: EventData<T>, options: { id?: string; occurredAt?: Date } = {}) {
-  return makeEvent(type, data, { source: 'cart-test', ...options });
+  return makeEvent(type, data, { source: `${ALLOWED_SENDERS[type]}-test`, ...options });
 }
 
 export interface CartHarness {
@@ -22,6 +22,8 @@ export interface CartHarness {
   db: Db;
   redis: RedisClient;
   broker: Broker;
+  /** Publishes each event as the service its type belongs to (its own broker user). */
+  bus: PeerBus;
   call(method: string, path: string, options?: CallOptions): Promise<Reply>;
   /** Publishes product.created.v1 and waits until the cart's snapshot has it. */
   product(fields?: Partial<EventData<'product.created.v1'>>): Promise<string>;
@@ -52,6 +54,7 @@ export async function startCart(overrides: Record<string, string> = {}, writeLim
   await broker.waitUntilConnected();
   await Promise.all(service.consumers.map((s) => s.waitUntilActive()));
   const server: RunningServer = await listen(service.app, service.closers);
+  const bus = new PeerBus('test-cart');
 
   const call: CartHarness['call'] = async (method, path, options = {}) => {
     const headers: Record<string, string> = { ...options.headers };
@@ -70,7 +73,7 @@ export async function startCart(overrides: Record<string, string> = {}, writeLim
 
   const product: CartHarness['product'] = async (fields = {}) => {
     const productId = fields.productId ?? randomUUID();
-    await broker.publish(event('product.created.v1', {
+    await bus.publish(event('product.created.v1', {
       productId,
       sku: `SKU-${productId.slice(0, 8)}`,
       name: 'Test product',
@@ -88,9 +91,13 @@ export async function startCart(overrides: Record<string, string> = {}, writeLim
     db,
     redis,
     broker,
+    bus,
     call,
     product,
-    close: () => server.close(),
+    close: async () => {
+      await bus.close();
+      await server.close();
+    },
   };
 }
 

@@ -23,8 +23,8 @@ describe('with SMTP up', () => {
     const email = uniqueEmail('welcome');
     const registered = event('user.registered.v1', { userId: randomUUID(), email, name: 'Ada' });
     const duplicatesBefore = await consumed(USER_EVENTS_QUEUE, 'duplicate');
-    await h.broker.publish(registered);
-    await h.broker.publish(registered);
+    await h.bus.publish(registered);
+    await h.bus.publish(registered);
 
     const mail = await firstMailTo(email);
     await waitFor(async () => (await consumed(USER_EVENTS_QUEUE, 'duplicate')) > duplicatesBefore, { what: 'the duplicate' });
@@ -50,7 +50,7 @@ describe('with SMTP up', () => {
       currency: 'EUR',
       pdf: pdf.toString('base64'),
     });
-    await h.broker.publish(issued);
+    await h.bus.publish(issued);
     const mail = await firstMailTo(email);
     expect(mail.Subject).toBe(`Order confirmed: ${issued.data.orderId}`);
     const body = await mailBody(mail.ID);
@@ -75,8 +75,8 @@ describe('with SMTP up', () => {
       total: 100,
       currency: 'EUR',
     });
-    await h.broker.publish(confirmed);
-    await h.broker.publish(invoiceIssued({ email: marker }));
+    await h.bus.publish(confirmed);
+    await h.bus.publish(invoiceIssued({ email: marker }));
     await firstMailTo(marker); // published after, so the first would have been handled by now
     await sleep(300);
     expect(await mailsTo(email)).toHaveLength(0);
@@ -88,8 +88,8 @@ describe('with SMTP up', () => {
     const email = uniqueEmail('stored');
     const registered = event('user.registered.v1', { userId, email, name: 'Old Name' });
     const renamed = event('user.profile_updated.v1', { userId, name: 'Grace' });
-    await h.broker.publish(registered);
-    await h.broker.publish(renamed);
+    await h.bus.publish(registered);
+    await h.bus.publish(renamed);
     await waitFor(async () => (await getTask(h.db, USER_EVENTS_QUEUE, renamed.id))?.status === 'complete', { what: 'rename' });
     await waitFor(async () => (await getTask(h.db, USER_EVENTS_QUEUE, registered.id))?.status === 'complete', { what: 'registration' });
 
@@ -100,7 +100,7 @@ describe('with SMTP up', () => {
       total: 1500,
       currency: 'USD',
     });
-    await h.broker.publish(confirmed);
+    await h.bus.publish(confirmed);
     await waitFor(async () => (await mailsTo(email)).find((m) => m.Subject.startsWith('Order confirmed')), { what: 'confirmation' });
     const mail = (await mailsTo(email)).find((m) => m.Subject.startsWith('Order confirmed'))!;
     const text = (await mailBody(mail.ID)).Text;
@@ -112,9 +112,9 @@ describe('with SMTP up', () => {
   it('when order.rejected.v1 arrives, then the user gets a notice with the reason', async () => {
     const userId = randomUUID();
     const email = uniqueEmail('rejected');
-    await h.broker.publish(event('user.registered.v1', { userId, email, name: 'Linus' }));
+    await h.bus.publish(event('user.registered.v1', { userId, email, name: 'Linus' }));
     const rejected = event('order.rejected.v1', { orderId: randomUUID(), userId, reason: 'Payment declined' });
-    await h.broker.publish(rejected);
+    await h.bus.publish(rejected);
     const mail = await waitFor(async () => (await mailsTo(email)).find((m) => m.Subject.includes('could not complete')), { what: 'notice' });
     expect((await mailBody(mail.ID)).Text).toContain('Reason: Payment declined');
   });
@@ -135,7 +135,7 @@ describe('with SMTP up', () => {
       status: 'pending',
       attempts: 1,
     });
-    await h.broker.publish(registered);
+    await h.bus.publish(registered);
     const mail = await firstMailTo(email);
     expect(mail.Subject).toBe('Welcome (first attempt)');
     expect(mail.MessageID).toBe(`${registered.id}.welcome@mail.shop.local`);
@@ -171,7 +171,7 @@ describe('with SMTP down', () => {
     try {
       const email = uniqueEmail('outage');
       const registered = event('user.registered.v1', { userId: randomUUID(), email, name: 'Patient' });
-      await h.broker.publish(registered);
+      await h.bus.publish(registered);
 
       await waitFor(async () => ((await mailRow(h, registered.id))?.attempts ?? 0) >= 2, { what: 'two failed attempts' });
       const task = await getTask(h.db, USER_EVENTS_QUEUE, registered.id);
@@ -196,8 +196,8 @@ describe('with SMTP down', () => {
     try {
       const rejected = event('order.rejected.v1', { orderId: randomUUID(), userId: randomUUID(), reason: 'Out of stock' });
       const registered = event('user.registered.v1', { userId: rejected.data.userId, email: uniqueEmail('failed'), name: 'Unlucky' });
-      await h.broker.publish(registered);
-      await h.broker.publish(rejected);
+      await h.bus.publish(registered);
+      await h.bus.publish(rejected);
       for (const e of [registered, rejected]) {
         const queue = e === registered ? USER_EVENTS_QUEUE : ORDER_MAILS_QUEUE;
         await waitFor(async () => (await getTask(h.db, queue, e.id))?.status === 'failed', { what: `${e.type} failed` });

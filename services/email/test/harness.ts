@@ -1,10 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { createServer, connect, type Server, type Socket } from 'node:net';
-import { makeEvent, type EventData, type EventType } from '@shop/contracts';
+import { ALLOWED_SENDERS, makeEvent, type EventData, type EventType } from '@shop/contracts';
 import { migrateLatest, type Db } from '@shop/db';
 import { createLogger } from '@shop/logger';
 import { eventsConsumed, type Broker } from '@shop/messaging';
-import { listen, testEnv, waitFor } from '@shop/testing';
+import { listen, PeerBus, testEnv, waitFor } from '@shop/testing';
 import { readConfig } from '../src/config.js';
 import { migrationsDir } from '../src/data/migrations-dir.js';
 import { buildService } from '../src/service.js';
@@ -14,13 +14,15 @@ const logger = createLogger('email-test', env.LOG_LEVEL);
 const MAILPIT = process.env.MAILPIT_API ?? 'http://127.0.0.1:8025';
 
 export function event<T extends EventType>(type: T, data: EventData<T>) {
-  return makeEvent(type, data, { source: 'email-test' });
+  return makeEvent(type, data, { source: `${ALLOWED_SENDERS[type]}-test` });
 }
 
 export interface EmailHarness {
   url: string;
   db: Db;
   broker: Broker;
+  /** Publishes each event as the service its type belongs to (its own broker user). */
+  bus: PeerBus;
   close(): Promise<void>;
 }
 
@@ -33,7 +35,12 @@ export async function startEmail(overrides: Record<string, string> = {}): Promis
   await broker.waitUntilConnected();
   await Promise.all(service.consumers.map((s) => s.waitUntilActive()));
   const server = await listen(service.app, service.closers);
-  return { url: server.url, db, broker, close: () => server.close() };
+  const bus = new PeerBus('test-email');
+  const close = async () => {
+    await bus.close();
+    await server.close();
+  };
+  return { url: server.url, db, broker, bus, close };
 }
 
 export interface MailpitMessage {

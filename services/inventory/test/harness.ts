@@ -1,12 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import amqp, { type Channel, type ChannelModel, type ConsumeMessage } from 'amqplib';
 import type { RedisClient } from '@shop/cache';
-import { makeEvent, type EventData, type EventEnvelope, type EventType } from '@shop/contracts';
+import { ALLOWED_SENDERS, makeEvent, type EventData, type EventEnvelope, type EventType } from '@shop/contracts';
 import { createDb, migrateLatest, type Db } from '@shop/db';
 import type { RunningServer } from '@shop/http';
 import { createLogger } from '@shop/logger';
 import { EVENTS_EXCHANGE, type Broker, type OutboxRelay, type Subscription, type UnitOfWork } from '@shop/messaging';
-import { listen, testEnv } from '@shop/testing';
+import { listen, PeerBus, TEST_ADMIN_AMQP, testEnv } from '@shop/testing';
 import { readConfig } from '../src/config.js';
 import { migrationsDir } from '../src/data/migrations-dir.js';
 import type { Sweeper } from '../src/jobs/reservation-sweeper.js';
@@ -16,10 +16,12 @@ import { buildService } from '../src/service.js';
 export const env = testEnv('inventory');
 export const logger = createLogger('inventory-test', env.LOG_LEVEL);
 export const SOURCE = 'inventory-test';
+/** The tests' administrator on the vhost (the service's own user may not bind probe queues). */
+export const ADMIN_AMQP_URL = TEST_ADMIN_AMQP('test-inventory');
 
 /** Events as the order and product services would publish them. */
 export function event<T extends EventType>(type: T, data: EventData<T>, id?: string) {
-  return makeEvent(type, data, { source: 'test-producer', id });
+  return makeEvent(type, data, { source: `${ALLOWED_SENDERS[type]}-test`, id });
 }
 
 export function placed(items: Array<{ productId: string; quantity: number }>, options: { orderId?: string; expiresAt?: Date } = {}) {
@@ -97,6 +99,8 @@ export interface Harness {
   db: Db;
   redis: RedisClient;
   broker: Broker;
+  /** Publishes each event as the service its type belongs to (its own broker user). */
+  peers: PeerBus;
   relay: OutboxRelay;
   uow: UnitOfWork;
   sweeper: Sweeper;
@@ -121,5 +125,10 @@ export async function startInventory(options: { sweepIntervalMs?: number; ttlSec
   await broker.waitUntilConnected();
   await Promise.all(service.consumers.map((s) => s.waitUntilActive()));
   const server = await listen(service.app, service.closers);
-  return { ...service, subscriptions: service.consumers, server, close: () => server.close() };
+  const peers = new PeerBus('test-inventory');
+  const close = async () => {
+    await peers.close();
+    await server.close();
+  };
+  return { ...service, peers, subscriptions: service.consumers, server, close };
 }

@@ -4,7 +4,7 @@ import { dlqName, eventsConsumed, getTask, processOnce } from '@shop/messaging';
 import { waitFor } from '@shop/testing';
 import { handleOrderPlaced, ORDER_PLACED_QUEUE } from '../src/messaging/order-placed.consumer.js';
 import { PRODUCT_EVENTS_QUEUE } from '../src/messaging/product-events.consumer.js';
-import { BusProbe, env, event, outboxFor, placed, reservationOf, seedStock, startInventory, stockOf, type Harness } from './harness.js';
+import { ADMIN_AMQP_URL, BusProbe, event, outboxFor, placed, reservationOf, seedStock, startInventory, stockOf, type Harness } from './harness.js';
 
 let inv: Harness;
 let bus: BusProbe;
@@ -16,7 +16,7 @@ const consumed = async (queue: string, outcome: string) =>
 
 beforeAll(async () => {
   inv = await startInventory();
-  bus = await BusProbe.open(env.AMQP_URL, ['inventory.#']);
+  bus = await BusProbe.open(ADMIN_AMQP_URL, ['inventory.#']);
 });
 afterAll(async () => {
   await bus?.close();
@@ -35,8 +35,8 @@ describe('product events', () => {
       status: 'ACTIVE',
       initialStock: 25,
     });
-    await inv.broker.publish(created);
-    await inv.broker.publish(created);
+    await inv.peers.publish(created);
+    await inv.peers.publish(created);
     await waitFor(async () => (await getTask(inv.db, PRODUCT_EVENTS_QUEUE, created.id))?.status === 'complete', { what: 'product.created handled' });
     await waitFor(async () => (await consumed(PRODUCT_EVENTS_QUEUE, 'duplicate')) > 0, { what: 'duplicate seen' });
     expect(await stockOf(inv.db, productId)).toEqual({ available: 25, reserved: 0, sold: 0, added: 25 });
@@ -45,7 +45,7 @@ describe('product events', () => {
   it('when product.deleted.v1 arrives, then the stock row is kept and only marked', async () => {
     const productId = await seedStock(inv.db, 4);
     const deleted = event('product.deleted.v1', { productId });
-    await inv.broker.publish(deleted);
+    await inv.peers.publish(deleted);
     await waitFor(async () => (await getTask(inv.db, PRODUCT_EVENTS_QUEUE, deleted.id))?.status === 'complete', { what: 'product.deleted handled' });
     const row = await inv.db('stock').where({ product_id: productId }).first();
     expect(row).toMatchObject({ available: 4, added: 4 });
@@ -57,7 +57,7 @@ describe('order.placed.v1 over the bus', () => {
   it('when an order is placed, then its stock is held and inventory.reserved.v1 reaches the bus with the same correlation id', async () => {
     const p = await seedStock(inv.db, 5);
     const order = placed([{ productId: p, quantity: 2 }]);
-    await inv.broker.publish(order);
+    await inv.peers.publish(order);
     const [reserved] = await waitFor(() => bus.forOrder(order.data.orderId).length > 0 && bus.forOrder(order.data.orderId), {
       what: 'inventory.reserved.v1 on the bus',
     });
@@ -71,8 +71,8 @@ describe('order.placed.v1 over the bus', () => {
     const p = await seedStock(inv.db, 5);
     const order = placed([{ productId: p, quantity: 2 }]);
     const before = await consumed(ORDER_PLACED_QUEUE, 'duplicate');
-    await inv.broker.publish(order);
-    await inv.broker.publish(order);
+    await inv.peers.publish(order);
+    await inv.peers.publish(order);
     await waitFor(async () => (await consumed(ORDER_PLACED_QUEUE, 'duplicate')) > before, { what: 'the duplicate to be consumed' });
     expect(await stockOf(inv.db, p)).toEqual({ available: 3, reserved: 2, sold: 0, added: 5 });
     expect(await outboxFor(inv.db, order.data.orderId)).toHaveLength(1);
@@ -86,7 +86,7 @@ describe('order.placed.v1 over the bus', () => {
     expect(await processOnce(inv.db, { consumer: ORDER_PLACED_QUEUE, event: order }, async (trx) => void (await handle(order, trx)))).toBe(true);
     // ...so the broker delivers the very same message again.
     const before = await consumed(ORDER_PLACED_QUEUE, 'duplicate');
-    await inv.broker.publish(order);
+    await inv.peers.publish(order);
     await waitFor(async () => (await consumed(ORDER_PLACED_QUEUE, 'duplicate')) > before, { what: 'the redelivery to be consumed' });
     expect(await stockOf(inv.db, p)).toEqual({ available: 2, reserved: 3, sold: 0, added: 5 });
     expect(await outboxFor(inv.db, order.data.orderId)).toHaveLength(1);
@@ -96,7 +96,7 @@ describe('order.placed.v1 over the bus', () => {
   it('when 100 orders of 1 unit arrive over the bus for 30 units, then exactly 30 are reserved and 70 rejected', async () => {
     const p = await seedStock(inv.db, 30);
     const orders = Array.from({ length: 100 }, () => placed([{ productId: p, quantity: 1 }]));
-    await Promise.all(orders.map((o) => inv.broker.publish(o)));
+    await Promise.all(orders.map((o) => inv.peers.publish(o)));
     const answered = () => orders.filter((o) => bus.forOrder(o.data.orderId).length > 0).length;
     await waitFor(() => answered() === 100, { timeoutMs: 30_000, what: 'all 100 orders answered on the bus' });
     const types = orders.map((o) => bus.forOrder(o.data.orderId)[0].type);

@@ -4,7 +4,7 @@ import type { Event } from '@shop/contracts';
 import { waitFor } from '@shop/testing';
 import { startSweeper } from '../src/jobs/reservation-sweeper.js';
 import { handleOrderPlaced, ORDER_PLACED_QUEUE } from '../src/messaging/order-placed.consumer.js';
-import { BusProbe, env, logger, outboxFor, placed, reservationOf, seedStock, startInventory, stockOf, type Harness } from './harness.js';
+import { ADMIN_AMQP_URL, BusProbe, logger, outboxFor, placed, reservationOf, seedStock, startInventory, stockOf, type Harness } from './harness.js';
 
 let inv: Harness;
 let bus: BusProbe;
@@ -20,7 +20,7 @@ const past = () => new Date(Date.now() - 1_000);
 beforeAll(async () => {
   // The harness's own sweeper runs every 300 ms, like a replica's would (just faster).
   inv = await startInventory({ sweepIntervalMs: 300 });
-  bus = await BusProbe.open(env.AMQP_URL, ['inventory.released.v1']);
+  bus = await BusProbe.open(ADMIN_AMQP_URL, ['inventory.released.v1']);
 });
 afterAll(async () => {
   await bus?.close();

@@ -1,8 +1,6 @@
 import amqp from 'amqplib';
 import { makeEvent } from '@shop/contracts';
-import { createLogger } from '@shop/logger';
-import { Broker } from '@shop/messaging';
-import { createTestUser, runServiceScript, startServiceProcess, testEnv, waitFor, type ServiceProcess, type TestUser } from '@shop/testing';
+import { createTestUser, PeerBus, runServiceScript, startServiceProcess, TEST_ADMIN_AMQP, testAmqpUrl, testEnv, waitFor, type ServiceProcess, type TestUser } from '@shop/testing';
 
 /**
  * The real inventory and cart services, as child processes, for the order tests: inventory
@@ -10,7 +8,8 @@ import { createTestUser, runServiceScript, startServiceProcess, testEnv, waitFor
  * They get a vhost of their own so they never consume the events the order tests publish.
  */
 const VHOST = 'test-order-peers';
-const AMQP_URL = `amqp://guest:guest@127.0.0.1:5672/${VHOST}`;
+/** The tests' administrator there; the peers connect as their own broker users. */
+const AMQP_URL = TEST_ADMIN_AMQP(VHOST);
 const RABBIT_API = process.env.RABBIT_API ?? 'http://127.0.0.1:15672/api';
 const RABBIT_AUTH = `Basic ${Buffer.from('guest:guest').toString('base64')}`;
 // Each service's product.created.v1 queue (its consumer's name); readiness does not wait for consumers.
@@ -51,14 +50,14 @@ async function waitForConsumers(queues: string[]): Promise<void> {
 export class Peers {
   inventory?: ServiceProcess;
   cart?: ServiceProcess;
-  private broker?: Broker;
+  private bus = new PeerBus(VHOST);
   private admin?: TestUser;
 
   async start(): Promise<void> {
     await rabbit('PUT', `/vhosts/${VHOST}`);
     await rabbit('PUT', `/permissions/${VHOST}/guest`, { configure: '.*', write: '.*', read: '.*' });
     const env = (name: string, extra: Record<string, string>) =>
-      testEnv(name, { AMQP_URL, INSTANCE_ID: `${name}-order-tests`, LOG_LEVEL: 'info', ...extra });
+      testEnv(name, { AMQP_URL: testAmqpUrl(name, VHOST), INSTANCE_ID: `${name}-order-tests`, LOG_LEVEL: 'info', ...extra });
     await Promise.all(['inventory', 'cart'].map((name) => runServiceScript(name, 'migrate', { DATABASE_URL: testEnv(name).DATABASE_URL })));
     // Settled, not all: a peer that started must be stoppable by close() even if the other failed.
     const [inventory, cart] = await Promise.allSettled([
@@ -69,14 +68,12 @@ export class Peers {
     if (cart.status === 'fulfilled') this.cart = cart.value;
     for (const r of [inventory, cart]) if (r.status === 'rejected') throw r.reason;
     await waitForConsumers(PRODUCT_QUEUES);
-    this.broker = Broker.connect({ url: AMQP_URL, logger: createLogger('order-tests-peers', 'silent'), serviceName: 'order-tests' });
-    await this.broker.waitUntilConnected();
   }
 
   /** Announces a product as the product service would, and waits until inventory and cart both know it. */
   async createProduct(productId: string, { price = 2999, currency = 'EUR', initialStock }: { price?: number; currency?: string; initialStock: number }) {
     const data = { productId, sku: `SKU-${productId.slice(0, 8)}`, name: `Product ${productId.slice(0, 6)}`, price, currency, status: 'ACTIVE' as const, initialStock };
-    await this.broker!.publish(makeEvent('product.created.v1', data, { source: 'order-tests' }));
+    await this.bus.publish(makeEvent('product.created.v1', data, { source: 'product-test' }));
     await waitFor(async () => (await this.availableInInventory(productId)) === initialStock, { what: `inventory to hold ${initialStock} of ${productId}` });
     // A guest cart takes the product once cart's snapshot has it (404 PRODUCT_NOT_FOUND before).
     const guest = await this.call(this.cart!, 'POST', '/api/cart');
@@ -105,7 +102,7 @@ export class Peers {
   }
 
   async close(): Promise<void> {
-    await this.broker?.close();
+    await this.bus.close();
     await Promise.all([this.inventory?.stop(), this.cart?.stop()]);
   }
 

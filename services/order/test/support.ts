@@ -1,10 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import amqp from 'amqplib';
-import { makeEvent, type EventData, type EventType } from '@shop/contracts';
+import { ALLOWED_SENDERS, makeEvent, type EventData, type EventType } from '@shop/contracts';
 import { migrateLatest } from '@shop/db';
-import { createLogger } from '@shop/logger';
-import { Broker } from '@shop/messaging';
-import { listen, testEnv, waitFor } from '@shop/testing';
+import { listen, PeerBus, TEST_ADMIN_AMQP, testEnv, waitFor } from '@shop/testing';
 import { orderEnv } from '../src/config.js';
 import { buildService, type OrderService } from '../src/service.js';
 import { migrationsDir } from '../src/data/migrations-dir.js';
@@ -72,19 +70,18 @@ export function api(base: string, token: string) {
   };
 }
 
-/** Publishes real events to the test vhost, as inventory, product and user would. */
+/** Publishes real events to the test vhost, as inventory, product and user would: each as its own broker user. */
 export class EventPublisher {
-  private broker = Broker.connect({ url: testEnv('order').AMQP_URL, logger: createLogger('test-publisher', 'silent'), serviceName: 'order-tests' });
+  private bus = new PeerBus('test-order');
 
   async publish<T extends EventType>(type: T, data: EventData<T>, id?: string): Promise<string> {
-    await this.broker.waitUntilConnected();
-    const event = makeEvent(type, data, { source: 'order-tests', id });
-    await this.broker.publish(event);
+    const event = makeEvent(type, data, { source: `${ALLOWED_SENDERS[type]}-test`, id });
+    await this.bus.publish(event);
     return event.id;
   }
 
   close(): Promise<void> {
-    return this.broker.close();
+    return this.bus.close();
   }
 }
 
@@ -94,7 +91,7 @@ export class EventRecorder {
   private conn?: amqp.ChannelModel;
 
   async start(): Promise<this> {
-    this.conn = await amqp.connect(testEnv('order').AMQP_URL);
+    this.conn = await amqp.connect(TEST_ADMIN_AMQP('test-order'));
     const ch = await this.conn.createChannel();
     await ch.assertExchange('shop.events', 'topic', { durable: true, alternateExchange: 'shop.unrouted' });
     const { queue } = await ch.assertQueue('', { exclusive: true, autoDelete: true });

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import amqp from 'amqplib';
 import { createLogger } from '@shop/logger';
 import { Broker, startOutboxRelay } from '@shop/messaging';
-import { createTestUser, testEnv, waitFor } from '@shop/testing';
+import { createTestUser, TEST_ADMIN_AMQP, testEnv, waitFor } from '@shop/testing';
 import { productInput, startProductApp, type ProductApp } from './product-app.js';
 
 let app: ProductApp;
@@ -29,7 +29,7 @@ describe('events through the outbox', () => {
 
     const logger = createLogger('product-test', 'silent');
     const broker = Broker.connect({ url: AMQP_URL, logger, serviceName: 'product-test-relay' });
-    const connection = await amqp.connect(AMQP_URL);
+    const connection = await amqp.connect(TEST_ADMIN_AMQP('test-product')); // binds a probe queue: the tests' admin
     let relay: ReturnType<typeof startOutboxRelay> | undefined;
     try {
       await broker.waitUntilConnected(10_000);
