@@ -85,10 +85,11 @@ export async function handleDelivery(ctx: DeliveryContext, ch: ConfirmChannel, m
   if (admission.refused === 'forbidden') {
     const { event, sender } = admission;
     // Dead-lettered, not dropped: a forgery is evidence an operator should see (and replaying
-    // it changes nothing: the copy keeps the sender it came with and is refused again).
+    // it changes nothing: the copy keeps the sender it came with and is refused again). No task
+    // status: its id is whatever the forger chose, perhaps a real event's.
     eventsRefused.inc({ queue: ctx.queue, type: event.type, sender: sender ?? 'none' });
     ctx.logger.warn({ eventId: event.id, type: event.type, userId: msg.properties.userId, source: event.source }, 'event from a sender its contract does not allow; dead-lettering');
-    await deadLetter(ctx, ch, msg, admission.reason, { consumer: ctx.queue, messageId: event.id, eventType: event.type }, event.type);
+    await deadLetter(ctx, ch, msg, admission.reason, undefined, event.type);
     return;
   }
   const { event } = admission;
