@@ -146,6 +146,20 @@ describe('the compose start-up order', () => {
     }
   });
 
+  it('when a service connects to the broker, then as its own user, set up by the rabbitmq-setup one-shot first; nobody is guest', () => {
+    const setup = secretEnv(model.services['rabbitmq-setup'], secretsDir);
+    expect(model.services['rabbitmq-setup'].command?.join(' ')).toMatch(/scripts\/broker-setup\.ts/);
+    expect(setup.RABBIT_ADMIN_USER).toBe('shop');
+    for (const name of SERVICES) {
+      const url = new URL(secretEnv(model.services[name], secretsDir).AMQP_URL);
+      expect({ name, user: url.username }).toEqual({ name, user: name });
+      // The password rabbitmq-setup gives the user is the one the service logs in with.
+      expect(decodeURIComponent(url.password)).toBe(setup[`AMQP_PASSWORD_${name.toUpperCase()}`]);
+      expect({ name, dep: model.services[name].depends_on?.['rabbitmq-setup']?.condition }).toEqual({ name, dep: 'service_completed_successfully' });
+    }
+    expect(readFileSync(join(secretsDir, 'rabbitmq', '20-shop.conf'), 'utf8')).toMatch(/^default_user = shop$/m);
+  });
+
   it('when the stack starts, then one-shots seed the catalog after the services are healthy and set up Keycloak before the user service', () => {
     expect(model.services.seed.command?.join(' ')).toMatch(/services\/product\/dist\/seed\.js$/);
     expect(model.services.seed.depends_on?.product?.condition).toBe('service_healthy');

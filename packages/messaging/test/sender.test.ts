@@ -12,6 +12,9 @@ import { Broker, dlqName, EVENTS_EXCHANGE, getTask, MessageHeaders, PermanentErr
 import { eventsRefused } from '../src/metrics.js';
 import { AMQP_URL, eventually, freshDb, logger, RabbitProbe, serviceAmqpUrl, sleep, uniq } from './helpers.js';
 
+/** Generous: the machine is shared, and a slow run must not read as a refusal that did not happen. */
+const WAIT_MS = 15_000;
+
 let db: Knex;
 let probe: RabbitProbe;
 const brokers: Broker[] = [];
@@ -64,7 +67,7 @@ describe('allowed senders', () => {
     await sub.waitUntilActive();
     const event = deleted();
     await (await as('product')).publish(event);
-    await eventually(async () => (await getTask(db, queue, event.id))?.status === 'complete');
+    await eventually(async () => (await getTask(db, queue, event.id))?.status === 'complete', WAIT_MS);
     expect(calls).toBe(2);
     await sub.cancel();
   });
@@ -87,7 +90,7 @@ describe('allowed senders', () => {
       headers: { [MessageHeaders.sender]: 'product' },
     });
 
-    await eventually(async () => (await probe.count(dlqName(queue))) === 2);
+    await eventually(async () => (await probe.count(dlqName(queue))) === 2, WAIT_MS);
     expect(calls).toBe(0);
     expect(await refusedCount(queue)).toBe(2);
     // No task row: a forger picks the id, and must not mark a real event's task failed.
@@ -121,7 +124,7 @@ describe('allowed senders', () => {
     await (await as('product')).publish(legit);
     const forged = deleted();
     await (await as('guest', AMQP_URL)).publish(forged);
-    await eventually(async () => (await probe.count(dlqName(queue))) === 2);
+    await eventually(async () => (await probe.count(dlqName(queue))) === 2, WAIT_MS);
     await sub.cancel();
 
     broken = false;
@@ -130,7 +133,7 @@ describe('allowed senders', () => {
     expect(moved).toHaveLength(2);
     sub = consume();
     await sub.waitUntilActive();
-    await eventually(async () => (await probe.count(dlqName(queue))) === 1 && handled.length === 1);
+    await eventually(async () => (await probe.count(dlqName(queue))) === 1 && handled.length === 1, WAIT_MS);
     expect(handled).toEqual([legit.id]);
     const [again] = await probe.drain(dlqName(queue));
     expect(JSON.parse(again.content.toString()).id).toBe(forged.id);
@@ -156,7 +159,7 @@ describe('allowed senders', () => {
     const real = [deleted(), deleted()];
     const forged = deleted();
     await Promise.all([product.publish(real[0]), (await as('guest', AMQP_URL)).publish(forged), product.publish(real[1])]);
-    await eventually(async () => handled.length === 2 && (await probe.count(dlqName(queue))) === 1);
+    await eventually(async () => handled.length === 2 && (await probe.count(dlqName(queue))) === 1, WAIT_MS);
     expect(handled.sort()).toEqual(real.map((e) => e.id).sort());
     await sub.cancel();
   });
