@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { createRequire } from 'node:module';
 import amqp from 'amqplib';
 import knex from 'knex';
 import { pdfText } from '@shop/testing';
@@ -11,6 +12,9 @@ import { adminToken, api, EDGE, finalOrder, MAILPIT, mailsTo, newCustomer, newPr
  * this test's own (exclusive, so it takes no message from the platform's consumers).
  */
 const AMQP_URL = process.env.AMQP_URL ?? 'amqp://guest:guest@127.0.0.1:5672';
+/** A redelivery must come from the order service's own broker user: consumers refuse order events from anyone else. */
+const eco = createRequire(import.meta.url)('../../ecosystem.config.cjs') as { serviceEnv(name: string, id: string, port: number): { AMQP_URL: string } };
+const ORDER_AMQP_URL = process.env.ORDER_AMQP_URL ?? eco.serviceEnv('order', 'order-1', 0).AMQP_URL;
 const orderDb = knex({ client: 'pg', connection: process.env.ORDER_DATABASE_URL ?? 'postgres://order_svc:order_pw@127.0.0.1:5432/order_db', pool: { min: 0, max: 1 } });
 
 let conn: amqp.ChannelModel;
@@ -88,8 +92,20 @@ describe('invoices through :8000', () => {
 
     // The same envelope again, as a broker redelivery would bring it.
     const confirmed = await until(async () => seen.find((e) => e.data.orderId === order.id), 'order.confirmed.v1 on the broker');
-    ch.publish('shop.events', confirmed.type, Buffer.from(JSON.stringify(confirmed)), { persistent: true, messageId: confirmed.id, type: confirmed.type, contentType: 'application/json' });
-    await ch.waitForConfirms();
+    const asOrder = await amqp.connect(ORDER_AMQP_URL);
+    try {
+      const pub = await asOrder.createConfirmChannel();
+      pub.publish('shop.events', confirmed.type, Buffer.from(JSON.stringify(confirmed)), {
+        persistent: true,
+        messageId: confirmed.id,
+        type: confirmed.type,
+        contentType: 'application/json',
+        userId: 'order',
+      });
+      await pub.waitForConfirms();
+    } finally {
+      await asOrder.close().catch(() => {});
+    }
     await new Promise((r) => setTimeout(r, 1_500));
     const again = Buffer.from(await (await download(buyer.token, order.id)).arrayBuffer());
     expect(again.equals(pdf)).toBe(true);
