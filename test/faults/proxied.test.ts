@@ -106,10 +106,11 @@ describe('R3 and R4: a replica killed between the effect and its acknowledgement
       fault,
       // POSTs in flight on the killed replica get a 502 (nginx never re-sends a POST); the client retries with its key.
       allow: [502],
-      counters: { 'order.placed.v1 published to inventory': after.publish - before.publish, 'orders placed': orders },
+      counters: { 'order.placed.v1 publishes to inventory (management counter, sampled)': after.publish - before.publish, 'orders placed': orders },
     });
     expect(books.violations).toEqual([]);
-    expect(after.publish - before.publish).toBeGreaterThan(orders); // some events went out twice
+    // No assertion on the publish counter: the management API's queue counters are sampled (one
+    // run counted 45 publishes for 65 orders), so they cannot prove the duplicate either way.
   }, 300_000);
 
   it('R10: when Redis is stopped and then hangs, then reads answer from Postgres within 200 ms p99 and orders keep being taken, without oversell', async () => {
@@ -136,7 +137,13 @@ describe('R3 and R4: a replica killed between the effect and its acknowledgement
 
     const p99 = (w: Window) => quantile(during(got, w).map((r) => r.ms), 0.99);
     const failed = got.filter((r) => r.status !== 200);
+    const slow = [['stopped', stopped], ['hung', hung]] as const;
+    const violations = [
+      ...slow.filter(([, w]) => p99(w) > 200).map(([what, w]) => `read p99 ${p99(w)} ms while Redis ${what} (at most 200)`),
+      ...(failed.length ? [`${failed.length} reads not 200`] : []),
+    ];
     const books = await conclude(s, attempts, {
+      violations,
       title: 'Redis stopped, then hung',
       injected: 'redis-cli shutdown for 10 s, restarted; then a toxiproxy timeout toxic (Redis answers nothing, connections stay open) for 10 s; 10 uncached listing reads/s and 4 orders/s throughout',
       mustHold: 'reads answer from Postgres within 200 ms p99, orders keep being taken and stay correct, no oversell',

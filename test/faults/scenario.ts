@@ -28,11 +28,13 @@ export async function prepare(id: string, opts: { stock: number; customers: numb
 export async function conclude(
   s: Scenario,
   attempts: Attempt[],
-  meta: { title: string; injected: string; mustHold: string; fault?: Window; allow?: number[]; poison?: Record<string, number>; counters?: Record<string, number | string> },
+  meta: { title: string; injected: string; mustHold: string; fault?: Window; allow?: number[]; poison?: Record<string, number>; counters?: Record<string, number | string>; violations?: string[] },
 ): Promise<Books> {
   const books = await checkBooks({ admin: s.admin, customers: s.customers, attempts, product: s.product, before: s.before, fault: meta.fault, allow: meta.allow, poison: meta.poison });
   if (meta.fault) books.counters['seconds the fault lasted'] = Math.round((meta.fault.to - meta.fault.from) / 1000);
   Object.assign(books.counters, meta.counters ?? {});
+  // The scenario's own checks (latency, reads) count in the report's verdict like the books'.
+  books.violations.push(...(meta.violations ?? []));
   record({ id: s.id, title: meta.title, injected: meta.injected, mustHold: meta.mustHold, books, seconds: Math.round((Date.now() - s.started) / 1000) }, attempts);
   return books;
 }

@@ -54,13 +54,16 @@ export function isProxied(): boolean {
 export async function proxied(on: boolean): Promise<void> {
   if (on) await startToxiproxy();
   else if (await toxiproxyUp()) await call('POST', '/reset'); // whatever a scenario left, the way back is clear
-  if (isProxied() !== on) {
-    const eco = join(platformRoot(), 'ecosystem.config.cjs');
-    await pm2Async(['startOrReload', eco, '--update-env'], { FAULT_PROXIES: on ? '1' : '0' });
-    await until(async () => isProxied() === on || undefined, `the replicas to ${on ? 'use' : 'leave'} the proxies`, 120_000);
+  try {
+    if (isProxied() !== on) {
+      const eco = join(platformRoot(), 'ecosystem.config.cjs');
+      await pm2Async(['startOrReload', eco, '--update-env'], { FAULT_PROXIES: on ? '1' : '0' });
+      await until(async () => isProxied() === on || undefined, `the replicas to ${on ? 'use' : 'leave'} the proxies`, 120_000);
+    }
+    await allReady();
+  } finally {
+    if (!on) stopToxiproxy(); // whatever happened, no proxy outlives the fault run
   }
-  await allReady();
-  if (!on) stopToxiproxy();
 }
 
 export interface Toxic {
