@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Logger } from '@shop/logger';
 import { evalScript } from './eval-script.js';
-import type { RedisClient } from './redis.js';
+import { breakerFor, type RedisBreaker, type RedisClient } from './redis.js';
 
 export interface CacheOptions {
   ttlSeconds: number;
@@ -21,8 +21,9 @@ const RELEASE = `if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call
  * Cache-aside with stampede protection on two levels: concurrent misses in one process
  * share one load (single flight), and across processes one holder of a short Redis lock
  * rebuilds while the others poll briefly for its result. When Redis is down, reads go
- * straight to the loader: the cache is an accelerator, never a dependency, and one
- * failed Redis call is enough to stop talking to it for that request.
+ * straight to the loader: the cache is an accelerator, never a dependency. One failed
+ * Redis call stops every cache on that client talking to it until a background PING is
+ * answered (`breakerFor`), so a hung Redis does not make each read wait out a timeout.
  *
  * Invalidation of whole families (e.g. every listing page) uses a namespace version:
  * keys embed the version, and a bump makes every old key unreachable at once, which
@@ -30,12 +31,15 @@ const RELEASE = `if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call
  */
 export class Cache {
   private readonly inflight = new Map<string, Promise<unknown>>();
+  private readonly breaker: RedisBreaker;
 
   constructor(
     private readonly redis: RedisClient,
     private readonly logger: Logger,
     private readonly prefix: string,
-  ) {}
+  ) {
+    this.breaker = breakerFor(redis);
+  }
 
   async getOrLoad<T>(key: string, options: CacheOptions, load: () => Promise<T>): Promise<{ value: T; hit: boolean }> {
     const fullKey = `${this.prefix}:${key}`;
@@ -117,11 +121,14 @@ export class Cache {
     }
   }
 
+  /** The call's answer, or DOWN when it failed or an earlier failure has not healed yet. */
   private async safely<R>(op: () => Promise<R>): Promise<R | Down> {
+    if (this.breaker.open) return DOWN;
     try {
       return await op();
     } catch (err) {
-      this.logger.warn({ err: (err as Error).message }, 'cache unavailable, bypassing');
+      if (!this.breaker.open) this.logger.warn({ err: (err as Error).message }, 'cache unavailable, bypassing until Redis answers again');
+      this.breaker.trip();
       return DOWN;
     }
   }

@@ -94,3 +94,54 @@ function queueOnlyWhileUsable<C extends RedisClient>(client: C, message: string)
   }
   return client;
 }
+
+/**
+ * For callers that can do without Redis (the cache): once a command has failed, they
+ * stop sending until Redis answers a PING again, probed in the background. A Redis that
+ * hangs (the connection open, nothing coming back) then costs one command timeout per
+ * process, not one per request. One breaker per client, shared by every cache on it.
+ */
+export interface RedisBreaker {
+  /** True while callers should not wait on Redis. */
+  readonly open: boolean;
+  /** A command failed: open, and probe until Redis answers. */
+  trip(): void;
+}
+
+const PROBE_EVERY_MS = 500;
+const breakers = new WeakMap<RedisClient, RedisBreaker>();
+
+export function breakerFor(client: RedisClient): RedisBreaker {
+  let breaker = breakers.get(client);
+  if (!breaker) {
+    breaker = createBreaker(client);
+    breakers.set(client, breaker);
+  }
+  return breaker;
+}
+
+function createBreaker(client: RedisClient): RedisBreaker {
+  let open = false;
+  const probe = () => {
+    const timer = setTimeout(() => {
+      if (client.status === 'end') return; // the client was closed: nothing to come back to
+      client.ping().then(
+        () => {
+          open = false;
+        },
+        probe,
+      );
+    }, PROBE_EVERY_MS);
+    timer.unref();
+  };
+  return {
+    get open() {
+      return open;
+    },
+    trip() {
+      if (open) return;
+      open = true;
+      probe();
+    },
+  };
+}
