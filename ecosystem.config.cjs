@@ -60,6 +60,14 @@ function serviceEnv(name, instanceId, port) {
     KEYCLOAK_REALM: 'shop',
     JWT_AUDIENCE: 'shop-api',
     LOG_LEVEL: 'info',
+    // Traces over OTLP to the stack's Jaeger (scripts/lib/jaeger.sh); the preload in node_args
+    // starts the SDK. OTEL_TRACES_SAMPLER (e.g. parentbased_traceidratio with
+    // OTEL_TRACES_SAMPLER_ARG=0.1) given to `npm run up` is passed on.
+    OTEL_SERVICE_NAME: name,
+    OTEL_EXPORTER_OTLP_ENDPOINT: 'http://127.0.0.1:4318',
+    OTEL_TRACES_SAMPLER: process.env.OTEL_TRACES_SAMPLER || 'parentbased_always_on',
+    ...(process.env.OTEL_TRACES_SAMPLER_ARG ? { OTEL_TRACES_SAMPLER_ARG: process.env.OTEL_TRACES_SAMPLER_ARG } : {}),
+    ...(process.env.OTEL_SDK_DISABLED ? { OTEL_SDK_DISABLED: process.env.OTEL_SDK_DISABLED } : {}),
   };
   if (name === 'email') env.SMTP_URL = 'smtp://127.0.0.1:1025';
   // The GraphQL gateway (product service) calls every replica of the services directly.
@@ -83,11 +91,13 @@ function serviceApps(name, basePort) {
       name: instance,
       cwd: ROOT,
       script: main,
-      // `node --conditions=shop-dist services/<name>/dist/main.js`, as in the conventions: the
-      // condition makes every @shop/* import resolve to its dist/ too. On Node 24 when the
-      // machine's node is older (scripts/lib/prereqs.sh, ensure_service_node).
+      // `node --conditions=shop-dist --import ./packages/telemetry/dist/register.js
+      // services/<name>/dist/main.js`, as in the conventions: the condition makes every @shop/*
+      // import resolve to its dist/ too, and the import is the tracing preload, loaded before
+      // any service module. On Node 24 when the machine's node is older (scripts/lib/prereqs.sh,
+      // ensure_service_node).
       interpreter: SERVICE_NODE,
-      node_args: '--conditions=shop-dist',
+      node_args: '--conditions=shop-dist --import ./packages/telemetry/dist/register.js',
       exec_mode: 'fork',
       env: serviceEnv(name, instance, basePort + i),
       autorestart: true,

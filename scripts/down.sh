@@ -8,7 +8,7 @@
 set -euo pipefail
 
 LIB="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)/lib"
-for f in common keycloak postgres pgbouncer redis rabbitmq mailpit services nginx prometheus; do
+for f in common keycloak postgres pgbouncer redis rabbitmq mailpit jaeger services nginx prometheus; do
   # shellcheck source=/dev/null
   source "$LIB/$f.sh"
 done
@@ -32,7 +32,7 @@ kc_ours() { pid_alive "$KC_PIDFILE" || pgrep -f "kc.home.dir=$KC_HOME" >/dev/nul
 mailpit_running() { pid_alive "$MAILPIT_PIDFILE" || mailpit_up; }
 rabbit_running() { rabbit_env; rabbit_up; }
 
-if ((KEEP_INFRA)); then STEP_TOTAL=2; else STEP_TOTAL=10; fi
+if ((KEEP_INFRA)); then STEP_TOTAL=2; else STEP_TOTAL=11; fi
 stop_step "services (pm2)" pm2_running services_stop
 stop_step "the edge (nginx)" nginx_running nginx_stop
 # leave_step NAME: an external server (STACK_EXTERNAL_INFRA=1) is its owner's to stop.
@@ -50,6 +50,7 @@ fi
 if ((KEEP_INFRA)); then
   :
 elif external_infra; then
+  stop_step Jaeger jaeger_running jaeger_stop
   for name in Keycloak Mailpit RabbitMQ Redis Postgres; do leave_step "$name"; done
   step "Stopping PgBouncer"; skip "not used with STACK_EXTERNAL_INFRA=1"
   stop_step "the tests' Redis Cluster (7001-7003)" redis_cluster_up redis_cluster_stop
@@ -59,6 +60,7 @@ else
   elif keycloak_ready; then skip "one not started from .run/keycloak answers on 8080; left alone"
   else skip "not running"; fi
   stop_step Mailpit mailpit_running mailpit_stop
+  stop_step Jaeger jaeger_running jaeger_stop
   stop_step RabbitMQ rabbit_running rabbit_stop
   stop_step Redis redis_up redis_stop
   stop_step "the tests' Redis Cluster (7001-7003)" redis_cluster_up redis_cluster_stop

@@ -5,7 +5,7 @@
 set -euo pipefail
 
 LIB="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)/lib"
-for f in common keycloak postgres pgbouncer redis rabbitmq mailpit services nginx prometheus; do
+for f in common keycloak postgres pgbouncer redis rabbitmq mailpit jaeger services nginx prometheus; do
   # shellcheck source=/dev/null
   source "$LIB/$f.sh"
 done
@@ -42,6 +42,7 @@ row "Redis$EXT" 6379 redis_up
 row "RabbitMQ$EXT" 5672/15672 rabbit_ok
 row "Keycloak$EXT" 8080/9000 keycloak_ready
 row "Mailpit$EXT" 1025/8025 mailpit_up
+row "Jaeger" 16686/4318 jaeger_up
 ROW_PID="$(cat "$NGINX_PIDFILE" 2>/dev/null || echo -)" row "Edge (nginx)" 8000 nginx_running
 row "Prometheus" "$PROM_PORT" prometheus_up
 row "Alertmanager" "$AM_PORT" alertmanager_up

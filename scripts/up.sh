@@ -16,7 +16,7 @@ for fd in /proc/$$/fd/*; do
 done
 
 LIB="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)/lib"
-for f in common prereqs node-deps build storefront tools keycloak keycloak-demo-admin postgres pgbouncer redis rabbitmq mailpit \
+for f in common prereqs node-deps build storefront tools keycloak keycloak-demo-admin postgres pgbouncer redis rabbitmq mailpit jaeger \
   migrate services api-docs nginx prometheus; do
   # shellcheck source=/dev/null
   source "$LIB/$f.sh"
@@ -38,7 +38,7 @@ if [[ -z "${UP_SH_LOCKED:-}" ]]; then
 fi
 
 replicas_setting
-STEP_TOTAL=19
+STEP_TOTAL=20
 UP_STARTED=$SECONDS
 echo "Bringing up the shop platform natively, $REPLICAS replicas of each service (logs: .run/logs/)"
 
@@ -55,6 +55,7 @@ step_pgbouncer
 step_redis
 step_rabbitmq
 step_mailpit
+step_jaeger
 step_migrate
 step_keycloak_ready
 step_services
@@ -72,6 +73,7 @@ Platform is up in $((SECONDS - UP_STARTED)) s.
   API docs          http://localhost:8000/api-docs  (Swagger UI; document: /api-docs/openapi.json)
   Keycloak          http://127.0.0.1:8080  (admin console: kcadmin / kcadmin)
   Mailpit           http://127.0.0.1:8025  (SMTP 127.0.0.1:1025)
+  Jaeger (traces)   http://127.0.0.1:16686 (OTLP 127.0.0.1:4317/4318)
   RabbitMQ UI       http://127.0.0.1:15672 (guest / guest)
   Postgres          127.0.0.1:5432  (<name>_svc / <name>_pw, databases <name>_db and <name>_test)
 $(external_infra || echo "  PgBouncer         127.0.0.1:6432  (transaction pooling; the replicas connect here)")

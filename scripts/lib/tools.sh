@@ -1,4 +1,4 @@
-# Step: Go tools into .run/tools/bin (k6, mailpit, actionlint, deck, toxiproxy; docker-compose, helm
+# Step: Go tools into .run/tools/bin (k6, mailpit, actionlint, deck, toxiproxy, jaeger; docker-compose, helm
 # and kubeconform for the deploy tests), and the Kubernetes schemas kubeconform checks with.
 # Only these exact versions are served by the module proxy on our machines.
 
@@ -14,6 +14,9 @@ TOXIPROXY_VERSION=v2.5.0
 COMPOSE_VERSION=v5.6.0
 HELM_VERSION=v3.22.0
 KUBECONFORM_VERSION=v0.8.0
+# Jaeger v1's all-in-one (UI, query API, OTLP receiver, in-memory storage): the trace store.
+# scripts/tools/jaeger records it with `go get -tool` (its go.mod has a replace directive).
+JAEGER_VERSION=v1.76.0
 # Kubernetes JSON schemas, vendored in the PyPI package kubernetes-validate (its wheel is a
 # zip; nothing of it is installed or run): scripts/tools/k8s-schemas.mjs makes kubeconform's
 # standalone files from it. K8S_SCHEMA_VERSION is the Kubernetes release the chart is checked against.
@@ -55,6 +58,11 @@ build_wrapper() {
   (cd "$ROOT/scripts/tools/$1" && go build -mod=readonly -trimpath -ldflags "-s -w $3" -o "$TOOLS_BIN/$2" .)
 }
 
+# build_tool DIR BIN PACKAGE: build a `tool` a wrapper module under scripts/tools/ records.
+build_tool() {
+  (cd "$ROOT/scripts/tools/$1" && go build -mod=readonly -trimpath -ldflags "-s -w" -o "$TOOLS_BIN/$2" "$3")
+}
+
 # k8s_schemas: the standalone schemas of K8S_SCHEMA_VERSION under .run/tools/k8s-schemas
 # (8 MB), made once from the kubernetes-validate wheel.
 k8s_schemas() {
@@ -76,7 +84,7 @@ k8s_schemas() {
 }
 
 step_go_tools() {
-  step "Building Go tools (k6, mailpit, actionlint, deck, toxiproxy, docker-compose, helm, kubeconform) into .run/tools/bin"
+  step "Building Go tools (k6, mailpit, actionlint, deck, toxiproxy, docker-compose, helm, kubeconform, jaeger) into .run/tools/bin"
   BUILT_ANY=0
   # GOFLAGS from the environment (e.g. -mod=vendor) must not leak into these builds.
   export GOFLAGS=-buildvcs=false
@@ -99,6 +107,9 @@ step_go_tools() {
   go_tool helm helm.sh/helm/v3 "$HELM_VERSION" go install "helm.sh/helm/v3/cmd/helm@$HELM_VERSION"
   go_tool kubeconform github.com/yannh/kubeconform "$KUBECONFORM_VERSION" \
     go install "github.com/yannh/kubeconform/cmd/kubeconform@$KUBECONFORM_VERSION"
+  # Jaeger: a large build (ten minutes on a cold module cache).
+  go_tool jaeger-all-in-one github.com/jaegertracing/jaeger "$JAEGER_VERSION" \
+    build_tool jaeger jaeger-all-in-one github.com/jaegertracing/jaeger/cmd/all-in-one
   mkdir -p "$K8S_SCHEMAS"
   k8s_schemas
   if ((BUILT_ANY)); then ok; else skip "already built"; fi

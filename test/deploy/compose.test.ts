@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { migrationEnv } from '@shop/config';
 import { parseRedisNodes } from '@shop/cache';
+import { telemetryEnv } from '@shop/telemetry';
 import {
   ROOT,
   SERVICES,
@@ -135,6 +136,19 @@ describe('the environment compose gives each service', () => {
     const parsed = schemas.get('order')!.parse(containerEnv(cluster!.services.order, secretsDir));
     expect(parseRedisNodes(String(parsed.REDIS_NODES))).toEqual([1, 2, 3].map((n) => ({ host: `redis-node-${n}`, port: 6379 })));
     expect(cluster!.services.order.depends_on?.['redis-cluster-init']?.condition).toBe('service_completed_successfully');
+  });
+});
+
+describe('traces in compose', () => {
+  it('when a service starts, then it loads the tracing preload and exports over OTLP to the jaeger container', () => {
+    expect(model.services.jaeger.image).toBe('jaegertracing/all-in-one:1.76.0');
+    for (const name of SERVICES) {
+      const svc = model.services[name];
+      const command = (svc.command ?? []).join(' ');
+      expect({ name, command }).toEqual({ name, command: `node --conditions=shop-dist --import ./packages/telemetry/dist/register.js services/${name}/dist/main.js` });
+      const otel = telemetryEnv.parse(containerEnv(svc, secretsDir));
+      expect({ name, endpoint: otel.OTEL_EXPORTER_OTLP_ENDPOINT, sampler: otel.OTEL_TRACES_SAMPLER }).toEqual({ name, endpoint: 'http://jaeger:4318', sampler: 'parentbased_always_on' });
+    }
   });
 });
 

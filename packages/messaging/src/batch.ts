@@ -6,6 +6,8 @@ import { admit, handleDelivery, type DeliveryContext } from './delivery.js';
 import { eventsConsumed } from './metrics.js';
 import { processEachOnce } from './inbox.js';
 import { setTaskStatuses, type TaskKey } from './tasks.js';
+import { bindEventContext, startDeliverySpan } from './tracing.js';
+import { context, SpanStatusCode } from '@shop/telemetry';
 
 export interface BatchContext extends DeliveryContext {
   db: Knex;
@@ -47,10 +49,34 @@ export async function handleBatchDelivery(ctx: BatchContext, ch: ConfirmChannel,
     }
   }
 
-  if (fresh.length > 0 && !(await runBatch(ctx, ch, fresh, repeats))) {
+  if (fresh.length > 0 && !(await tracedBatch(ctx, ch, fresh, repeats))) {
     for (const m of [...fresh, ...repeats]) await handleDelivery(ctx, ch, m.msg, m.event);
   }
   for (const s of singles) await handleDelivery(ctx, ch, s.msg, s.event);
+}
+
+/**
+ * Each delivery gets its own consumer span (child of its publisher), and each event its trace
+ * for the handler's eachEvent; the batch's own statements (inbox, commit) are counted in the
+ * first delivery's trace.
+ */
+async function tracedBatch(ctx: BatchContext, ch: ConfirmChannel, fresh: Parsed[], repeats: Parsed[]): Promise<boolean> {
+  const spans = [...fresh, ...repeats].map((p) => {
+    const traced = startDeliverySpan(ctx.queue, p.msg, p.event);
+    bindEventContext(p.event, traced.ctx);
+    traced.span.setAttribute('messaging.batch.message_count', fresh.length + repeats.length);
+    return traced;
+  });
+  let ok = false;
+  try {
+    ok = await context.with(spans[0].ctx, () => runBatch(ctx, ch, fresh, repeats));
+    return ok;
+  } finally {
+    for (const { span } of spans) {
+      if (!ok) span.setStatus({ code: SpanStatusCode.ERROR, message: 'batch failed; handled alone' });
+      span.end();
+    }
+  }
 }
 
 async function runBatch(ctx: BatchContext, ch: ConfirmChannel, fresh: Parsed[], repeats: Parsed[]): Promise<boolean> {

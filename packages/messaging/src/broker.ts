@@ -2,7 +2,9 @@ import amqp from 'amqplib';
 import type { ChannelModel, ConfirmChannel, RecoveringChannelModel } from 'amqplib';
 import type { Logger } from '@shop/logger';
 import { ALLOWED_SENDERS, type EventEnvelope, type EventType, type SenderTable } from '@shop/contracts';
+import type { Context } from '@shop/telemetry';
 import { BrokerUnavailableError, errorMessage } from './errors.js';
+import { publishSpan } from './tracing.js';
 import { eventsPublished, publishFailures } from './metrics.js';
 import { ensureExchanges, ensureUnroutedQueue, EVENTS_EXCHANGE } from './topology.js';
 import { Consumer, type ConsumeBatchOptions, type ConsumeOptions, type ConsumeWithDbOptions, type Subscription } from './consumer.js';
@@ -76,7 +78,16 @@ export class Broker {
     }
   }
 
-  publish(envelope: EventEnvelope): Promise<void> {
+  /**
+   * Publishes with confirms, in a producer span whose context rides in the message headers
+   * (W3C traceparent). `parent`: the trace the event belongs to (the relay passes the one its
+   * outbox row recorded); default the active one.
+   */
+  publish(envelope: EventEnvelope, parent?: Context): Promise<void> {
+    return publishSpan(envelope, parent, (headers) => this.send(envelope, headers));
+  }
+
+  private send(envelope: EventEnvelope, headers: Record<string, string>): Promise<void> {
     const ch = this.publisher;
     if (!ch) {
       publishFailures.inc({ type: envelope.type });
@@ -100,6 +111,7 @@ export class Broker {
           // RabbitMQ refuses a user_id other than the connection's own: consumers can trust it.
           userId: this.user,
           timestamp: Math.floor(Date.parse(envelope.occurredAt) / 1000),
+          headers,
         }, (err) => {
           if (err) return fail(err);
           clearTimeout(timer);

@@ -8,6 +8,8 @@ import { processOnce } from './inbox.js';
 import { eventsConsumed, eventsRefused } from './metrics.js';
 import { setTaskStatus, type TaskKey, type TaskStatus } from './tasks.js';
 import { dlqName, Headers, RETRY_EXCHANGE, retryQueueName } from './topology.js';
+import { startDeliverySpan } from './tracing.js';
+import { context } from '@shop/telemetry';
 
 export interface DeliveryContext {
   queue: string;
@@ -75,6 +77,16 @@ type Outcome = 'processed' | 'duplicate' | 'retried' | 'dead_lettered';
  * acked only after its successor is confirmed, so a crash anywhere redelivers, never loses.
  */
 export async function handleDelivery(ctx: DeliveryContext, ch: ConfirmChannel, msg: ConsumeMessage, parsed?: EventEnvelope): Promise<void> {
+  // A consumer span, child of the publisher's (its traceparent rides in the headers).
+  const { span, ctx: traced } = startDeliverySpan(ctx.queue, msg, parsed);
+  try {
+    await context.with(traced, () => deliver(ctx, ch, msg, parsed));
+  } finally {
+    span.end();
+  }
+}
+
+async function deliver(ctx: DeliveryContext, ch: ConfirmChannel, msg: ConsumeMessage, parsed?: EventEnvelope): Promise<void> {
   const admission = admit(ctx, msg, parsed);
   if (admission.refused === 'invalid') {
     const messageId = msg.properties.messageId as string | undefined;

@@ -50,3 +50,19 @@ export async function down(knex: Knex): Promise<void> {
 }
 
 export const messagingMigration = { up, down };
+
+/**
+ * The outbox row remembers the trace it was written in (W3C traceparent), so the relay's
+ * publish continues the request's or message's trace. A service adds a migration file:
+ *   import { outboxTraceMigration } from '@shop/messaging';
+ *   export const { up, down } = outboxTraceMigration;
+ */
+export const outboxTraceMigration = {
+  async up(knex: Knex): Promise<void> {
+    if (await knex.schema.hasColumn('outbox', 'traceparent')) return;
+    await knex.schema.alterTable('outbox', (t) => t.text('traceparent').nullable());
+  },
+  async down(knex: Knex): Promise<void> {
+    await knex.schema.alterTable('outbox', (t) => t.dropColumn('traceparent'));
+  },
+};

@@ -4,11 +4,13 @@ import type { Logger } from '@shop/logger';
 import { isMadeEvent, parseEvent, type EventEnvelope } from '@shop/contracts';
 import { errorMessage } from './errors.js';
 import { outboxLag, watchOutbox } from './metrics.js';
+import { contextOf, currentTraceparent, type Context } from '@shop/telemetry';
 
 /** What the relay needs from a broker (the Broker class, or a stand-in in tests). */
 export interface Publisher {
   isConnected(): boolean;
-  publish(envelope: EventEnvelope): Promise<void>;
+  /** `parent`: the trace to publish in (the one the row was written in). */
+  publish(envelope: EventEnvelope, parent?: Context): Promise<void>;
   /** Calls `listener` after every (re)connect, so rows held back during an outage go out at once. */
   onConnected?(listener: () => void): void;
 }
@@ -22,9 +24,11 @@ export interface Publisher {
 export async function enqueueEvent(trx: Knex | Knex.Transaction, events: EventEnvelope | readonly EventEnvelope[]): Promise<void> {
   const list: readonly EventEnvelope[] = Array.isArray(events) ? events : [events as EventEnvelope];
   if (list.length === 0) return;
+  const traceparent = currentTraceparent();
   const rows = list.map((e) => {
     const event = isMadeEvent(e) ? e : parseEvent(e);
-    return { id: event.id, type: event.type, payload: JSON.stringify(event) };
+    // The trace the event was written in: the relay publishes it there (tracing.ts).
+    return { id: event.id, type: event.type, payload: JSON.stringify(event), traceparent };
   });
   await trx('outbox').insert(rows);
 }
@@ -55,6 +59,7 @@ interface OutboxRow {
   type: string;
   payload: EventEnvelope;
   created_at: Date;
+  traceparent: string | null;
 }
 
 /**
@@ -75,7 +80,7 @@ export function startOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
     }
     return db.transaction(async (trx) => {
       const rows: OutboxRow[] = await trx('outbox')
-        .select('id', 'type', 'payload', 'created_at')
+        .select('id', 'type', 'payload', 'created_at', 'traceparent')
         .whereNull('published_at')
         .orderBy('created_at')
         .limit(batchSize)
@@ -84,7 +89,7 @@ export function startOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
       outboxLag.set(rows.length ? (Date.now() - rows[0].created_at.getTime()) / 1000 : 0);
       if (rows.length === 0) return 0;
       // Publish the whole batch, then wait for all confirms together.
-      const results = await Promise.allSettled(rows.map((r) => broker.publish(r.payload)));
+      const results = await Promise.allSettled(rows.map((r) => broker.publish(r.payload, contextOf(r.traceparent))));
       const published = rows.filter((_, i) => results[i].status === 'fulfilled').map((r) => r.id);
       if (published.length) await trx('outbox').whereIn('id', published).update({ published_at: trx.fn.now(), last_error: null });
       for (const [i, result] of results.entries()) {

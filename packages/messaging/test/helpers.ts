@@ -3,7 +3,7 @@ import amqp, { type Channel, type ChannelModel } from 'amqplib';
 import { createDb, type Knex } from '@shop/db';
 import { ALLOWED_SENDERS, type SenderTable } from '@shop/contracts';
 import { createLogger } from '@shop/logger';
-import { Broker, messagingMigration, type BrokerOptions } from '../src/index.js';
+import { Broker, messagingMigration, outboxTraceMigration, type BrokerOptions } from '../src/index.js';
 
 // Our own vhost and database: the services' component tests share the vhost `test`, and the
 // events these tests publish must not land in their queues.
@@ -84,6 +84,7 @@ export async function freshDb(): Promise<Knex> {
   await db.schema.dropTableIfExists('effects');
   await messagingMigration.down(db);
   await messagingMigration.up(db);
+  await outboxTraceMigration.up(db);
   await db.schema.createTable('effects', (t) => {
     t.increments('id');
     t.text('event_id').notNullable();

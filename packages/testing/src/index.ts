@@ -7,3 +7,4 @@ export { createTestUser, passwordGrant, uniqueEmail, type TestUser, type TestUse
 export { ensureRedisCluster } from './redis-cluster.js';
 export { startServiceProcess, runServiceScript, serviceLogPath, type ServiceProcess, type ServiceProcessOptions } from './service-process.js';
 export { pdfText } from './pdf.js';
+export { startTestTracing, type ReadableSpan } from './tracing.js';

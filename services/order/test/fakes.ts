@@ -102,7 +102,7 @@ export class MemoryStore implements OrderDb {
       payments: {
         create: async (a) => {
           if (st().payments[a.orderId]) return false;
-          st().payments[a.orderId] = { ...a, status: 'PENDING', attempts: 0 };
+          st().payments[a.orderId] = { ...a, status: 'PENDING', attempts: 0, traceparent: null };
           return true;
         },
         find: async (orderId) => st().payments[orderId],

@@ -1,4 +1,4 @@
-import type { Broker, Subscription } from '@shop/messaging';
+import { eachEvent, type Broker, type Subscription } from '@shop/messaging';
 import { EventTypes, type EventOf } from '@shop/contracts';
 import type { Db, Tx } from '@shop/db';
 import { knexStores } from '../data/stores.js';
@@ -34,7 +34,7 @@ export function consumeProductEvents(broker: Broker, db: Db, retryDelaysMs?: num
       // batches then lock snapshot rows in the same order and cannot deadlock. Each write
       // applies only data newer than what it finds, so reordering across products is harmless.
       const sorted = [...events].sort((a, b) => a.data.productId.localeCompare(b.data.productId));
-      for (const event of sorted) await apply(trx, event);
+      await eachEvent(sorted, (event) => apply(trx, event));
     },
   });
 }

@@ -1,4 +1,4 @@
-import { PermanentError, type Broker, type Subscription } from '@shop/messaging';
+import { eachEvent, PermanentError, type Broker, type Subscription } from '@shop/messaging';
 import type { Db, Tx } from '@shop/db';
 import { EventTypes, type EventOf } from '@shop/contracts';
 import { commitReservation } from '../domain/commit-reservation.js';
@@ -44,7 +44,7 @@ export function consumeOrderOutcomes(broker: Broker, db: Db, deps: ConsumerDeps)
     batchSize: 50,
     maxWaitMs: 10,
     handleBatch: async (events, trx) => {
-      for (const event of events) await handle(event, trx);
+      await eachEvent(events, (event) => handle(event, trx));
     },
   });
 }

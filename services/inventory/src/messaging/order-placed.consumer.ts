@@ -1,4 +1,4 @@
-import type { Broker, Subscription } from '@shop/messaging';
+import { eachEvent, type Broker, type Subscription } from '@shop/messaging';
 import type { Db, Tx } from '@shop/db';
 import { EventTypes, type Event } from '@shop/contracts';
 import { reserveOrder, type ReserveOutcome } from '../domain/reserve-order.js';
@@ -35,7 +35,7 @@ export function consumeOrderPlaced(broker: Broker, db: Db, deps: ConsumerDeps, o
     maxWaitMs: 10,
     prefetch: options.prefetch,
     handleBatch: async (events, trx) => {
-      for (const event of events) await handle(event, trx);
+      await eachEvent(events, (event) => handle(event, trx));
     },
   });
 }

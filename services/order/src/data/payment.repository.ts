@@ -1,5 +1,6 @@
 import type { Knex } from 'knex';
 import type { DbOrTx, Tx } from '@shop/db';
+import { currentTraceparent } from '@shop/telemetry';
 import type { PaymentStore } from '../domain/ports.js';
 import type { PaymentAttempt, PaymentStatus } from '../domain/types.js';
 import { toOrder, type OrderRow } from './order-rows.js';
@@ -11,6 +12,7 @@ const toAttempt = (r: Record<string, unknown>): PaymentAttempt => ({
   token: r.token as string,
   status: r.status as PaymentStatus,
   attempts: r.attempts as number,
+  traceparent: (r.traceparent as string | null) ?? null,
 });
 
 export function paymentRepository(db: DbOrTx): PaymentStore {
@@ -26,7 +28,7 @@ export function paymentRepository(db: DbOrTx): PaymentStore {
 /** Written before any charge; a second reservation event for the order finds it and stops. */
 async function createAttempt(trx: DbOrTx, a: { orderId: string; amount: number; currency: string; token: string }): Promise<boolean> {
   const rows = await trx('payment_attempts')
-    .insert({ order_id: a.orderId, amount: a.amount, currency: a.currency, token: a.token, status: 'PENDING' })
+    .insert({ order_id: a.orderId, amount: a.amount, currency: a.currency, token: a.token, status: 'PENDING', traceparent: currentTraceparent() })
     .onConflict('order_id')
     .ignore()
     .returning('order_id');

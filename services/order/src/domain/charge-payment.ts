@@ -1,5 +1,6 @@
 import type { Logger } from '@shop/logger';
 import { EventTypes } from '@shop/contracts';
+import { resumeTrace, SpanKind } from '@shop/telemetry';
 import { endOrder, type OutcomeDeps } from './order-outcomes.js';
 import { moveOrder } from './order-state.js';
 import { chargeWithTimeout, type ChargeResult, type PaymentProvider } from './payment-provider.js';
@@ -38,8 +39,11 @@ export async function chargeDuePayments(deps: ChargeDeps, limit: number): Promis
   const holdUntil = new Date(Date.now() + deps.timeoutMs + HOLD_MARGIN_MS);
   const { claimed, voided } = await deps.store.payments.claimDue(deps.timeoutMs * 2 + 5_000, limit, holdUntil);
   if (claimed.length === 0) return voided;
+  // Each charge continues its order's trace (the attempt remembers it), recording included.
+  const spans = claimed.map(({ attempt }: { attempt: PaymentAttempt }) =>
+    resumeTrace('payment charge', attempt.traceparent, { kind: SpanKind.CLIENT, attributes: { 'shop.order.id': attempt.orderId } }));
   const results = await Promise.all(
-    claimed.map(async ({ attempt }: { attempt: PaymentAttempt }) => {
+    claimed.map(({ attempt }: { attempt: PaymentAttempt }, i) => spans[i].run(async () => {
       const started = performance.now();
       const result = await chargeWithTimeout(
         deps.provider,
@@ -47,21 +51,24 @@ export async function chargeDuePayments(deps: ChargeDeps, limit: number): Promis
         deps.timeoutMs,
       );
       deps.observe?.(result, (performance.now() - started) / 1000);
+      spans[i].span.setAttribute('shop.payment.outcome', result.outcome);
       return result;
-    }),
+    })),
   );
   try {
     await deps.store.transaction(async (tx) => {
       await tx.orders.lock(claimed.map(({ order }) => order.id));
-      for (const [i, { order }] of claimed.entries()) await recordCharge(tx, deps, order, results[i]);
+      for (const [i, { order }] of claimed.entries()) await spans[i].run(() => recordCharge(tx, deps, order, results[i]));
     });
   } catch (err) {
     deps.logger.warn({ err: (err as Error).message, size: claimed.length }, 'recording a batch of charges failed; recording one by one');
     for (const [i, { order }] of claimed.entries()) {
-      await deps.store
-        .transaction((tx) => recordCharge(tx, deps, order, results[i]))
+      await spans[i]
+        .run(() => deps.store.transaction((tx) => recordCharge(tx, deps, order, results[i])))
         .catch((e) => deps.logger.error({ err: (e as Error).message, orderId: order.id }, 'could not record a charge; its lease will expire'));
     }
+  } finally {
+    for (const s of spans) s.end();
   }
   return claimed.length + voided;
 }

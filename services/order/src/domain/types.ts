@@ -88,6 +88,8 @@ export interface PaymentAttempt {
   token: string;
   status: PaymentStatus;
   attempts: number;
+  /** The trace the attempt was made in (the reservation's), which its charge continues. */
+  traceparent: string | null;
 }
 
 /** What an Idempotency-Key remembers: the request's hash, and the reply once there is one. */

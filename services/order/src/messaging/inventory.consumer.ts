@@ -1,6 +1,6 @@
 import type { AnyEvent, EventEnvelope } from '@shop/contracts';
 import { EventTypes } from '@shop/contracts';
-import type { Broker, Subscription, UnitOfWork } from '@shop/messaging';
+import { eachEvent, type Broker, type Subscription, type UnitOfWork } from '@shop/messaging';
 import { endOrder, markReserved, type OutcomeDeps } from '../domain/order-outcomes.js';
 import type { OrderTx } from '../domain/ports.js';
 import { joinOrderTx } from '../data/order-stores.js';
@@ -21,7 +21,7 @@ export function consumeInventoryEvents(broker: Broker, uow: UnitOfWork, deps: Ou
     maxWaitMs: 10,
     handleBatch: async (events, trx) => {
       const tx = joinOrderTx(uow, trx);
-      for (const event of events) await applyInventoryEvent(tx, deps, event);
+      await eachEvent(events, (event) => applyInventoryEvent(tx, deps, event));
     },
   });
 }

@@ -1,6 +1,6 @@
 import type { AnyEvent } from '@shop/contracts';
 import { EventTypes } from '@shop/contracts';
-import type { Broker, Subscription, UnitOfWork } from '@shop/messaging';
+import { eachEvent, type Broker, type Subscription, type UnitOfWork } from '@shop/messaging';
 import { applyProductEvent, applyUserEvent } from '../domain/snapshots.js';
 import { joinOrderTx } from '../data/order-stores.js';
 
@@ -29,7 +29,7 @@ export function consumeProductEvents(broker: Broker, uow: UnitOfWork): Subscript
       // only data newer than what it finds, so reordering across products changes nothing.
       const sorted = [...events].sort((a, b) => cmp(productIdOf(a), productIdOf(b)));
       const tx = joinOrderTx(uow, trx);
-      for (const event of sorted) await applyProductEvent(tx, event as ProductEvent);
+      await eachEvent(sorted, (event) => applyProductEvent(tx, event as ProductEvent));
     },
   });
 }

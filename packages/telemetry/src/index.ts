@@ -1,0 +1,21 @@
+export {
+  context,
+  contextOf,
+  currentTraceparent,
+  extractTrace,
+  failSpan,
+  injectTrace,
+  inSpan,
+  resumeTrace,
+  SpanKind,
+  SpanStatusCode,
+  trace,
+  traceFields,
+  tracer,
+  type Carrier,
+  type Context,
+  type ResumedSpan,
+  type Span,
+  type SpanOptions,
+} from './context.js';
+export { telemetryEnv, type TelemetryConfig, type SamplerName } from './config.js';

@@ -1,0 +1,77 @@
+import { describe, expect, it } from '@jest/globals';
+import { randomBytes } from 'node:crypto';
+import { adminToken, api, finalOrder, newCustomer, newProduct, placeOrder, until } from './api.js';
+
+const JAEGER = process.env.JAEGER_URL ?? 'http://127.0.0.1:16686';
+
+interface JaegerSpan {
+  traceID: string;
+  spanID: string;
+  operationName: string;
+  processID: string;
+  references: Array<{ refType: string; spanID: string }>;
+  tags: Array<{ key: string; value: unknown }>;
+}
+interface JaegerTrace {
+  traceID: string;
+  spans: JaegerSpan[];
+  processes: Record<string, { serviceName: string }>;
+}
+
+async function tracesOf(orderId: string): Promise<JaegerTrace[]> {
+  const query = new URLSearchParams({ service: 'order', operation: 'payment charge', tags: JSON.stringify({ 'shop.order.id': orderId }), lookback: '1h', limit: '5' });
+  const res = await fetch(`${JAEGER}/api/traces?${query}`);
+  if (!res.ok) throw new Error(`Jaeger ${res.status}`);
+  return ((await res.json()) as { data: JaegerTrace[] }).data;
+}
+
+const serviceOf = (t: JaegerTrace, s: JaegerSpan) => t.processes[s.processID].serviceName;
+const kindOf = (s: JaegerSpan) => s.tags.find((tag) => tag.key === 'span.kind')?.value;
+
+describe('one order, one trace (Jaeger at :16686)', () => {
+  it('when an order is placed through :8000, then one trace spans order, inventory and email with the broker hop between them', async () => {
+    const admin = await adminToken();
+    const product = await newProduct(admin, { stock: 2 });
+    const customer = await newCustomer('trace');
+    const placed = await placeOrder(customer.token, { items: [{ productId: product.id, quantity: 1 }], paymentToken: 'tok_visa' });
+    expect(placed.status).toBe(202);
+    expect((await finalOrder(customer.token, placed.body.id)).status).toBe('CONFIRMED');
+
+    // Spans reach Jaeger in batches (each replica flushes every second): wait, bounded, for the email's.
+    const found = await until(async () => {
+      const traces = await tracesOf(placed.body.id);
+      return traces.find((t) => t.spans.some((s) => serviceOf(t, s) === 'email' && kindOf(s) === 'consumer'));
+    }, 'the order trace to reach the email service in Jaeger', 30_000);
+
+    expect((await tracesOf(placed.body.id)).length).toBe(1);
+    const services = new Set(found.spans.map((s) => serviceOf(found, s)));
+    expect([...services]).toEqual(expect.arrayContaining(['order', 'inventory', 'email']));
+    // It starts at the edge's request: the order service's POST /api/orders is the root.
+    const roots = found.spans.filter((s) => !s.references.some((r) => r.refType === 'CHILD_OF'));
+    expect(roots.map((s) => `${serviceOf(found, s)} ${s.operationName}`)).toEqual(['order POST /api/orders']);
+    // The broker hop: order's publish of order.placed.v1 is the parent of inventory's consumer span.
+    const publish = found.spans.find((s) => serviceOf(found, s) === 'order' && s.operationName === 'publish order.placed.v1');
+    expect(publish).toBeDefined();
+    const consumed = found.spans.find((s) => serviceOf(found, s) === 'inventory' && s.references.some((r) => r.spanID === publish!.spanID));
+    expect(consumed && kindOf(consumed)).toBe('consumer');
+    // Postgres, Redis and AMQP spans are in it.
+    const ops = found.spans.map((s) => s.operationName);
+    expect(ops.some((op) => op.startsWith('pg.query'))).toBe(true);
+    expect(found.spans.some((s) => s.tags.some((t) => t.key === 'db.system.name' && t.value === 'redis') || s.tags.some((t) => t.key === 'db.system' && t.value === 'redis'))).toBe(true);
+  });
+});
+
+describe('the edge and a caller\'s trace context', () => {
+  it('when a caller sends a traceparent through :8000, then the service continues the caller\'s trace', async () => {
+    const traceId = randomBytes(16).toString('hex');
+    const parentId = randomBytes(8).toString('hex');
+    const res = await api('POST', '/api/cart', { headers: { traceparent: `00-${traceId}-${parentId}-01` } });
+    expect(res.status).toBe(201);
+    const trace = await until(async () => {
+      const r = await fetch(`${JAEGER}/api/traces/${traceId}`);
+      return r.ok ? ((await r.json()) as { data: JaegerTrace[] }).data[0] : undefined;
+    }, 'the caller\'s trace in Jaeger', 15_000);
+    const server = trace.spans.find((s) => serviceOf(trace, s) === 'cart' && kindOf(s) === 'server');
+    expect(server?.references).toEqual([expect.objectContaining({ refType: 'CHILD_OF', spanID: parentId })]);
+  });
+});
