@@ -42,7 +42,8 @@ const schemas = new Map<string, Schema>();
  * image runs them compiled (dist/), with the condition that sends @shop/* imports to dist/ too.
  */
 function parserFor(svc: ComposeService): { label: string; schema: Schema } | undefined {
-  const m = /^node --conditions=shop-dist services\/(\w+)\/dist\/(main|migrate|seed)\.js$/.exec((svc.command ?? []).join(' '));
+  // A service's main has the tracing preload before it (checked in "traces in compose").
+  const m = /^node --conditions=shop-dist (?:--import \.\/packages\/telemetry\/dist\/register\.js )?services\/(\w+)\/dist\/(main|migrate|seed)\.js$/.exec((svc.command ?? []).join(' '));
   if (!m) return undefined;
   const [, name, entry] = m;
   return entry === 'migrate' ? { label: `${name} migrate`, schema: migrationEnv as unknown as Schema } : { label: `${name} ${entry}`, schema: schemas.get(name)! };
