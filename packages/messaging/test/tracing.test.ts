@@ -57,10 +57,10 @@ describe('trace context through the outbox and the broker', () => {
 
       await eventually(() => seen.has(sent.productId));
       expect(seen.get(sent.productId)).toBe(sent.traceId);
-      await eventually(() => tracing.spans().some((s) => s.name.startsWith('process tracetest.single.') && s.spanContext().traceId === sent.traceId));
-      const inTrace = tracing.spans().filter((s) => s.spanContext().traceId === sent.traceId);
-      const publish = inTrace.find((s) => s.name === 'publish product.deleted.v1');
-      const processSpan = inTrace.find((s) => s.name.startsWith('process tracetest.single.'));
+      // The consumer can finish before the publisher's confirm ends its span: wait for both.
+      const inTrace = () => tracing.spans().filter((s) => s.spanContext().traceId === sent.traceId);
+      const publish = await eventually(() => inTrace().find((s) => s.name === 'publish product.deleted.v1'));
+      const processSpan = await eventually(() => inTrace().find((s) => s.name.startsWith('process tracetest.single.')));
       expect(publish?.parentSpanContext?.spanId).toBe(sent.spanId);
       expect(processSpan?.parentSpanContext?.spanId).toBe(publish?.spanContext().spanId);
     } finally {
