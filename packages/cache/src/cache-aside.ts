@@ -10,6 +10,12 @@ export interface CacheOptions {
 }
 
 const WAIT_STEP_MS = 25;
+/**
+ * A cache answer later than this is worse than none: the read goes to the source instead
+ * (and the breaker opens). Far below the client's 1 s command timeout, which is for
+ * callers that need Redis' answer.
+ */
+const CACHE_DEADLINE_MS = 150;
 /** What a Redis call gives back when Redis is unreachable (never a Redis answer). */
 const DOWN = Symbol('redis unavailable');
 type Down = typeof DOWN;
@@ -124,12 +130,18 @@ export class Cache {
   /** The call's answer, or DOWN when it failed or an earlier failure has not healed yet. */
   private async safely<R>(op: () => Promise<R>): Promise<R | Down> {
     if (this.breaker.open) return DOWN;
+    let timer: NodeJS.Timeout | undefined;
     try {
-      return await op();
+      const late = new Promise<never>((_, reject) => {
+        timer = setTimeout(() => reject(new Error(`no answer from Redis within ${CACHE_DEADLINE_MS} ms`)), CACHE_DEADLINE_MS);
+      });
+      return await Promise.race([op(), late]);
     } catch (err) {
       if (!this.breaker.open) this.logger.warn({ err: (err as Error).message }, 'cache unavailable, bypassing until Redis answers again');
       this.breaker.trip();
       return DOWN;
+    } finally {
+      clearTimeout(timer);
     }
   }
 }
