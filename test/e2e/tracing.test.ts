@@ -37,11 +37,12 @@ describe('one order, one trace (Jaeger at :16686)', () => {
     expect(placed.status).toBe(202);
     expect((await finalOrder(customer.token, placed.body.id)).status).toBe('CONFIRMED');
 
-    // Spans reach Jaeger in batches (each replica flushes every second): wait, bounded, for the email's.
+    // Spans reach Jaeger in batches, each replica on its own timer, so the email's may land
+    // before the inventory's: wait, bounded, until the spans of all three are in.
     const found = await until(async () => {
       const traces = await tracesOf(placed.body.id);
-      return traces.find((t) => t.spans.some((s) => serviceOf(t, s) === 'email' && kindOf(s) === 'consumer'));
-    }, 'the order trace to reach the email service in Jaeger', 30_000);
+      return traces.find((t) => ['order', 'inventory', 'email'].every((svc) => t.spans.some((s) => serviceOf(t, s) === svc && kindOf(s) === (svc === 'order' ? 'server' : 'consumer'))));
+    }, 'the order trace with the order, inventory and email services in Jaeger', 30_000);
 
     expect((await tracesOf(placed.body.id)).length).toBe(1);
     const services = new Set(found.spans.map((s) => serviceOf(found, s)));
