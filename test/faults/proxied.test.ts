@@ -12,7 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { queueStats } from './books.js';
 import { quantile, retryUnanswered, startOrderLoad, startReadLoad, type Window } from './load.js';
 import { allReady, heal, killReplica, sleep, stopRedis } from './platform.js';
-import { conclude, prepare } from './scenario.js';
+import { conclude, prepare, underLoad } from './scenario.js';
 import { addToxic, proxied, removeToxic } from './toxiproxy.js';
 
 const during = <T extends { at: number }>(xs: T[], w: Window) => xs.filter((x) => x.at >= w.from && x.at <= w.to);
@@ -24,25 +24,21 @@ describe('R3 and R4: a replica killed between the effect and its acknowledgement
   it('R2: when the broker link is slow and its connections are reset twice, then no event is lost and none has a second effect', async () => {
     const s = await prepare('R2', { stock: 1000, customers: 10 });
     const before = await queueStats('inventory.order-placed');
-    const load = startOrderLoad({ customers: s.customers, productId: s.product.id, ratePerSec: 6, maxRequests: 400, maxMs: 90_000 });
-    await sleep(3_000);
-    const fault = { from: Date.now(), to: 0 };
-    const slow = [
-      await addToxic('rabbitmq', { type: 'latency', stream: 'upstream', attributes: { latency: 300, jitter: 200 } }),
-      await addToxic('rabbitmq', { type: 'latency', stream: 'downstream', attributes: { latency: 300, jitter: 200 } }),
-    ];
-    for (let round = 0; round < 2; round++) {
-      await sleep(4_000);
-      const reset = await addToxic('rabbitmq', { type: 'reset_peer', attributes: { timeout: 0 } });
-      await sleep(1_000);
-      await removeToxic('rabbitmq', reset);
-    }
-    await sleep(3_000);
-    for (const t of slow) await removeToxic('rabbitmq', t);
-    await allReady();
-    fault.to = Date.now();
-    await sleep(3_000);
-    const attempts = await load.stop();
+    const { attempts, fault } = await underLoad(s, { ratePerSec: 6, maxRequests: 400, maxMs: 90_000, margin: 3_000 }, async () => {
+      const slow = [
+        await addToxic('rabbitmq', { type: 'latency', stream: 'upstream', attributes: { latency: 300, jitter: 200 } }),
+        await addToxic('rabbitmq', { type: 'latency', stream: 'downstream', attributes: { latency: 300, jitter: 200 } }),
+      ];
+      for (let round = 0; round < 2; round++) {
+        await sleep(4_000);
+        const reset = await addToxic('rabbitmq', { type: 'reset_peer', attributes: { timeout: 0 } });
+        await sleep(1_000);
+        await removeToxic('rabbitmq', reset);
+      }
+      await sleep(3_000);
+      for (const t of slow) await removeToxic('rabbitmq', t);
+      await allReady();
+    });
     await retryUnanswered(s.customers, attempts);
     const after = await queueStats('inventory.order-placed');
 

@@ -1,23 +1,15 @@
 /** R5: Postgres killed with kill -9 mid-load, restarted. Fast 503s while it is down, nothing acknowledged lost. */
 import { afterAll, describe, expect, it } from '@jest/globals';
-import { retryUnanswered, startOrderLoad } from './load.js';
-import { heal, killPostgres, sleep } from './platform.js';
-import { conclude, prepare } from './scenario.js';
+import { retryUnanswered } from './load.js';
+import { heal, killPostgres } from './platform.js';
+import { conclude, KILL_PLAN, killedFor8s, prepare, underLoad } from './scenario.js';
 
 describe('R5: Postgres killed mid-load', () => {
   afterAll(heal, 300_000); // never leave the platform without its database
 
   it('when Postgres is killed under load and restarted, then 503s are fast while it is down and nothing acknowledged is lost', async () => {
     const s = await prepare('R5', { stock: 1000, customers: 12 });
-    const load = startOrderLoad({ customers: s.customers, productId: s.product.id, ratePerSec: 8, maxRequests: 500, maxMs: 90_000 });
-    await sleep(4_000);
-    const fault = { from: Date.now(), to: 0 };
-    await killPostgres();
-    await sleep(8_000);
-    await heal();
-    fault.to = Date.now();
-    await sleep(4_000);
-    const attempts = await load.stop();
+    const { attempts, fault } = await underLoad(s, KILL_PLAN, killedFor8s(killPostgres));
     await retryUnanswered(s.customers, attempts);
 
     const books = await conclude(s, attempts, {

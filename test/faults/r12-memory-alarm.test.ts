@@ -2,9 +2,9 @@
 import { afterAll, describe, expect, it } from '@jest/globals';
 import { until } from '../e2e/api.js';
 import { sql } from './books.js';
-import { startOrderLoad, statusCounts } from './load.js';
+import { statusCounts } from './load.js';
 import { allReady, rabbitAlarm, rabbitWatermark, sleep } from './platform.js';
-import { conclude, prepare } from './scenario.js';
+import { conclude, prepare, underLoad } from './scenario.js';
 
 const DEFAULT_WATERMARK = '0.4'; // RabbitMQ's default; the stack sets no other
 
@@ -16,18 +16,15 @@ describe('R12: RabbitMQ memory alarm', () => {
 
   it('when the broker raises its memory alarm under load, then orders are still accepted, the outbox holds them, and all become final after', async () => {
     const s = await prepare('R12', { stock: 1000, customers: 10 });
-    const load = startOrderLoad({ customers: s.customers, productId: s.product.id, ratePerSec: 6, maxRequests: 400, maxMs: 90_000 });
-    await sleep(3_000);
-    const fault = { from: Date.now(), to: 0 };
-    await rabbitWatermark('0.0001');
-    await until(rabbitAlarm, 'the memory alarm', 30_000);
-    await sleep(10_000);
-    const [held] = await sql<{ n: string }>('order', 'select count(*) n from outbox where published_at is null');
-    await rabbitWatermark(DEFAULT_WATERMARK);
-    await until(async () => !(await rabbitAlarm()), 'the alarm to clear', 30_000);
-    fault.to = Date.now();
-    await sleep(3_000);
-    const attempts = await load.stop();
+    let held = { n: '0' };
+    const { attempts, fault } = await underLoad(s, { ratePerSec: 6, maxRequests: 400, maxMs: 90_000, margin: 3_000 }, async () => {
+      await rabbitWatermark('0.0001');
+      await until(rabbitAlarm, 'the memory alarm', 30_000);
+      await sleep(10_000);
+      [held] = await sql<{ n: string }>('order', 'select count(*) n from outbox where published_at is null');
+      await rabbitWatermark(DEFAULT_WATERMARK);
+      await until(async () => !(await rabbitAlarm()), 'the alarm to clear', 30_000);
+    });
 
     const books = await conclude(s, attempts, {
       title: 'RabbitMQ memory alarm (watermark lowered)',

@@ -5,7 +5,8 @@
  */
 import { adminToken, newCustomers, newProduct, type Customer } from '../e2e/api.js';
 import { baseline, checkBooks, type Baseline, type Books } from './books.js';
-import type { Attempt, Window } from './load.js';
+import { startOrderLoad, type Attempt, type Window } from './load.js';
+import { heal, sleep } from './platform.js';
 import { record } from './report.js';
 
 export interface Scenario {
@@ -24,6 +25,36 @@ export async function prepare(id: string, opts: { stock: number; customers: numb
   const customers = await newCustomers(opts.customers, id.toLowerCase());
   return { id, started, admin, product: { id: product.id, stock: opts.stock }, customers, before: await baseline() };
 }
+
+/** Orders at a steady rate around a fault: `margin` ms of load before it and after it. */
+export interface LoadPlan {
+  ratePerSec: number;
+  maxRequests: number;
+  maxMs: number;
+  margin: number;
+}
+
+/**
+ * The scenario's orders under load while `inject` runs; the fault's window is the time
+ * `inject` took. Resolves with every attempt once the load has stopped.
+ */
+export async function underLoad(s: Scenario, plan: LoadPlan, inject: () => Promise<void>): Promise<{ attempts: Attempt[]; fault: Window }> {
+  const load = startOrderLoad({ customers: s.customers, productId: s.product.id, ratePerSec: plan.ratePerSec, maxRequests: plan.maxRequests, maxMs: plan.maxMs });
+  await sleep(plan.margin);
+  const fault = { from: Date.now(), to: 0 };
+  await inject();
+  fault.to = Date.now();
+  await sleep(plan.margin);
+  return { attempts: await load.stop(), fault };
+}
+
+/** R1's and R5's fault: a server killed with SIGKILL under 8 orders/s, back 8 s later by the stack's own steps. */
+export const KILL_PLAN: LoadPlan = { ratePerSec: 8, maxRequests: 500, maxMs: 90_000, margin: 4_000 };
+export const killedFor8s = (kill: () => Promise<void>) => async () => {
+  await kill();
+  await sleep(8_000);
+  await heal();
+};
 
 export async function conclude(
   s: Scenario,
