@@ -12,10 +12,31 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { queueStats } from './books.js';
 import { quantile, retryUnanswered, startOrderLoad, startReadLoad, type Window } from './load.js';
 import { allReady, heal, killReplica, sleep, stopRedis } from './platform.js';
-import { conclude, prepare, underLoad } from './scenario.js';
+import { conclude, prepare, underLoad, type Scenario } from './scenario.js';
 import { addToxic, proxied, removeToxic } from './toxiproxy.js';
 
 const during = <T extends { at: number }>(xs: T[], w: Window) => xs.filter((x) => x.at >= w.from && x.at <= w.to);
+
+/**
+ * R3 and R4's fault: one direction of every AMQP link delayed 3 s under 6 orders/s (upstream
+ * holds the consumers' acks, downstream the publisher confirms), then `replica` killed with
+ * SIGKILL while they are in flight; the link healed as it dies. The redeliveries of the
+ * consumer's queue are counted around it.
+ */
+async function killDuringAck(s: Scenario, stream: 'upstream' | 'downstream', replica: string) {
+  const before = await queueStats('inventory.order-placed');
+  const load = startOrderLoad({ customers: s.customers, productId: s.product.id, ratePerSec: 6, maxRequests: 300, maxMs: 60_000 });
+  await sleep(3_000);
+  const toxic = await addToxic('rabbitmq', { type: 'latency', stream, attributes: { latency: 3_000 } });
+  await sleep(4_000);
+  const fault = { from: Date.now(), to: 0 };
+  await killReplica(replica, () => removeToxic('rabbitmq', toxic));
+  fault.to = Date.now();
+  await sleep(3_000);
+  const attempts = await load.stop();
+  await retryUnanswered(s.customers, attempts);
+  return { attempts, fault, before, after: await queueStats('inventory.order-placed') };
+}
 
 describe('R3 and R4: a replica killed between the effect and its acknowledgement', () => {
   beforeAll(() => proxied(true), 300_000);
@@ -55,18 +76,7 @@ describe('R3 and R4: a replica killed between the effect and its acknowledgement
 
   it('R3: when inventory is killed after committing reservations whose acks are in flight, then the redeliveries change nothing twice', async () => {
     const s = await prepare('R3', { stock: 1000, customers: 10 });
-    const before = await queueStats('inventory.order-placed');
-    const load = startOrderLoad({ customers: s.customers, productId: s.product.id, ratePerSec: 6, maxRequests: 300, maxMs: 60_000 });
-    await sleep(3_000);
-    const toxic = await addToxic('rabbitmq', { type: 'latency', stream: 'upstream', attributes: { latency: 3_000 } });
-    await sleep(4_000);
-    const fault = { from: Date.now(), to: 0 };
-    await killReplica('inventory-1', () => removeToxic('rabbitmq', toxic));
-    fault.to = Date.now();
-    await sleep(3_000);
-    const attempts = await load.stop();
-    await retryUnanswered(s.customers, attempts);
-    const after = await queueStats('inventory.order-placed');
+    const { attempts, fault, before, after } = await killDuringAck(s, 'upstream', 'inventory-1');
 
     const books = await conclude(s, attempts, {
       title: 'a consumer killed after its commit, before its ack',
@@ -81,18 +91,7 @@ describe('R3 and R4: a replica killed between the effect and its acknowledgement
 
   it('R4: when the order service is killed after publishing events whose confirms are in flight, then the re-publish is absorbed', async () => {
     const s = await prepare('R4', { stock: 1000, customers: 10 });
-    const before = await queueStats('inventory.order-placed');
-    const load = startOrderLoad({ customers: s.customers, productId: s.product.id, ratePerSec: 6, maxRequests: 300, maxMs: 60_000 });
-    await sleep(3_000);
-    const toxic = await addToxic('rabbitmq', { type: 'latency', stream: 'downstream', attributes: { latency: 3_000 } });
-    await sleep(4_000);
-    const fault = { from: Date.now(), to: 0 };
-    await killReplica('order-1', () => removeToxic('rabbitmq', toxic));
-    fault.to = Date.now();
-    await sleep(3_000);
-    const attempts = await load.stop();
-    await retryUnanswered(s.customers, attempts);
-    const after = await queueStats('inventory.order-placed');
+    const { attempts, fault, before, after } = await killDuringAck(s, 'downstream', 'order-1');
     const orders = new Set(attempts.map((a) => a.orderId).filter(Boolean)).size;
 
     const books = await conclude(s, attempts, {
