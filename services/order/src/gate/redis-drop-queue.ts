@@ -4,8 +4,11 @@ import type { DropState, DropStatus, TicketRead } from '../domain/drop-types.js'
 import type { ClaimOutcome, DropQueue } from '../domain/drop-ports.js';
 import { CLAIM, GIVE_BACK, OPEN, PRE_QUEUE, QUEUE, RELEASE, SCHEDULE, SETTLE } from './drop-scripts.js';
 
-/** Every key of a drop shares the hash tag `{drop:<id>}`: each script is single-slot on a Cluster. */
-const keysOf = (dropId: string): string[] => ['m', 'q', 't', 'h'].map((k) => slotKey('drop', `drop:${dropId}`, k));
+/**
+ * Every key of a drop shares the hash tag `{drop:<id>}`: each script is single-slot on a Cluster.
+ * [meta, queue, tickets, holds]; exported for the component tests, which move a drop's clock.
+ */
+export const keysOf = (dropId: string): string[] => ['m', 'q', 't', 'h'].map((k) => slotKey('drop', `drop:${dropId}`, k));
 /** How long an order in flight keeps its hold past the hold's own expiry. */
 const CLAIM_LEASE_MS = 15_000;
 
