@@ -1,4 +1,4 @@
-import { collectDefaultMetrics, Counter, Histogram, register } from 'prom-client';
+import { collectDefaultMetrics, Counter, Gauge, Histogram, register } from 'prom-client';
 import type { RequestHandler } from 'express';
 
 export const metricsRegistry = register;
@@ -63,3 +63,50 @@ export const httpMetrics: RequestHandler = (req, res, next) => {
   });
   next();
 };
+
+/** One sample of a scrape gauge: its labels (none on an unlabelled gauge) and its value. */
+export interface GaugeSample {
+  labels?: Record<string, string>;
+  value: number;
+}
+
+/**
+ * A gauge read when Prometheus scrapes and never in between: `read` gives the value (or every
+ * labelled sample; those of the last scrape are cleared, so a drop that ended disappears).
+ * Registered once per process, however often its module is loaded (jest loads one per suite).
+ */
+export function scrapeGauge(name: string, help: string, labels: string[], read: () => Promise<number | GaugeSample[]>): Gauge {
+  return (register.getSingleMetric(name) as Gauge | undefined) ??
+    new Gauge({
+      name,
+      help,
+      labelNames: labels,
+      async collect() {
+        const got = await read();
+        this.reset();
+        if (typeof got === 'number') this.set(got);
+        else for (const s of got) this.set(s.labels ?? {}, s.value);
+      },
+    });
+}
+
+/**
+ * One reading shared by the gauges of a scrape (collected one after another): what `watch`
+ * named runs at most once a second. Nothing watched reads `idle`; a failed read, `failed`.
+ */
+export function scrapeReading<R>(idle: R, failed: R): { watch(read: (() => Promise<R>) | undefined): void; get(): Promise<R> } {
+  let read: (() => Promise<R>) | undefined;
+  let last: { at: number; value: Promise<R> } | undefined;
+  return {
+    watch(next) {
+      read = next;
+      last = undefined;
+    },
+    get() {
+      if (!read) return Promise.resolve(idle);
+      const now = Date.now();
+      if (!last || now - last.at > 1_000) last = { at: now, value: read().catch(() => failed) };
+      return last.value;
+    },
+  };
+}

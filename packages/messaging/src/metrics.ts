@@ -1,4 +1,5 @@
 import { Counter, Gauge, register } from 'prom-client';
+import { scrapeGauge, scrapeReading } from '@shop/http';
 
 // Registered once per process on the default registry, however often this module is loaded.
 function counter(name: string, help: string, labelNames: string[]): Counter {
@@ -24,41 +25,17 @@ export interface OutboxBacklog {
   rows: number;
   oldestAgeSeconds: number;
 }
-let readBacklog: (() => Promise<OutboxBacklog>) | undefined;
-let lastRead: { at: number; value: Promise<OutboxBacklog> } | undefined;
+const backlog = scrapeReading<OutboxBacklog>({ rows: 0, oldestAgeSeconds: 0 }, { rows: Number.NaN, oldestAgeSeconds: Number.NaN });
 
-/** Sets (or with undefined clears) what the outbox gauges read. */
-export function watchOutbox(read: (() => Promise<OutboxBacklog>) | undefined): void {
-  readBacklog = read;
-  lastRead = undefined;
-}
+/** Sets (or with undefined clears) what the outbox gauges read; both share one read a scrape. */
+export const watchOutbox = backlog.watch;
 
-// Both gauges are collected in the same scrape: they share one read.
-function backlog(): Promise<OutboxBacklog> {
-  if (!readBacklog) return Promise.resolve({ rows: 0, oldestAgeSeconds: 0 });
-  const now = Date.now();
-  if (!lastRead || now - lastRead.at > 1_000) {
-    lastRead = { at: now, value: readBacklog().catch(() => ({ rows: Number.NaN, oldestAgeSeconds: Number.NaN })) };
-  }
-  return lastRead.value;
-}
-
-function backlogGauge(name: string, help: string, pick: (b: OutboxBacklog) => number): Gauge {
-  return (register.getSingleMetric(name) as Gauge | undefined) ??
-    new Gauge({
-      name,
-      help,
-      async collect() {
-        this.set(pick(await backlog()));
-      },
-    });
-}
-
-export const outboxWaiting = backlogGauge('messaging_outbox_waiting_rows', 'Outbox rows not yet published', (b) => b.rows);
-export const outboxOldestAge = backlogGauge(
+export const outboxWaiting = scrapeGauge('messaging_outbox_waiting_rows', 'Outbox rows not yet published', [], async () => (await backlog.get()).rows);
+export const outboxOldestAge = scrapeGauge(
   'messaging_outbox_oldest_age_seconds',
   'Age of the oldest outbox row not yet published (0 when none)',
-  (b) => b.oldestAgeSeconds,
+  [],
+  async () => (await backlog.get()).oldestAgeSeconds,
 );
 export const eventsRefused = counter(
   'messaging_events_refused_total',

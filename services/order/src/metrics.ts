@@ -1,4 +1,5 @@
-import { Counter, Gauge, Histogram, register } from 'prom-client';
+import { Counter, Histogram, register } from 'prom-client';
+import { scrapeGauge, scrapeReading, type GaugeSample } from '@shop/http';
 import type { ChargeResult } from './domain/payment-provider.js';
 import type { OrderStatus } from './domain/types.js';
 
@@ -73,95 +74,43 @@ export interface DropReading {
   gateUnits: number | undefined;
 }
 
-let readDrops: (() => Promise<DropReading[]>) | undefined;
-let lastRead: { at: number; value: Promise<DropReading[]> } | undefined;
+const drops = scrapeReading<DropReading[]>([], []);
 
-/** The service names how to read its live drops; without it the drop gauges are empty. */
-export function watchDrops(read: (() => Promise<DropReading[]>) | undefined): void {
-  readDrops = read;
-  lastRead = undefined;
-}
+/** The service names how to read its live drops; without it the drop gauges are empty. Every drop gauge shares one reading a scrape. */
+export const watchDrops = drops.watch;
 
-// Every drop gauge is collected in the same scrape: they share one reading.
-function dropReadings(): Promise<DropReading[]> {
-  if (!readDrops) return Promise.resolve([]);
-  const now = Date.now();
-  if (!lastRead || now - lastRead.at > 1_000) lastRead = { at: now, value: readDrops().catch(() => []) };
-  return lastRead.value;
-}
+/** A gauge of the live drops: `sample` gives a drop's labels and value, or undefined for none. */
+const dropGauge = (name: string, help: string, labels: string[], sample: (d: DropReading) => GaugeSample | undefined) =>
+  scrapeGauge(name, help, labels, async () => (await drops.get()).map(sample).filter((s): s is GaugeSample => s !== undefined));
 
-function dropGauge(name: string, help: string, labelNames: string[], fill: (g: Gauge, d: DropReading) => void): Gauge {
-  return once(
-    name,
-    () =>
-      new Gauge({
-        name,
-        help,
-        labelNames,
-        async collect() {
-          const readings = await dropReadings();
-          this.reset();
-          for (const d of readings) fill(this, d);
-        },
-      }),
-  );
-}
-
-export const dropQueueLength = dropGauge('shop_drop_queue_length', 'Tickets waiting in a live drop\'s queue', ['drop', 'product', 'status'], (g, d) =>
-  g.set({ drop: d.dropId, product: d.productId, status: d.status }, d.queueLength),
+export const dropQueueLength = dropGauge('shop_drop_queue_length', 'Tickets waiting in a live drop\'s queue', ['drop', 'product', 'status'], (d) =>
+  ({ labels: { drop: d.dropId, product: d.productId, status: d.status }, value: d.queueLength }),
 );
-export const dropAdmitted = dropGauge('shop_drop_admitted', 'Buyers a live drop has admitted so far (holds handed out)', ['drop', 'product'], (g, d) =>
-  g.set({ drop: d.dropId, product: d.productId }, d.admitted),
+export const dropAdmitted = dropGauge('shop_drop_admitted', 'Buyers a live drop has admitted so far (holds handed out)', ['drop', 'product'], (d) =>
+  ({ labels: { drop: d.dropId, product: d.productId }, value: d.admitted }),
 );
-export const dropHolds = dropGauge('shop_drop_active_holds', 'Holds of a live drop not yet used or expired', ['drop', 'product'], (g, d) =>
-  g.set({ drop: d.dropId, product: d.productId }, d.holds),
+export const dropHolds = dropGauge('shop_drop_active_holds', 'Holds of a live drop not yet used or expired', ['drop', 'product'], (d) =>
+  ({ labels: { drop: d.dropId, product: d.productId }, value: d.holds }),
 );
-export const dropUnitsLeft = dropGauge('shop_drop_units_left', 'Units of a live drop not yet held (absent before the open)', ['drop', 'product'], (g, d) => {
-  if (d.unitsLeft !== null) g.set({ drop: d.dropId, product: d.productId }, d.unitsLeft);
-});
-export const gateUnitsLeft = dropGauge('shop_gate_units_left', 'The sale gate\'s units left for a hot product (one on a live drop)', ['product'], (g, d) => {
-  if (d.gateUnits !== undefined) g.set({ product: d.productId }, d.gateUnits);
-});
+export const dropUnitsLeft = dropGauge('shop_drop_units_left', 'Units of a live drop not yet held (absent before the open)', ['drop', 'product'], (d) =>
+  d.unitsLeft === null ? undefined : { labels: { drop: d.dropId, product: d.productId }, value: d.unitsLeft },
+);
+export const gateUnitsLeft = dropGauge('shop_gate_units_left', 'The sale gate\'s units left for a hot product (one on a live drop)', ['product'], (d) =>
+  d.gateUnits === undefined ? undefined : { labels: { product: d.productId }, value: d.gateUnits },
+);
 
 /** PENDING orders (waiting for inventory) and the age of the oldest: the "stuck PENDING" signal. */
 export interface PendingReading {
   count: number;
   oldestAgeSeconds: number;
 }
-let readPending: (() => Promise<PendingReading>) | undefined;
-let lastPending: { at: number; value: Promise<PendingReading> } | undefined;
+const pending = scrapeReading<PendingReading>({ count: 0, oldestAgeSeconds: 0 }, { count: Number.NaN, oldestAgeSeconds: Number.NaN });
+export const watchPending = pending.watch;
 
-export function watchPending(read: (() => Promise<PendingReading>) | undefined): void {
-  readPending = read;
-  lastPending = undefined;
-}
-
-function pendingReading(): Promise<PendingReading> {
-  if (!readPending) return Promise.resolve({ count: 0, oldestAgeSeconds: 0 });
-  const now = Date.now();
-  if (!lastPending || now - lastPending.at > 1_000) {
-    lastPending = { at: now, value: readPending().catch(() => ({ count: Number.NaN, oldestAgeSeconds: Number.NaN })) };
-  }
-  return lastPending.value;
-}
-
-function pendingGauge(name: string, help: string, pick: (r: PendingReading) => number): Gauge {
-  return once(
-    name,
-    () =>
-      new Gauge({
-        name,
-        help,
-        async collect() {
-          this.set(pick(await pendingReading()));
-        },
-      }),
-  );
-}
-
-export const ordersPending = pendingGauge('shop_orders_pending', 'Orders PENDING (placed, not yet reserved or refused by inventory)', (r) => r.count);
-export const ordersPendingOldest = pendingGauge(
+export const ordersPending = scrapeGauge('shop_orders_pending', 'Orders PENDING (placed, not yet reserved or refused by inventory)', [], async () => (await pending.get()).count);
+export const ordersPendingOldest = scrapeGauge(
   'shop_orders_pending_oldest_age_seconds',
   'Age of the oldest PENDING order (0 when none)',
-  (r) => r.oldestAgeSeconds,
+  [],
+  async () => (await pending.get()).oldestAgeSeconds,
 );
