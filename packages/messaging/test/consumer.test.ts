@@ -1,33 +1,14 @@
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { describe, expect, it } from '@jest/globals';
 import { randomUUID } from 'node:crypto';
-import type { Knex } from '@shop/db';
 import { makeEvent } from '@shop/contracts';
-import { Broker, dlqName, eventsConsumed, getTask, MessageHeaders, PermanentError, replayDeadLetters, retryQueueName } from '../src/index.js';
-import { AMQP_URL, closeConnections, connectedBroker, eventually, freshDb, RabbitProbe, uniq } from './helpers.js';
+import { dlqName, eventsConsumed, getTask, MessageHeaders, PermanentError, replayDeadLetters } from '../src/index.js';
+import { closeConnections, connectedBroker, eventually, uniq, messagingSuite } from './helpers.js';
 
-let db: Knex;
-let probe: RabbitProbe;
-let broker: Broker;
-
-beforeAll(async () => {
-  db = await freshDb();
-  probe = await RabbitProbe.open();
-  broker = await connectedBroker('consumer-test');
-});
-afterAll(async () => {
-  await broker.close();
-  await probe.close();
-  await db.destroy();
-});
+const t = messagingSuite('consumer-test', { db: true });
 
 const deleted = () => makeEvent('product.deleted.v1', { productId: randomUUID() }, { source: 'test' });
 
-/** A fresh queue name whose queues are deleted after the run. */
-function queueName(delays: number[] = [1_000, 5_000, 30_000]): string {
-  const queue = uniq('test.q');
-  probe.track(queue, dlqName(queue), ...delays.map((d) => retryQueueName(queue, d)));
-  return queue;
-}
+const queueName = (delays?: number[]) => t.probe.queue('test.q', delays);
 
 const consumed = async (queue: string, outcome: string) =>
   (await eventsConsumed.get()).values.filter((v) => v.labels.queue === queue && v.labels.outcome === outcome).reduce((n, v) => n + v.value, 0);
@@ -36,19 +17,19 @@ describe('consumer', () => {
   it('when a message cannot be parsed, then it lands in the DLQ with the reason, and replay puts it back on the queue', async () => {
     const queue = queueName();
     let calls = 0;
-    const sub = broker.consume({ queue, events: ['product.deleted.v1'], handle: async () => void calls++ });
+    const sub = t.broker.consume({ queue, events: ['product.deleted.v1'], handle: async () => void calls++ });
     await sub.waitUntilActive();
 
-    probe.ch.sendToQueue(queue, Buffer.from('{"this is": "not an event"'), { messageId: 'poison-1', persistent: true });
-    await eventually(async () => (await probe.count(dlqName(queue))) === 1);
+    t.probe.ch.sendToQueue(queue, Buffer.from('{"this is": "not an event"'), { messageId: 'poison-1', persistent: true });
+    await eventually(async () => (await t.probe.count(dlqName(queue))) === 1);
     expect(calls).toBe(0);
-    expect(await probe.count(queue)).toBe(0);
+    expect(await t.probe.count(queue)).toBe(0);
 
     await sub.cancel(); // so the replayed message stays where we can look at it
-    const moved = await replayDeadLetters(AMQP_URL, queue);
+    const moved = await replayDeadLetters(t.amqpUrl, queue);
     expect(moved).toEqual([expect.objectContaining({ messageId: 'poison-1', reason: expect.stringMatching(/^unparseable/) })]);
-    expect(await probe.count(dlqName(queue))).toBe(0);
-    const [back] = await probe.drain(queue);
+    expect(await t.probe.count(dlqName(queue))).toBe(0);
+    const [back] = await t.probe.drain(queue);
     expect(back.content.toString()).toBe('{"this is": "not an event"');
     expect(back.properties.headers?.[MessageHeaders.dlqReason]).toBeUndefined();
   });
@@ -57,10 +38,10 @@ describe('consumer', () => {
     const delays = [150, 300, 600];
     const queue = queueName(delays);
     const calls: number[] = [];
-    const sub = broker.consume({
+    const sub = t.broker.consume({
       queue,
       events: ['product.deleted.v1'],
-      db,
+      db: t.db,
       retryDelaysMs: delays,
       handle: async (event, trx) => {
         calls.push(Date.now());
@@ -70,26 +51,26 @@ describe('consumer', () => {
     });
     await sub.waitUntilActive();
     const event = deleted();
-    await broker.publish(event);
+    await t.broker.publish(event);
 
-    await eventually(async () => (await getTask(db, queue, event.id))?.status === 'complete');
-    const task = await getTask(db, queue, event.id);
+    await eventually(async () => (await getTask(t.db, queue, event.id))?.status === 'complete');
+    const task = await getTask(t.db, queue, event.id);
     expect(task).toMatchObject({ status: 'complete', attempts: 3, lastError: null, eventType: 'product.deleted.v1' });
     expect(calls).toHaveLength(3);
     expect(calls[1] - calls[0]).toBeGreaterThanOrEqual(140);
     expect(calls[2] - calls[1]).toBeGreaterThanOrEqual(290);
     // the failed attempts rolled back their effects with the inbox row
-    expect(await db('effects').where('event_id', event.id)).toHaveLength(1);
+    expect(await t.db('effects').where('event_id', event.id)).toHaveLength(1);
     await sub.cancel();
   });
 
   it('when retries run out or the handler throws PermanentError, then the message is dead-lettered and its task failed', async () => {
     const delays = [50];
     const queue = queueName(delays);
-    const sub = broker.consume({
+    const sub = t.broker.consume({
       queue,
       events: ['product.deleted.v1'],
-      db,
+      db: t.db,
       retryDelaysMs: delays,
       handle: async (event) => {
         throw event.data.productId === permanent.data.productId ? new PermanentError('no such product') : new Error('still down');
@@ -97,24 +78,24 @@ describe('consumer', () => {
     });
     await sub.waitUntilActive();
     const [permanent, transient] = [deleted(), deleted()];
-    await broker.publish(permanent);
-    await broker.publish(transient);
+    await t.broker.publish(permanent);
+    await t.broker.publish(transient);
 
-    const failed = async (id: string) => (await getTask(db, queue, id))?.status === 'failed';
+    const failed = async (id: string) => (await getTask(t.db, queue, id))?.status === 'failed';
     await eventually(async () => (await failed(permanent.id)) && (await failed(transient.id)));
-    expect(await probe.count(dlqName(queue))).toBe(2);
-    expect(await getTask(db, queue, permanent.id)).toMatchObject({ status: 'failed', attempts: 1, lastError: expect.stringContaining('permanent') });
-    expect(await getTask(db, queue, transient.id)).toMatchObject({ status: 'failed', attempts: 2, lastError: expect.stringContaining('gave up after 2') });
+    expect(await t.probe.count(dlqName(queue))).toBe(2);
+    expect(await getTask(t.db, queue, permanent.id)).toMatchObject({ status: 'failed', attempts: 1, lastError: expect.stringContaining('permanent') });
+    expect(await getTask(t.db, queue, transient.id)).toMatchObject({ status: 'failed', attempts: 2, lastError: expect.stringContaining('gave up after 2') });
     await sub.cancel();
   });
 
   it('when the same envelope is delivered twice, then the effect runs once', async () => {
     const queue = queueName();
     let effects = 0;
-    const sub = broker.consume({
+    const sub = t.broker.consume({
       queue,
       events: ['product.deleted.v1'],
-      db,
+      db: t.db,
       handle: async (event, trx) => {
         effects++;
         await trx('effects').insert({ event_id: event.id });
@@ -122,20 +103,20 @@ describe('consumer', () => {
     });
     await sub.waitUntilActive();
     const event = deleted();
-    await broker.publish(event);
-    await broker.publish(event);
+    await t.broker.publish(event);
+    await t.broker.publish(event);
 
     await eventually(async () => (await consumed(queue, 'processed')) + (await consumed(queue, 'duplicate')) === 2);
     expect(effects).toBe(1);
-    expect(await db('effects').where('event_id', event.id)).toHaveLength(1);
+    expect(await t.db('effects').where('event_id', event.id)).toHaveLength(1);
     expect(await consumed(queue, 'duplicate')).toBe(1);
-    expect((await getTask(db, queue, event.id))?.status).toBe('complete');
+    expect((await getTask(t.db, queue, event.id))?.status).toBe('complete');
     await sub.cancel();
   });
 
   it('when the connection is force-closed, then the broker reconnects and the consumer receives later events', async () => {
     const name = uniq('reconnect-test-');
-    const own = await connectedBroker(name);
+    const own = await connectedBroker(name, { url: t.amqpUrl });
     const queue = queueName();
     const seen: string[] = [];
     const sub = own.consume({ queue, events: ['product.deleted.v1'], handle: async (e) => void seen.push(e.id) });
@@ -143,7 +124,7 @@ describe('consumer', () => {
 
     let sawDisconnect = false;
     const watch = setInterval(() => (sawDisconnect ||= !own.isConnected()), 5);
-    await closeConnections([name]);
+    await closeConnections([name], t.vhost);
     await eventually(() => sawDisconnect, 5_000).finally(() => clearInterval(watch));
     // Prompt: the first reconnect is scheduled ~250 ms after the close.
     await own.waitUntilConnected(5_000);

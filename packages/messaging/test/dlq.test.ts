@@ -1,33 +1,19 @@
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { describe, expect, it } from '@jest/globals';
 import { randomUUID } from 'node:crypto';
 import { makeEvent } from '@shop/contracts';
-import { Broker, dlqName, PermanentError, replayDeadLetters, retryQueueName } from '../src/index.js';
-import { AMQP_URL, connectedBroker, eventually, RabbitProbe, uniq } from './helpers.js';
+import { dlqName, PermanentError, replayDeadLetters } from '../src/index.js';
+import { eventually, messagingSuite } from './helpers.js';
 
-let probe: RabbitProbe;
-let broker: Broker;
+const t = messagingSuite('dlq-test');
 
-beforeAll(async () => {
-  probe = await RabbitProbe.open();
-  broker = await connectedBroker('dlq-test');
-});
-afterAll(async () => {
-  await broker.close();
-  await probe.close();
-});
-
-function queueName(delays: number[]): string {
-  const queue = uniq('test.dlq');
-  probe.track(queue, dlqName(queue), ...delays.map((d) => retryQueueName(queue, d)));
-  return queue;
-}
+const queueName = (delays: number[]) => t.probe.queue('test.dlq', delays);
 
 describe('dead-letter replay', () => {
   it('when replayed messages dead-letter again while a replay without --limit runs, then it moves each one once and stops', async () => {
     const delays = [50];
     const queue = queueName(delays);
     let calls = 0;
-    const sub = broker.consume({
+    const sub = t.broker.consume({
       queue,
       events: ['product.deleted.v1'],
       retryDelaysMs: delays,
@@ -38,15 +24,15 @@ describe('dead-letter replay', () => {
     });
     await sub.waitUntilActive();
     const count = 30;
-    for (let i = 0; i < count; i++) await broker.publish(makeEvent('product.deleted.v1', { productId: randomUUID() }, { source: 'test' }));
-    await eventually(async () => (await probe.count(dlqName(queue))) === count, 10_000);
+    for (let i = 0; i < count; i++) await t.broker.publish(makeEvent('product.deleted.v1', { productId: randomUUID() }, { source: 'test' }));
+    await eventually(async () => (await t.probe.count(dlqName(queue))) === count, 10_000);
     expect(calls).toBe(count);
 
     // The consumer stays up, so every replayed copy fails and comes straight back to the DLQ.
-    const moved = await replayDeadLetters(AMQP_URL, queue);
+    const moved = await replayDeadLetters(t.amqpUrl, queue);
     expect(moved).toHaveLength(count);
     expect(new Set(moved.map((m) => m.messageId)).size).toBe(count);
-    await eventually(async () => (await probe.count(dlqName(queue))) === count && calls === 2 * count, 10_000);
+    await eventually(async () => (await t.probe.count(dlqName(queue))) === count && calls === 2 * count, 10_000);
     await sub.cancel();
   }, 40_000);
 });

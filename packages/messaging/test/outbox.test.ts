@@ -3,7 +3,7 @@ import type { Knex } from '@shop/db';
 import { makeEvent, type EventEnvelope } from '@shop/contracts';
 import { randomUUID } from 'node:crypto';
 import { Broker, EVENTS_EXCHANGE, enqueueEvent, startOutboxRelay, type OutboxRelay } from '../src/index.js';
-import { connectedBroker, eventually, freshDb, logger, RabbitProbe, sleep, uniq } from './helpers.js';
+import { connectedBroker, eventually, dropDb, freshDb, logger, RabbitProbe, sleep, uniq } from './helpers.js';
 
 let db: Knex;
 let probe: RabbitProbe;
@@ -18,7 +18,7 @@ afterEach(async () => {
 });
 afterAll(async () => {
   await probe.close();
-  await db.destroy();
+  await dropDb(db);
 });
 
 /** A queue bound to a type nobody else publishes, so the count is exactly ours. */

@@ -1,30 +1,12 @@
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { describe, expect, it } from '@jest/globals';
 import { randomUUID } from 'node:crypto';
-import type { Knex } from '@shop/db';
 import { makeEvent } from '@shop/contracts';
-import { Broker, dlqName, getTask, retryQueueName } from '../src/index.js';
-import { connectedBroker, eventually, freshDb, RabbitProbe, uniq } from './helpers.js';
+import { dlqName, getTask } from '../src/index.js';
+import { eventually, messagingSuite } from './helpers.js';
 
-let db: Knex;
-let probe: RabbitProbe;
-let broker: Broker;
+const t = messagingSuite('retry-policy-test', { db: true });
 
-beforeAll(async () => {
-  db = await freshDb();
-  probe = await RabbitProbe.open();
-  broker = await connectedBroker('retry-policy-test');
-});
-afterAll(async () => {
-  await broker.close();
-  await probe.close();
-  await db.destroy();
-});
-
-function queueName(delays: number[]): string {
-  const queue = uniq('test.retry');
-  probe.track(queue, dlqName(queue), ...delays.map((d) => retryQueueName(queue, d)));
-  return queue;
-}
+const queueName = (delays: number[]) => t.probe.queue('test.retry', delays);
 
 const refused = () => Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:5432'), { code: 'ECONNREFUSED' });
 const deadlock = () => Object.assign(new Error('deadlock detected'), { code: '40P01' });
@@ -37,10 +19,10 @@ describe('retry policy', () => {
     const delays = [30, 60];
     const queue = queueName(delays);
     const calls: number[] = [];
-    const sub = broker.consume({
+    const sub = t.broker.consume({
       queue,
       events: ['product.deleted.v1'],
-      db,
+      db: t.db,
       retryDelaysMs: delays,
       handle: async (event, trx) => {
         calls.push(Date.now());
@@ -50,14 +32,14 @@ describe('retry policy', () => {
     });
     await sub.waitUntilActive();
     const event = makeEvent('product.deleted.v1', { productId: randomUUID() }, { source: 'test' });
-    await broker.publish(event);
+    await t.broker.publish(event);
 
-    await eventually(async () => (await getTask(db, queue, event.id))?.status === 'complete', 10_000);
+    await eventually(async () => (await getTask(t.db, queue, event.id))?.status === 'complete', 10_000);
     expect(calls).toHaveLength(7);
     // capped backoff: after the list runs out, every wait is the last delay
     for (let i = 3; i < calls.length; i++) expect(calls[i] - calls[i - 1]).toBeGreaterThanOrEqual(55);
-    expect(await probe.count(dlqName(queue))).toBe(0);
-    expect(await db('effects').where('event_id', event.id)).toHaveLength(1);
+    expect(await t.probe.count(dlqName(queue))).toBe(0);
+    expect(await t.db('effects').where('event_id', event.id)).toHaveLength(1);
     await sub.cancel();
   });
 
@@ -65,10 +47,10 @@ describe('retry policy', () => {
     const delays = [30, 60];
     const queue = queueName(delays);
     let calls = 0;
-    const sub = broker.consume({
+    const sub = t.broker.consume({
       queue,
       events: ['product.deleted.v1'],
-      db,
+      db: t.db,
       retryDelaysMs: delays,
       handle: async () => {
         calls++;
@@ -77,11 +59,11 @@ describe('retry policy', () => {
     });
     await sub.waitUntilActive();
     const event = makeEvent('product.deleted.v1', { productId: randomUUID() }, { source: 'test' });
-    await broker.publish(event);
+    await t.broker.publish(event);
 
-    await eventually(async () => (await getTask(db, queue, event.id))?.status === 'failed', 10_000);
+    await eventually(async () => (await getTask(t.db, queue, event.id))?.status === 'failed', 10_000);
     expect(calls).toBe(3);
-    expect(await probe.count(dlqName(queue))).toBe(1);
+    expect(await t.probe.count(dlqName(queue))).toBe(1);
     await sub.cancel();
   });
 });

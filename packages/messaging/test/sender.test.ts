@@ -10,7 +10,7 @@ import type { Knex } from '@shop/db';
 import { makeEvent } from '@shop/contracts';
 import { Broker, dlqName, EVENTS_EXCHANGE, getTask, MessageHeaders, PermanentError, replayDeadLetters, retryQueueName } from '../src/index.js';
 import { eventsRefused } from '../src/metrics.js';
-import { AMQP_URL, eventually, freshDb, logger, RabbitProbe, serviceAmqpUrl, sleep, uniq } from './helpers.js';
+import { AMQP_URL, eventually, dropDb, freshDb, logger, RabbitProbe, serviceAmqpUrl, sleep, uniq } from './helpers.js';
 
 /** Generous: the machine is shared, and a slow run must not read as a refusal that did not happen. */
 const WAIT_MS = 15_000;
@@ -34,7 +34,7 @@ beforeAll(async () => {
 afterAll(async () => {
   for (const b of brokers) await b.close();
   await probe.close();
-  await db.destroy();
+  await dropDb(db);
 });
 
 const deleted = (source = 'product-1') => makeEvent('product.deleted.v1', { productId: randomUUID() }, { source });

@@ -5,7 +5,7 @@ import type { Knex } from '@shop/db';
 import { isAppError } from '@shop/errors';
 import { mountRoutes } from '@shop/http';
 import { setTaskStatus, tasksRoute } from '../src/index.js';
-import { freshDb, uniq } from './helpers.js';
+import { dropDb, freshDb, uniq } from './helpers.js';
 
 let db: Knex;
 let app: express.Express;
@@ -22,7 +22,7 @@ beforeAll(async () => {
     res.status(500).json({ error: { code: 'INTERNAL' } });
   });
 });
-afterAll(() => db.destroy());
+afterAll(() => dropDb(db));
 
 async function seed(consumer: string, statuses: Array<'pending' | 'processing' | 'complete' | 'failed'>): Promise<void> {
   for (const [i, status] of statuses.entries()) {

@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import type { Knex } from '@shop/db';
 import { makeEvent } from '@shop/contracts';
 import { createUnitOfWork, type UnitOfWork } from '../src/index.js';
-import { freshDb, sleep } from './helpers.js';
+import { dropDb, freshDb, sleep } from './helpers.js';
 
 let db: Knex;
 let kicks: number;
@@ -17,7 +17,7 @@ beforeEach(() => {
   uow = createUnitOfWork({ db, source: 'uow-test', relay: { kick: () => void kicks++ } });
 });
 afterAll(async () => {
-  await db.destroy();
+  await dropDb(db);
 });
 
 const outboxRow = (id: string) => db('outbox').where('id', id).first();
