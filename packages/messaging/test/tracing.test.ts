@@ -4,7 +4,7 @@ import type { Knex } from '@shop/db';
 import { trace } from '@shop/telemetry';
 import { startTestTracing } from '@shop/testing';
 import { createUnitOfWork, eachEvent, startOutboxRelay, type Broker, type OutboxRelay } from '../src/index.js';
-import { connectedBroker, eventually, freshDb, logger, uniq } from './helpers.js';
+import { connectedBroker, dropDb, eventually, freshDb, logger, RabbitProbe } from './helpers.js';
 
 // The broker hop and the outbox in a trace: an event written inside a span is published by the
 // relay in that span's trace, and the consumer's handler runs in it too (one order, one trace).
@@ -12,18 +12,21 @@ let tracing: ReturnType<typeof startTestTracing>;
 let db: Knex;
 let broker: Broker;
 let relay: OutboxRelay;
+let probe: RabbitProbe;
 const tracer = trace.getTracer('tracing-test');
 
 beforeAll(async () => {
   tracing = startTestTracing();
   db = await freshDb();
+  probe = await RabbitProbe.open();
   broker = await connectedBroker('tracing-test');
   relay = startOutboxRelay({ db, broker, logger, intervalMs: 50 });
 });
 afterAll(async () => {
   await relay.stop();
   await broker.close();
-  await db.destroy();
+  await probe.close(); // deletes the tracetest.* queues, which would otherwise collect every later run's events
+  await dropDb(db);
   await tracing.stop();
 });
 
@@ -45,7 +48,7 @@ describe('trace context through the outbox and the broker', () => {
   it('when an event is written inside a span, then its row keeps the trace, and the publish and the handler continue it', async () => {
     const seen = new Map<string, string | undefined>();
     const sub = broker.consume({
-      queue: uniq('tracetest.single.'),
+      queue: probe.queue('tracetest.single.'),
       events: ['product.deleted.v1'],
       handle: async (event) => void seen.set(event.data.productId, activeTraceId()),
     });
@@ -71,7 +74,7 @@ describe('trace context through the outbox and the broker', () => {
   it('when a batch handles events from two traces in one transaction, then each event is handled in its own trace', async () => {
     const seen = new Map<string, string | undefined>();
     const sub = broker.consumeBatch({
-      queue: uniq('tracetest.batch.'),
+      queue: probe.queue('tracetest.batch.'),
       events: ['product.deleted.v1'],
       db,
       batchSize: 10,
