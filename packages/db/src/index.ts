@@ -82,3 +82,5 @@ export async function runMigrations(url: string, directory: string, log: Migrati
 export async function pingDb(db: Knex): Promise<void> {
   await db.raw('select 1');
 }
+
+export { decodeKeyset, encodeKeyset, isTimestamp, isUuid, TIMESTAMP_SHAPES } from './keyset.js';

@@ -1,5 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
-import { decodeCursor, encodeCursor } from '../src/domain/cursor.js';
+import { encodeCursor } from '../src/domain/cursor.js';
+import { decodeCursor } from '../src/http/cursor.js';
 import type { Product } from '../src/domain/product.js';
 
 const product: Product = {

@@ -1,4 +1,4 @@
-import type { DbOrTx } from '@shop/db';
+import { decodeKeyset, encodeKeyset, isTimestamp, TIMESTAMP_SHAPES, type DbOrTx } from '@shop/db';
 import type { OrderCursor, OrderPage } from '../domain/ports.js';
 import { toViews, type OrderRow } from './order-rows.js';
 
@@ -9,22 +9,12 @@ interface Cursor {
   id: string;
 }
 
-export function encodeCursor(c: Cursor): string {
-  return Buffer.from(`${c.at}|${c.id}`, 'utf8').toString('base64url');
-}
+const isCursorAt = (at: string) => isTimestamp(at, TIMESTAMP_SHAPES.isoMicros);
 
-const CURSOR_AT = /^(?!0000)\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}Z$/;
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
-/** Only what encodeCursor writes; anything else (a February 30th, an id of dashes) is no cursor, never a database error. */
+/** Only what encodeKeyset wrote; anything else (a February 30th, an id of dashes) is no cursor, never a database error. */
 function decodeCursor(raw: string): Cursor | undefined {
-  const parts = Buffer.from(raw, 'base64url').toString('utf8').split('|');
-  if (parts.length !== 2) return undefined;
-  const [at, id] = parts;
-  if (!CURSOR_AT.test(at) || !UUID.test(id)) return undefined;
-  const millis = `${at.slice(0, 23)}Z`;
-  if (new Date(millis).toISOString() !== millis) return undefined;
-  return { at, id };
+  const keyset = decodeKeyset(raw, isCursorAt);
+  return keyset && { at: keyset[0], id: keyset[1] };
 }
 
 /** The domain holds a cursor without looking inside it. */
@@ -42,6 +32,6 @@ export async function listOrders(db: DbOrTx, query: { userId?: string; limit: nu
   const rows = (await q) as Array<OrderRow & { cursor_at: string }>;
   const page = rows.slice(0, query.limit);
   const last = page[page.length - 1];
-  const nextCursor = rows.length > query.limit && last ? encodeCursor({ at: last.cursor_at, id: last.id }) : null;
+  const nextCursor = rows.length > query.limit && last ? encodeKeyset(last.cursor_at, last.id) : null;
   return { items: await toViews(db, page), nextCursor };
 }

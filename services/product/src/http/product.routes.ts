@@ -4,7 +4,7 @@ import { z } from 'zod';
 import { getProduct, listProducts } from '../domain/browse-products.js';
 import { createProduct } from '../domain/create-products.js';
 import { deleteProduct, updateProduct } from '../domain/change-product.js';
-import { decodeCursor } from '../domain/cursor.js';
+import { decodeCursor } from './cursor.js';
 import type { CatalogDeps } from '../domain/ports.js';
 import type { ProductPatch } from '../domain/product.js';
 import { CreateProductBody, IdParams, ListProductsQuery, UpdateProductBody } from './product.schemas.js';

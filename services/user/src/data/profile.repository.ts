@@ -1,4 +1,4 @@
-import type { DbOrTx } from '@shop/db';
+import { decodeKeyset, encodeKeyset, isTimestamp, TIMESTAMP_SHAPES, type DbOrTx } from '@shop/db';
 import { AppError } from '@shop/errors';
 import type { Address, Profile, ProfilePatch } from '../domain/types.js';
 
@@ -52,19 +52,11 @@ export async function updateProfileRow(db: DbOrTx, id: string, patch: ProfilePat
   return rows[0] ? toProfile(rows[0] as ProfileRow) : undefined;
 }
 
-// created_at::text of a timestamptz, e.g. "2024-01-01 10:00:00.123456+00".
-const CURSOR_TS = /^(?!0000)(\d{4}-\d\d-\d\d) \d\d:\d\d:\d\d(?:\.\d{1,6})?[+-]\d\d(?::\d\d)?$/;
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
-/** Only what this API wrote; anything else (an id of dashes, a February 30th) is INVALID_CURSOR, never a database error. */
+/** Only what this API wrote (created_at::text and the id); anything else (an id of dashes, a February 30th) is INVALID_CURSOR, never a database error. */
 function decodeCursor(cursor: string): [string, string] {
-  const parts = Buffer.from(cursor, 'base64url').toString('utf8').split('|');
-  const [ts, id] = parts;
-  const day = parts.length === 2 ? CURSOR_TS.exec(ts)?.[1] : undefined;
-  if (!day || !UUID.test(id) || Number.isNaN(Date.parse(day)) || new Date(day).toISOString().slice(0, 10) !== day) {
-    throw AppError.badRequest('cursor is not one this API returned', undefined, 'INVALID_CURSOR');
-  }
-  return [ts, id];
+  const keyset = decodeKeyset(cursor, (ts) => isTimestamp(ts, TIMESTAMP_SHAPES.postgresText));
+  if (!keyset) throw AppError.badRequest('cursor is not one this API returned', undefined, 'INVALID_CURSOR');
+  return keyset;
 }
 
 /** Newest first, keyset-paginated on (created_at, id). */
@@ -83,6 +75,6 @@ export async function listProfileRows(db: DbOrTx, limit: number, cursor?: string
   const rows = (await query) as unknown as ProfileRow[];
   const page = rows.slice(0, limit);
   const last = page[page.length - 1];
-  const nextCursor = rows.length > limit && last ? Buffer.from(`${last.created_key}|${last.id}`).toString('base64url') : null;
+  const nextCursor = rows.length > limit && last ? encodeKeyset(String(last.created_key), last.id) : null;
   return { items: page.map(toProfile), nextCursor };
 }
