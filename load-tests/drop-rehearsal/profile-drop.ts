@@ -8,7 +8,8 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { passwordGrant } from '@shop/testing';
-import { call, sleep } from './http.js';
+import { call } from './http.js';
+import { adminToken, bearer, dropProduct, scheduleDrop } from './setup.js';
 import type { Buyer } from './buyers.js';
 
 const { values: flag } = parseArgs({
@@ -45,21 +46,12 @@ const buyers = (JSON.parse(readFileSync(join('.run', 'drop-rehearsal', 'buyers.j
 for (let i = 0; i < buyers.length; i += 8) sessions.push(...(await Promise.all(buyers.slice(i, i + 8).map((b) => passwordGrant(b.email, b.password)))));
 writeFileSync(sessionsFile, JSON.stringify(sessions));
 const tokens = sessions.map((s) => s.accessToken);
-const admin = (await call(EDGE, 'POST', '/api/auth/login', {}, { email: 'admin@shop.local', password: 'Admin-pass-123!' })).body.accessToken as string;
-const auth = { authorization: `Bearer ${admin}` };
+const admin = await adminToken(EDGE);
 const units = Number(flag.units);
 const sku = `PROFILE-${Date.now()}`;
-const product = await call(EDGE, 'POST', '/api/products', auth, { sku, name: `Profile drop ${sku}`, price: 100, currency: 'EUR', initialStock: units, maxPerCustomer: 1 });
-if (product.status !== 201) throw new Error(`product: ${product.status} ${JSON.stringify(product.body)}`);
-const productId = product.body.id as string;
+const productId = await dropProduct(EDGE, admin, { sku, name: `Profile drop ${sku}`, price: 100, units, cap: 1 });
 const opensAt = Date.now() + Number(flag.lead) * 1000;
-let dropId = '';
-for (let k = 0; k < 60 && !dropId; k++) {
-  const drop = await call(EDGE, 'POST', '/api/drops', auth, { productId, opensAt: new Date(opensAt).toISOString(), admitPerSecond: Number(flag.admit), holdSeconds: Number(flag.hold) });
-  if (drop.status === 201) dropId = drop.body.id;
-  else await sleep(250);
-}
-if (!dropId) throw new Error('drop not created');
-await Promise.all(tokens.map((t) => call(EDGE, 'POST', `/api/drops/${dropId}/queue`, { authorization: `Bearer ${t}` })));
+const dropId: string = (await scheduleDrop(EDGE, admin, { productId, units, opensAt, admitPerSecond: Number(flag.admit), holdSeconds: Number(flag.hold) })).id;
+await Promise.all(tokens.map((t) => call(EDGE, 'POST', `/api/drops/${dropId}/queue`, bearer(t))));
 writeFileSync(flag.out!, JSON.stringify(tokens));
 console.log(JSON.stringify({ dropId, productId, opensAt: new Date(opensAt).toISOString(), tokens: flag.out }));

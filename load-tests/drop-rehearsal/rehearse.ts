@@ -18,6 +18,7 @@ import { signedInBuyers } from './buyers.js';
 import { call, sleep, type Answer } from './http.js';
 import { renderChart, type Bucket } from './chart.js';
 import { renderReport } from './report.js';
+import { adminToken as setupAdminToken, bearer, dropProduct, scheduleDrop } from './setup.js';
 
 const { values: flag } = parseArgs({
   options: {
@@ -54,14 +55,7 @@ const EDGE = flag.edge!;
 const ROOT = process.cwd();
 const log = (s: string) => console.log(`[rehearsal ${new Date().toISOString().slice(11, 19)}] ${s}`);
 
-const ADMIN = { email: process.env.ADMIN_EMAIL ?? 'admin@shop.local', password: process.env.ADMIN_PASSWORD ?? 'Admin-pass-123!' };
-const bearer = (t: string) => ({ authorization: `Bearer ${t}` });
-
-async function adminToken(): Promise<string> {
-  const res = await call(EDGE, 'POST', '/api/auth/login', {}, ADMIN);
-  if (res.status !== 200) throw new Error(`admin login: ${res.status} ${JSON.stringify(res.body)}`);
-  return res.body.accessToken;
-}
+const adminToken = () => setupAdminToken(EDGE);
 
 // ---- records -------------------------------------------------------------------------------
 interface Req {
@@ -214,23 +208,11 @@ async function main(): Promise<void> {
 
   const admin = await adminToken();
   const sku = `REHEARSAL-${Date.now()}`;
-  const product = await call(EDGE, 'POST', '/api/products', bearer(admin), { sku, name: `Rehearsal drop ${sku}`, price: 4999, currency: 'EUR', initialStock: UNITS, maxPerCustomer: Number(flag.cap) });
-  if (product.status !== 201) throw new Error(`create product: ${product.status} ${JSON.stringify(product.body)}`);
-  const productId: string = product.body.id;
-  // The drop can be scheduled once the order service's product snapshot has the product.
-  let drop: Answer | undefined;
+  const productId = await dropProduct(EDGE, admin, { sku, name: `Rehearsal drop ${sku}`, price: 4999, units: UNITS, cap: Number(flag.cap) });
   const opensAt = Date.now() + LEAD_MS + 3_000;
-  for (let k = 0; k < 60; k++) {
-    const stock = await call(EDGE, 'GET', `/api/inventory/${productId}`);
-    if (stock.status === 200 && stock.body.available === UNITS) {
-      drop = await call(EDGE, 'POST', '/api/drops', bearer(admin), { productId, opensAt: new Date(opensAt).toISOString(), admitPerSecond: Number(flag.admit), holdSeconds: Number(flag.hold) });
-      if (drop.status === 201) break;
-    }
-    await sleep(250);
-  }
-  if (drop?.status !== 201) throw new Error(`create drop: ${drop?.status} ${JSON.stringify(drop?.body)}`);
-  const dropId: string = drop.body.id;
-  const commitment: string = drop.body.fairness.seedHash;
+  const drop = await scheduleDrop(EDGE, admin, { productId, units: UNITS, opensAt, admitPerSecond: Number(flag.admit), holdSeconds: Number(flag.hold) });
+  const dropId: string = drop.id;
+  const commitment: string = drop.fairness.seedHash;
   log(`drop ${dropId} for ${UNITS} units opens at ${new Date(opensAt).toISOString()}; ${PRE} pre-queue, ${N - PRE} after the open, peak ${PEAK}/s`);
 
   // Arrival times: the pre-queue spread over the lead, then a linear ramp (1 s) to PEAK per second.
