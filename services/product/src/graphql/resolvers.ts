@@ -1,5 +1,5 @@
 import { GraphQLError } from 'graphql';
-import type { GatewayContext } from './context.js';
+import type { GatewayContext, Service } from './context.js';
 
 /**
  * Every field is one REST call (or a loader over one); the rules stay in the services: the
@@ -14,6 +14,9 @@ function qs(args: Args): string {
   return pairs.length ? `?${new URLSearchParams(pairs.map(([k, v]) => [k, String(v)])).toString()}` : '';
 }
 
+/** A list field: one cursor page of the service's REST list at `path`, the field's arguments as its query. */
+const list = (service: Service, path: string) => (_: unknown, args: Args, ctx: GatewayContext) => ctx.call<Page>(service, { method: 'GET', path: `${path}${qs(args)}` });
+
 const id = (v: unknown) => encodeURIComponent(String(v));
 const signedIn = (ctx: GatewayContext) => {
   if (!ctx.caller) throw new GraphQLError('Authentication required: send "Authorization: Bearer <access token>"', { extensions: { code: 'UNAUTHENTICATED', status: 401 } });
@@ -22,15 +25,15 @@ const signedIn = (ctx: GatewayContext) => {
 
 export const resolvers = {
   Query: {
-    products: (_: unknown, args: Args, ctx: GatewayContext) => ctx.call<Page>('product', { method: 'GET', path: `/api/products${qs(args)}` }),
+    products: list('product', '/api/products'),
     product: (_: unknown, args: Args, ctx: GatewayContext) => ctx.products.load(String(args.id)),
-    categories: (_: unknown, args: Args, ctx: GatewayContext) => ctx.call<Page>('product', { method: 'GET', path: `/api/categories${qs(args)}` }),
+    categories: list('product', '/api/categories'),
     me: (_: unknown, _args: Args, ctx: GatewayContext) => ctx.call('user', { method: 'GET', path: '/api/users/me' }),
-    users: (_: unknown, args: Args, ctx: GatewayContext) => ctx.call<Page>('user', { method: 'GET', path: `/api/users${qs(args)}` }),
+    users: list('user', '/api/users'),
     // The caller's own profile is /me (any user); anyone else's is the admin route, which says no to others.
     user: (_: unknown, args: Args, ctx: GatewayContext) =>
       signedIn(ctx).id === args.id ? ctx.call('user', { method: 'GET', path: '/api/users/me' }) : ctx.users.load(String(args.id)),
-    orders: (_: unknown, args: Args, ctx: GatewayContext) => ctx.call<Page>('order', { method: 'GET', path: `/api/orders${qs(args)}` }),
+    orders: list('order', '/api/orders'),
     order: async (_: unknown, args: Args, ctx: GatewayContext) => {
       try {
         return await ctx.call('order', { method: 'GET', path: `/api/orders/${id(args.id)}` });

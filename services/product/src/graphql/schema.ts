@@ -2,6 +2,21 @@
  * The GraphQL schema: the shapes of the REST APIs it sits on, nothing more. Money is an
  * integer in minor units with its currency, as in REST; lists are cursor pages.
  */
+
+/** A cursor page of `type`, as every REST list answers. */
+const page = (type: string) => `type ${type}Page { items: [${type}!]! nextCursor: String }`;
+
+/** What a product is given when created and shows after (the input adds its initial stock). */
+const productFields = `
+    sku: String!
+    name: String!
+    description: String
+    price: Int!
+    currency: String!
+    categoryId: ID
+    imageUrl: String
+    maxPerCustomer: Int`;
+
 export const typeDefs = /* GraphQL */ `
   type Query {
     "The catalogue, as GET /api/products (cached, invalidated by product events)."
@@ -34,22 +49,14 @@ export const typeDefs = /* GraphQL */ `
   }
 
   type Product {
-    id: ID!
-    sku: String!
-    name: String!
-    description: String
-    price: Int!
-    currency: String!
-    categoryId: ID
-    imageUrl: String
-    maxPerCustomer: Int
+    id: ID!${productFields}
     status: String!
     createdAt: String!
     updatedAt: String!
   }
-  type ProductPage { items: [Product!]! nextCursor: String }
+  ${page('Product')}
   type Category { id: ID! name: String! slug: String! createdAt: String! }
-  type CategoryPage { items: [Category!]! nextCursor: String }
+  ${page('Category')}
 
   type Address { line1: String! line2: String city: String! region: String postalCode: String! country: String! }
   type User {
@@ -63,7 +70,7 @@ export const typeDefs = /* GraphQL */ `
     "Their orders (the caller's own, or any user's for an admin)."
     orders(limit: Int, cursor: String): OrderPage!
   }
-  type UserPage { items: [User!]! nextCursor: String }
+  ${page('User')}
   type RegisteredUser { id: ID! email: String! name: String! }
   type AuthTokens { accessToken: String! refreshToken: String! expiresIn: Int! tokenType: String! }
 
@@ -93,23 +100,15 @@ export const typeDefs = /* GraphQL */ `
     createdAt: String!
     updatedAt: String!
   }
-  type OrderPage { items: [Order!]! nextCursor: String }
+  ${page('Order')}
 
   type CartItem { productId: ID! name: String! unitPrice: Int! currency: String! quantity: Int! lineTotal: Int! product: Product }
   type Cart { id: ID! items: [CartItem!]! subtotal: Int! currency: String itemCount: Int! }
 
   input RegisterInput { email: String! password: String! name: String! }
   input LoginInput { email: String! password: String! }
-  input CreateProductInput {
-    sku: String!
-    name: String!
-    description: String
-    price: Int!
-    currency: String!
-    categoryId: ID
-    imageUrl: String
+  input CreateProductInput {${productFields}
     initialStock: Int!
-    maxPerCustomer: Int
   }
   input CreateCategoryInput { name: String! slug: String! }
   input LineInput { productId: ID!, quantity: Int! }
