@@ -23,3 +23,25 @@ export async function scalar(query: string): Promise<number> {
   const data = await prom<{ result: Array<{ value: [number, string] }> }>(`/api/v1/query?query=${encodeURIComponent(query)}`);
   return data.result.length ? Number(data.result[0].value[1]) : 0;
 }
+
+/** Each series of an instant query, by its labels. */
+export async function series(query: string): Promise<Map<string, number>> {
+  const data = await prom<{ result: Array<{ metric: Record<string, string>; value: [number, string] }> }>(`/api/v1/query?query=${encodeURIComponent(query)}`);
+  const key = (m: Record<string, string>) => JSON.stringify(Object.entries(m).sort(([a], [b]) => a.localeCompare(b)));
+  return new Map(data.result.map((r) => [key(r.metric), Number(r.value[1])]));
+}
+
+/**
+ * How much counters grew from one `series` reading to a later one, series by series, as
+ * increase() counts but without its extrapolation: a series that went down was reset (its
+ * replica restarted, say by a reload) and counts from 0; one that is new counts from 0; one
+ * that is gone counts nothing. A sum of the counters instead drops at every reset.
+ */
+export function growth(before: Map<string, number>, after: Map<string, number>): number {
+  let n = 0;
+  for (const [k, v] of after) {
+    const was = before.get(k) ?? 0;
+    n += v >= was ? v - was : v;
+  }
+  return n;
+}
