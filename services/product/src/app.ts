@@ -10,7 +10,9 @@ import type { ProductConfig } from './config.js';
 import { createCatalogCache } from './data/catalog.cache.js';
 import { createCategoryRepository } from './data/category.repository.js';
 import { createProductRepository } from './data/product.repository.js';
-import type { CatalogDeps } from './domain/ports.js';
+import { createRecommendationCache } from './data/recommendation.cache.js';
+import { createRecommendationRepository } from './data/recommendation.repository.js';
+import type { CatalogDeps, RecommendationDeps } from './domain/ports.js';
 import { productApi, productDocument } from './http/api.js';
 import { GRAPHQL_PATH, graphqlGateway, type GatewaySettings } from './graphql/gateway.js';
 
@@ -52,6 +54,14 @@ export function catalogDeps(deps: Omit<AppDeps, 'auth' | 'broker'>): CatalogDeps
   };
 }
 
+export function recommendationDeps(deps: Pick<AppDeps, 'db' | 'redis' | 'logger' | 'config'>): RecommendationDeps {
+  return {
+    products: createProductRepository(deps.db),
+    recommendations: createRecommendationRepository(deps.db),
+    cache: createRecommendationCache(new Cache(deps.redis, deps.logger, 'product'), deps.config.CACHE_TTL_SECONDS),
+  };
+}
+
 /** Wiring only: routes, guards and readiness; main.ts owns the clients and listen(). */
 export function createApp(deps: AppDeps): Express {
   const catalog = catalogDeps(deps);
@@ -65,7 +75,7 @@ export function createApp(deps: AppDeps): Express {
       app.get(['/openapi.json', '/api/products/openapi.json'], (_req, res) => {
         res.json(doc);
       });
-      mountRoutes(app, productApi, { deps: { ...catalog, db: deps.db }, auth: deps.auth });
+      mountRoutes(app, productApi, { deps: { ...catalog, db: deps.db, recommendations: recommendationDeps(deps) }, auth: deps.auth });
       // The GraphQL gateway for storefronts that want it (docs/decisions.md: why it lives here).
       app.all(GRAPHQL_PATH, deps.auth.optional, graphqlGateway({ settings: gatewaySettings(deps.config), redis: deps.redis, logger: deps.logger }));
       // A database that cannot hand out a connection is a fast 503, not a 500.

@@ -12,6 +12,8 @@ export const productEnv = baseEnv.extend({
   DATABASE_URL: z.url().startsWith('postgres').default('postgres://product_svc:product_pw@127.0.0.1:5432/product_db'),
   /** Cache lifetime for listings and details; writes invalidate before they return. */
   CACHE_TTL_SECONDS: z.coerce.number().int().min(1).max(3600).default(60),
+  /** Products of one confirmed order that count for recommendations (the biggest lines): n make n(n-1) pair rows. */
+  CO_PURCHASE_MAX_PRODUCTS: z.coerce.number().int().min(2).max(50).default(20),
   // The GraphQL gateway (/api/graphql) calls each service's replicas directly, never the edge.
   GRAPHQL_USER_URLS: urls.default(replicas(4001)),
   GRAPHQL_PRODUCT_URLS: urls.default(replicas(4011)),

@@ -3,7 +3,8 @@ import type { Cache } from '@shop/cache';
 import type { CategoryQuery, ProductQuery } from '../domain/product.js';
 import type { CatalogCache } from '../domain/ports.js';
 
-const LISTINGS = 'listings';
+/** Bumped by every catalogue write; recommendations embed it too (they show names and prices). */
+export const LISTINGS = 'listings';
 const CATEGORIES = 'categories';
 const productNs = (id: string) => `product:${id}`;
 

@@ -1,5 +1,6 @@
 import type { EventData, EventType } from '@shop/contracts';
 import type { Category, CategoryQuery, Page, Product, ProductPatch, ProductQuery } from './product.js';
+import type { BoughtTogether, PurchaseTally, Recommendations, Similar } from './recommendation.js';
 
 /** What the use cases need from the outside world; data/ and app.ts provide it. */
 export interface ProductRepository {
@@ -50,4 +51,32 @@ export interface CatalogDeps {
 
 export interface WriteContext {
   correlationId?: string;
+}
+
+/** Reads for recommendations: live products only. */
+export interface RecommendationRepository {
+  /** The products most often in the same confirmed order as this one, most orders first. */
+  boughtTogether(productId: string, limit: number): Promise<BoughtTogether[]>;
+  /** Same category or shared words in the text, best match first, then the most ordered. */
+  similar(productId: string, limit: number): Promise<Similar[]>;
+}
+
+/** The co-purchase counts, inside the inbox transaction of the events that feed them. */
+export interface PurchaseLedger {
+  /** Records these orders as counted; resolves with the ones that were not counted before. */
+  claimOrders(orderIds: readonly string[]): Promise<Set<string>>;
+  add(tally: PurchaseTally): Promise<void>;
+}
+
+export interface RecommendationCache {
+  /** A miss (null: no live product) is cached too. */
+  recommendations(productId: string, limit: number, load: () => Promise<Recommendations | null>): Promise<{ value: Recommendations | null; hit: boolean }>;
+  /** After a commit: these products' cached answers are unreachable. */
+  coPurchasesChanged(productIds: readonly string[]): Promise<void>;
+}
+
+export interface RecommendationDeps {
+  products: Pick<ProductRepository, 'findActive'>;
+  recommendations: RecommendationRepository;
+  cache: RecommendationCache;
 }

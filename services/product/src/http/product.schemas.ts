@@ -72,3 +72,8 @@ export const ListCategoriesQuery = z.strictObject({
 
 // Any UUID-shaped id (Postgres' uuid type takes every version and variant).
 export const IdParams = z.object({ id: z.guid() });
+
+/** Each list of GET /api/products/:id/recommendations holds at most `limit` products. */
+export const RecommendationsQuery = z.strictObject({
+  limit: count(1, 20).default(6),
+});

@@ -32,3 +32,40 @@ export const CategoryPageSchema = z
   .meta({ id: 'CategoryPage' });
 
 export { SORTS };
+
+/** What a recommendation shows of a product: enough for a tile. */
+export const ProductSummarySchema = z
+  .strictObject({
+    id: z.uuid(),
+    sku: z.string(),
+    name: z.string(),
+    price: z.number().int().min(0).describe('minor units: 2999 is 29.99'),
+    currency: z.string().regex(/^[A-Z]{3}$/),
+    categoryId: z.uuid().nullable(),
+    imageUrl: z.string().nullable(),
+  })
+  .meta({ id: 'ProductSummary' });
+
+export const RecommendationsSchema = z
+  .strictObject({
+    productId: z.uuid(),
+    boughtTogether: z
+      .array(
+        z.strictObject({
+          product: ProductSummarySchema,
+          orders: z.number().int().min(1).describe('confirmed orders that had both products'),
+        }),
+      )
+      .describe('most often in the same confirmed order, most orders first; empty for a product nobody bought yet'),
+    similar: z
+      .array(
+        z.strictObject({
+          product: ProductSummarySchema,
+          sameCategory: z.boolean(),
+          textMatch: z.boolean().describe("its name or description shares a word with this product's name"),
+          orders: z.number().int().min(0).describe('confirmed orders that had it'),
+        }),
+      )
+      .describe('same category and shared words first, then the most ordered; none of boughtTogether again'),
+  })
+  .meta({ id: 'Recommendations' });
