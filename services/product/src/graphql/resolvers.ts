@@ -66,6 +66,10 @@ export const resolvers = {
     user: (order: { userId: string }, _args: Args, ctx: GatewayContext) =>
       ctx.caller?.id === order.userId ? ctx.call('user', { method: 'GET', path: '/api/users/me' }) : ctx.users.load(order.userId),
   },
+  Product: {
+    recommendations: (product: { id: string }, args: Args, ctx: GatewayContext) =>
+      ctx.call('product', { method: 'GET', path: `/api/products/${id(product.id)}/recommendations${qs(args)}` }),
+  },
   OrderItem: {
     product: (item: { productId: string }, _args: Args, ctx: GatewayContext) => ctx.products.load(item.productId),
   },

@@ -1,11 +1,28 @@
 import { createHash } from 'node:crypto';
 import type { Cache } from '@shop/cache';
-import { print, type DocumentNode, type ExecutionResult, type OperationDefinitionNode } from 'graphql';
+import { BREAK, print, visit, type DocumentNode, type ExecutionResult, type OperationDefinitionNode } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
 
 /** Root fields whose answer is the same for every caller: the catalogue. */
 const PUBLIC_ROOTS = new Set(['products', 'product', 'categories', '__typename']);
 export const CATALOG_NAMESPACE = 'graphql-catalog';
+/**
+ * Fields whose answers change without a product event (co-purchase counts): a query that asks
+ * for one is not stored here; the REST answer below it is cached and invalidated on its own.
+ */
+const UNCACHED_FIELDS = new Set(['recommendations']);
+
+function asksUncachedField(document: DocumentNode): boolean {
+  let found = false;
+  visit(document, {
+    Field(node) {
+      if (!UNCACHED_FIELDS.has(node.name.value)) return undefined;
+      found = true;
+      return BREAK;
+    },
+  });
+  return found;
+}
 
 class NotCacheable extends Error {
   constructor(readonly result: ExecutionResult) {
@@ -16,7 +33,7 @@ class NotCacheable extends Error {
 function cacheableOperation(document: DocumentNode, operationName?: string | null): boolean {
   const ops = document.definitions.filter((d): d is OperationDefinitionNode => d.kind === 'OperationDefinition');
   const op = operationName ? ops.find((o) => o.name?.value === operationName) : ops.length === 1 ? ops[0] : undefined;
-  if (!op || op.operation !== 'query') return false;
+  if (!op || op.operation !== 'query' || asksUncachedField(document)) return false;
   // Fragments at the root would hide which fields are asked; such a query simply is not cached.
   return op.selectionSet.selections.every((s) => s.kind === 'Field' && PUBLIC_ROOTS.has(s.name.value));
 }

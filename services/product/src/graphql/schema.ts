@@ -53,8 +53,16 @@ export const typeDefs = /* GraphQL */ `
     status: String!
     createdAt: String!
     updatedAt: String!
+    "As GET /api/products/:id/recommendations (limit 1-20 per list, default 6)."
+    recommendations(limit: Int): Recommendations!
   }
   ${page('Product')}
+  type ProductSummary { id: ID! sku: String! name: String! price: Int! currency: String! categoryId: ID imageUrl: String }
+  "orders: confirmed orders that had both products."
+  type BoughtTogether { product: ProductSummary! orders: Int! }
+  "orders: confirmed orders that had this product."
+  type SimilarProduct { product: ProductSummary! sameCategory: Boolean! textMatch: Boolean! orders: Int! }
+  type Recommendations { productId: ID! boughtTogether: [BoughtTogether!]! similar: [SimilarProduct!]! }
   type Category { id: ID! name: String! slug: String! createdAt: String! }
   ${page('Category')}
 
