@@ -14,6 +14,18 @@ const quantity = z.number().int().positive();
 
 export const ProductStatus = z.enum(['DRAFT', 'ACTIVE', 'ARCHIVED']);
 
+/**
+ * A creator (the brand or person behind a product) as its copies elsewhere need it. `version`
+ * counts the profile's changes (1 at creation, +1 per change, in the product service's
+ * transaction): a copy applies a profile only if it is newer than the one it holds, so
+ * redelivered and reordered events are harmless and no clock is trusted.
+ */
+export const CreatorSummarySchema = z.object({
+  creatorId: id,
+  name: z.string().min(1),
+  slug: z.string().min(1),
+  version: z.number().int().positive(),
+});
 
 const productFields = {
   productId: id,
@@ -25,6 +37,8 @@ const productFields = {
   status: ProductStatus,
   /** Per-customer purchase cap for this product; null or absent means no cap. */
   maxPerCustomer: z.number().int().positive().nullable().optional(),
+  /** The product's creator as it was when the product changed; null or absent: none. */
+  creator: CreatorSummarySchema.nullable().optional(),
 };
 
 const orderItem = z.object({ productId: id, quantity, unitPrice: money });
@@ -85,6 +99,14 @@ export const eventSchemas = {
     pdf: z.base64().max(2_000_000),
   }),
   'order.cancelled.v1': z.object({ orderId: id, userId: id, reason: z.string().min(1) }),
+  /**
+   * A creator's whole public profile, sent when it is created and on every change (a state
+   * transfer: the newest version wins, so a consumer needs no earlier event).
+   */
+  'creator.updated.v1': CreatorSummarySchema.extend({
+    bio: z.string().nullable(),
+    avatarUrl: z.string().nullable(),
+  }),
 } as const;
 
 export type EventType = keyof typeof eventSchemas;
@@ -105,6 +127,7 @@ export const EventTypes = {
   OrderRejected: 'order.rejected.v1',
   OrderCancelled: 'order.cancelled.v1',
   InvoiceIssued: 'invoice.issued.v1',
+  CreatorUpdated: 'creator.updated.v1',
 } as const satisfies Record<string, EventType>;
 
 export function isKnownEventType(type: string): type is EventType {
@@ -124,3 +147,5 @@ export type OrderConfirmed = EventData<'order.confirmed.v1'>;
 export type OrderRejected = EventData<'order.rejected.v1'>;
 export type OrderCancelled = EventData<'order.cancelled.v1'>;
 export type InvoiceIssued = EventData<'invoice.issued.v1'>;
+export type CreatorUpdated = EventData<'creator.updated.v1'>;
+export type CreatorSummary = z.infer<typeof CreatorSummarySchema>;

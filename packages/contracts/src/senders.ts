@@ -28,6 +28,8 @@ export const ALLOWED_SENDERS = Object.freeze({
   'inventory.reserved.v1': 'inventory',
   'inventory.rejected.v1': 'inventory',
   'inventory.released.v1': 'inventory',
+  // Creators are the product service's (docs/decisions.md, "Creators live in the product service").
+  'creator.updated.v1': 'product',
 } as const satisfies Record<EventType, SenderService>);
 
 /** True when `sender` may send events of `type`; an unknown type has no allowed sender. */
