@@ -9,6 +9,7 @@ import { readinessOf } from '@shop/service';
 import type { ProductConfig } from './config.js';
 import { createCatalogCache } from './data/catalog.cache.js';
 import { createCategoryRepository } from './data/category.repository.js';
+import { createCreatorRepository } from './data/creator.repository.js';
 import { createProductRepository } from './data/product.repository.js';
 import { createRecommendationCache } from './data/recommendation.cache.js';
 import { createRecommendationRepository } from './data/recommendation.repository.js';
@@ -45,11 +46,13 @@ export function catalogDeps(deps: Omit<AppDeps, 'auth' | 'broker'>): CatalogDeps
   return {
     write: (work, ctx) =>
       uow.run(
-        ({ trx, outbox }) => work({ products: createProductRepository(trx), categories: createCategoryRepository(trx), outbox }),
+        ({ trx, outbox }) =>
+          work({ products: createProductRepository(trx), categories: createCategoryRepository(trx), creators: createCreatorRepository(trx), outbox }),
         { correlationId: ctx?.correlationId },
       ),
     products: createProductRepository(db),
     categories: createCategoryRepository(db),
+    creators: createCreatorRepository(db),
     cache: createCatalogCache(new Cache(deps.redis, deps.logger, 'product'), config.CACHE_TTL_SECONDS),
   };
 }

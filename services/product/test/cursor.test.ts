@@ -5,7 +5,7 @@ import type { Product } from '../src/domain/product.js';
 
 const product: Product = {
   id: '3f1c2a9e-8d4b-4c6e-9a7f-1b2c3d4e5f60', sku: 'A', name: 'Zip Hoodie', description: null, price: 4999, currency: 'EUR',
-  categoryId: null, imageUrl: null, maxPerCustomer: null, status: 'active', createdAt: '2030-01-01T00:00:00.123Z', updatedAt: '2030-01-01T00:00:00.123Z',
+  categoryId: null, imageUrl: null, maxPerCustomer: null, creatorId: null, creator: null, status: 'active', createdAt: '2030-01-01T00:00:00.123Z', updatedAt: '2030-01-01T00:00:00.123Z',
 };
 
 describe('cursor', () => {

@@ -7,6 +7,7 @@ import type { CatalogCache } from '../domain/ports.js';
 export const LISTINGS = 'listings';
 const CATEGORIES = 'categories';
 const productNs = (id: string) => `product:${id}`;
+const creatorNs = (id: string) => `creator:${id}`;
 
 function hash(parts: unknown[]): string {
   return createHash('sha1').update(JSON.stringify(parts)).digest('base64url');
@@ -29,7 +30,7 @@ export function createCatalogCache(cache: Cache, ttlSeconds: number): CatalogCac
     async listing(query: ProductQuery, load) {
       const version = await cache.version(LISTINGS);
       const key = hash([query.q ?? null, query.sku ?? null, query.category ?? null, query.minPrice ?? null, query.maxPrice ?? null,
-        query.sort, query.limit, query.after?.key ?? null, query.after?.id ?? null]);
+        query.sort, query.limit, query.after?.key ?? null, query.after?.id ?? null, query.creator ?? null]);
       return cache.getOrLoad(`list:v${version}:${key}`, options, load);
     },
 
@@ -44,6 +45,20 @@ export function createCatalogCache(cache: Cache, ttlSeconds: number): CatalogCac
 
     async categoriesChanged() {
       await cache.bumpVersion(CATEGORIES);
+    },
+
+    async creator(id, load) {
+      const version = await cache.version(creatorNs(id));
+      return cache.getOrLoad(`creator:${id}:v${version}`, options, load);
+    },
+
+    async creatorChanged(id, productIds) {
+      // Products show the creator's summary, so each of its products' pages goes too.
+      await Promise.all([
+        cache.bumpVersion(creatorNs(id)),
+        cache.bumpVersion(LISTINGS),
+        ...productIds.map((p) => cache.bumpVersion(productNs(p))),
+      ]);
     },
   };
 }

@@ -10,6 +10,21 @@ export const SEED_CATEGORIES = [
   ['Vinyl', 'vinyl'], ['Mugs', 'mugs'], ['Backpacks', 'backpacks'], ['Collectibles', 'collectibles'],
 ] as const;
 
+/** The demo's creators (slug, name, bio); products take them in turn, the drop the first. */
+export const SEED_CREATORS = [
+  ['nova-studio', 'Nova Studio', 'Streetwear from a two-person studio; every drop is one run.'],
+  ['pixel-arcade', 'Pixel Arcade', 'Games, consoles and the merch of the channel of the same name.'],
+  ['vinyl-hour', 'Vinyl Hour', 'A record label and its weekly listening party.'],
+  ['lumen-audio', 'Lumen Audio', 'Headphones tuned by the people who mix the tracks.'],
+  ['paper-tigers', 'Paper Tigers', 'Posters, prints and pins by an illustrators\' collective.'],
+  ['trail-and-tide', 'Trail & Tide', 'Bags, mugs and caps for people who are rarely at home.'],
+] as const;
+
+export const seedCreatorAvatar = (slug: string) => `https://images.example.com/creators/${slug}.png`;
+
+/** The seed product number n (SKU SEED-0000n) belongs to this creator slug; the drop to the first. */
+export const creatorSlugOf = (n: number): string => SEED_CREATORS[n % SEED_CREATORS.length][0];
+
 const NOUNS: Record<string, string[]> = {
   hoodies: ['Hoodie', 'Zip Hoodie', 'Pullover'], 't-shirts': ['Tee', 'Long Sleeve Tee', 'Tank Top'],
   caps: ['Cap', 'Beanie', 'Bucket Hat'], sneakers: ['Sneaker', 'High-Top', 'Runner'],
@@ -37,7 +52,7 @@ function random(seed: number): () => number {
   };
 }
 
-export function seedProducts(count: number, categoryIds: Map<string, string>): NewProduct[] {
+export function seedProducts(count: number, categoryIds: Map<string, string>, creatorIds: Map<string, string> = new Map()): NewProduct[] {
   const rnd = random(20250101);
   const pick = <T>(list: readonly T[]) => list[Math.floor(rnd() * list.length)];
   const products: NewProduct[] = [];
@@ -54,12 +69,13 @@ export function seedProducts(count: number, categoryIds: Map<string, string>): N
       categoryId: categoryIds.get(slug),
       imageUrl: `https://images.example.com/products/seed-${n}.jpg`,
       initialStock: 50 + Math.floor(rnd() * 451),
+      creatorId: creatorIds.get(creatorSlugOf(n)),
     });
   }
   return products;
 }
 
-export function dropProduct(categoryIds: Map<string, string>): NewProduct {
+export function dropProduct(categoryIds: Map<string, string>, creatorIds: Map<string, string> = new Map()): NewProduct {
   return {
     id: DROP_PRODUCT_ID,
     sku: DROP_SKU,
@@ -71,5 +87,6 @@ export function dropProduct(categoryIds: Map<string, string>): NewProduct {
     imageUrl: 'https://images.example.com/products/drop-001.jpg',
     initialStock: 100,
     maxPerCustomer: 2,
+    creatorId: creatorIds.get(SEED_CREATORS[0][0]),
   };
 }

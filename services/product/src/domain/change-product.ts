@@ -2,6 +2,7 @@ import { AppError } from '@shop/errors';
 import type { Product, ProductPatch } from './product.js';
 import { EventTypes } from '@shop/contracts';
 import type { CatalogDeps, WriteContext } from './ports.js';
+import { requireCreators } from './creators.js';
 import { productDeleted, productUpdated } from './product-events.js';
 
 /** Changes a live product; the row, its event and (after commit) the cache move together. */
@@ -11,6 +12,7 @@ export async function updateProduct(deps: CatalogDeps, id: string, patch: Produc
       const missing = await tx.categories.missing([patch.categoryId]);
       if (missing.length > 0) throw new AppError('CATEGORY_NOT_FOUND', `category ${missing[0]} does not exist`);
     }
+    await requireCreators(tx, [patch.creatorId]);
     const updated = await tx.products.update(id, patch);
     if (!updated) throw AppError.notFound('Product');
     await tx.outbox.emit(EventTypes.ProductUpdated, productUpdated(updated));
@@ -31,4 +33,26 @@ export async function deleteProduct(deps: CatalogDeps, id: string, ctx: WriteCon
     await tx.outbox.emit(EventTypes.ProductDeleted, productDeleted(deleted));
   }, ctx);
   await deps.cache.productsChanged([id]);
+}
+
+/**
+ * Gives live products a creator in one transaction, each with its product.updated.v1 (the
+ * seed's backfill of a catalog made before creators existed). Ids that name no live product
+ * are skipped; resolves with the products changed.
+ */
+export async function assignCreator(deps: CatalogDeps, creatorId: string, productIds: string[], ctx: WriteContext = {}): Promise<Product[]> {
+  if (productIds.length === 0) return [];
+  const changed = await deps.write(async (tx) => {
+    await requireCreators(tx, [creatorId]);
+    const products: Product[] = [];
+    for (const id of productIds) {
+      const updated = await tx.products.update(id, { creatorId });
+      if (!updated) continue;
+      await tx.outbox.emit(EventTypes.ProductUpdated, productUpdated(updated));
+      products.push(updated);
+    }
+    return products;
+  }, ctx);
+  await deps.cache.productsChanged(changed.map((p) => p.id));
+  return changed;
 }

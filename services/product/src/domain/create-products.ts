@@ -3,6 +3,7 @@ import { AppError } from '@shop/errors';
 import type { NewProduct, Product } from './product.js';
 import { EventTypes } from '@shop/contracts';
 import type { CatalogDeps, WriteContext } from './ports.js';
+import { requireCreators } from './creators.js';
 import { productCreated } from './product-events.js';
 
 /**
@@ -17,6 +18,7 @@ export async function createProducts(deps: CatalogDeps, inputs: NewProduct[], ct
     const categoryIds = [...new Set(inputs.flatMap((i) => (i.categoryId ? [i.categoryId] : [])))];
     const missing = await tx.categories.missing(categoryIds);
     if (missing.length > 0) throw new AppError('CATEGORY_NOT_FOUND', `category ${missing[0]} does not exist`);
+    await requireCreators(tx, inputs.map((i) => i.creatorId));
     const rows = inputs.map((i) => ({
       id: i.id ?? randomUUID(),
       sku: i.sku,
@@ -27,6 +29,7 @@ export async function createProducts(deps: CatalogDeps, inputs: NewProduct[], ct
       categoryId: i.categoryId ?? null,
       imageUrl: i.imageUrl ?? null,
       maxPerCustomer: i.maxPerCustomer ?? null,
+      creatorId: i.creatorId ?? null,
     }));
     const products = await tx.products.insertMany(rows);
     const stockById = new Map<string, number>(rows.map((r, n) => [r.id, inputs[n].initialStock]));

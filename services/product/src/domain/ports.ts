@@ -1,15 +1,32 @@
 import type { EventData, EventType } from '@shop/contracts';
-import type { Category, CategoryQuery, Page, Product, ProductPatch, ProductQuery } from './product.js';
+import type { Category, CategoryQuery, Creator, CreatorPatch, CreatorQuery, Page, Product, ProductPatch, ProductQuery } from './product.js';
 import type { BoughtTogether, PurchaseTally, Recommendations, Similar } from './recommendation.js';
 
 /** What the use cases need from the outside world; data/ and app.ts provide it. */
 export interface ProductRepository {
-  insertMany(rows: Array<Omit<Product, 'status' | 'createdAt' | 'updatedAt'>>): Promise<Product[]>;
+  insertMany(rows: Array<Omit<Product, 'status' | 'createdAt' | 'updatedAt' | 'creator'>>): Promise<Product[]>;
   findActive(id: string): Promise<Product | undefined>;
   update(id: string, patch: ProductPatch): Promise<Product | undefined>;
   markDeleted(id: string): Promise<Product | undefined>;
   /** Up to query.limit + 1 live products after query.after, in the query's order. */
   list(query: ProductQuery): Promise<Product[]>;
+  /** Ids of the live products of a creator (the cache fan-out of a profile change). */
+  idsByCreator(creatorId: string): Promise<string[]>;
+}
+
+export interface CreatorRepository {
+  insert(creator: Omit<Creator, 'version' | 'createdAt' | 'updatedAt'>): Promise<Creator>;
+  /** Applies the patch and counts one more version; undefined when there is no such creator. */
+  update(id: string, patch: CreatorPatch): Promise<Creator | undefined>;
+  find(id: string): Promise<Creator | undefined>;
+  /** Up to query.limit + 1 creators by slug, after query.afterSlug. */
+  list(query: CreatorQuery): Promise<Creator[]>;
+  /**
+   * The ids that name no creator. The others stay locked (FOR SHARE) until the transaction
+   * ends, so a profile change waits for a product write that read the profile: it then sees
+   * that product, and the product's event carries the profile as it was at commit.
+   */
+  missingLocked(ids: string[]): Promise<string[]>;
 }
 
 export interface CategoryRepository {
@@ -27,6 +44,9 @@ export interface CatalogCache {
   /** After a commit: makes every cached view of these products (and all listings) unreachable. */
   productsChanged(ids: string[]): Promise<void>;
   categoriesChanged(): Promise<void>;
+  creator(id: string, load: () => Promise<Creator | null>): Promise<{ value: Creator | null; hit: boolean }>;
+  /** After a commit: the profile, every listing and each of these products (its own) read fresh. */
+  creatorChanged(id: string, productIds: string[]): Promise<void>;
 }
 
 /** Events written here commit with the transaction's rows, or not at all. */
@@ -38,6 +58,7 @@ export interface Outbox {
 export interface CatalogTx {
   products: ProductRepository;
   categories: CategoryRepository;
+  creators: CreatorRepository;
   outbox: Outbox;
 }
 
@@ -46,6 +67,7 @@ export interface CatalogDeps {
   write<T>(work: (tx: CatalogTx) => Promise<T>, ctx?: WriteContext): Promise<T>;
   products: ProductRepository;
   categories: CategoryRepository;
+  creators: CreatorRepository;
   cache: CatalogCache;
 }
 

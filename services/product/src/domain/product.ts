@@ -11,9 +11,53 @@ export interface Product {
   categoryId: string | null;
   imageUrl: string | null;
   maxPerCustomer: number | null;
+  creatorId: string | null;
+  /** The creator's summary as it is now (read with the product); null without one. */
+  creator: CreatorSummary | null;
   status: ProductStatus;
   createdAt: string;
   updatedAt: string;
+}
+
+/** What a product shows of its creator; `version` travels in events, not in the API answer. */
+export interface CreatorSummary {
+  id: string;
+  name: string;
+  slug: string;
+  version: number;
+}
+
+/** A creator's profile: the brand or person behind a product. */
+export interface Creator {
+  id: string;
+  slug: string;
+  name: string;
+  bio: string | null;
+  avatarUrl: string | null;
+  /** 1 at creation, +1 with every change. */
+  version: number;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export interface NewCreator {
+  slug: string;
+  name: string;
+  bio?: string;
+  avatarUrl?: string;
+}
+
+/** A PATCH of a profile: absent fields stay, null clears bio or avatarUrl. */
+export interface CreatorPatch {
+  slug?: string;
+  name?: string;
+  bio?: string | null;
+  avatarUrl?: string | null;
+}
+
+export interface CreatorQuery {
+  limit: number;
+  afterSlug?: string;
 }
 
 export interface NewProduct {
@@ -28,6 +72,7 @@ export interface NewProduct {
   imageUrl?: string;
   initialStock: number;
   maxPerCustomer?: number;
+  creatorId?: string;
 }
 
 /** A PATCH: absent fields stay as they are, null clears an optional one. */
@@ -40,6 +85,7 @@ export interface ProductPatch {
   categoryId?: string | null;
   imageUrl?: string | null;
   maxPerCustomer?: number | null;
+  creatorId?: string | null;
 }
 
 export interface Category {
@@ -65,6 +111,8 @@ export interface ProductQuery {
   sku?: string;
   /** A category id or slug. */
   category?: string;
+  /** A creator id or slug. */
+  creator?: string;
   minPrice?: number;
   maxPrice?: number;
   sort: Sort;

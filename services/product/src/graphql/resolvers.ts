@@ -28,6 +28,14 @@ export const resolvers = {
     products: list('product', '/api/products'),
     product: (_: unknown, args: Args, ctx: GatewayContext) => ctx.products.load(String(args.id)),
     categories: list('product', '/api/categories'),
+    creator: async (_: unknown, args: Args, ctx: GatewayContext) => {
+      try {
+        return await ctx.call('product', { method: 'GET', path: `/api/creators/${id(args.id)}` });
+      } catch (err) {
+        if (err instanceof GraphQLError && err.extensions.status === 404) return null;
+        throw err;
+      }
+    },
     me: (_: unknown, _args: Args, ctx: GatewayContext) => ctx.call('user', { method: 'GET', path: '/api/users/me' }),
     users: list('user', '/api/users'),
     // The caller's own profile is /me (any user); anyone else's is the admin route, which says no to others.
@@ -50,6 +58,9 @@ export const resolvers = {
     loginUser: (_: unknown, { input }: Args, ctx: GatewayContext) => ctx.call('user', { method: 'POST', path: '/api/auth/login', body: input }),
     createProduct: (_: unknown, { input }: Args, ctx: GatewayContext) => ctx.call('product', { method: 'POST', path: '/api/products', body: input }),
     createCategory: (_: unknown, { input }: Args, ctx: GatewayContext) => ctx.call('product', { method: 'POST', path: '/api/categories', body: input }),
+    createCreator: (_: unknown, { input }: Args, ctx: GatewayContext) => ctx.call('product', { method: 'POST', path: '/api/creators', body: input }),
+    updateCreator: (_: unknown, args: Args, ctx: GatewayContext) =>
+      ctx.call('product', { method: 'PATCH', path: `/api/creators/${id(args.id)}`, body: args.input }),
     placeOrder: (_: unknown, args: Args, ctx: GatewayContext) =>
       ctx.call('order', { method: 'POST', path: '/api/orders', body: args.input ?? {}, headers: { 'idempotency-key': String(args.idempotencyKey) } }),
     addCartItem: async (_: unknown, args: Args, ctx: GatewayContext) => {

@@ -4,7 +4,7 @@ import { BREAK, print, visit, type DocumentNode, type ExecutionResult, type Oper
 import type { Plugin } from 'graphql-yoga';
 
 /** Root fields whose answer is the same for every caller: the catalogue. */
-const PUBLIC_ROOTS = new Set(['products', 'product', 'categories', '__typename']);
+const PUBLIC_ROOTS = new Set(['products', 'product', 'categories', 'creator', '__typename']);
 export const CATALOG_NAMESPACE = 'graphql-catalog';
 /**
  * Fields whose answers change without a product event (co-purchase counts): a query that asks
@@ -39,9 +39,9 @@ function cacheableOperation(document: DocumentNode, operationName?: string | nul
 }
 
 /**
- * A Redis response cache for catalogue queries (products, product, categories): the whole
+ * A Redis response cache for catalogue queries (products, product, categories, creator): the whole
  * result under a key made of the catalogue's version and the query with its variables.
- * product.*.v1 events bump the version (messaging/graphql-cache.consumer.ts), which makes
+ * product.*.v1 and creator.updated.v1 events bump the version (messaging/graphql-cache.consumer.ts), which makes
  * every cached answer unreachable at once, as the REST listing cache does. Results with
  * errors are never stored. `extensions.responseCache` says hit or miss.
  */

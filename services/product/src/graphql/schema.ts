@@ -15,14 +15,17 @@ const productFields = `
     currency: String!
     categoryId: ID
     imageUrl: String
-    maxPerCustomer: Int`;
+    maxPerCustomer: Int
+    creatorId: ID`;
 
 export const typeDefs = /* GraphQL */ `
   type Query {
     "The catalogue, as GET /api/products (cached, invalidated by product events)."
-    products(q: String, sku: String, category: String, minPrice: Int, maxPrice: Int, sort: String, limit: Int, cursor: String): ProductPage!
+    products(q: String, sku: String, category: String, creator: String, minPrice: Int, maxPrice: Int, sort: String, limit: Int, cursor: String): ProductPage!
     product(id: ID!): Product
     categories(limit: Int, cursor: String): CategoryPage!
+    "A creator's profile, as GET /api/creators/:id (null: none)."
+    creator(id: ID!): Creator
     "The caller's profile."
     me: User
     "Every profile (admin)."
@@ -43,6 +46,10 @@ export const typeDefs = /* GraphQL */ `
     createProduct(input: CreateProductInput!): Product!
     "Admin."
     createCategory(input: CreateCategoryInput!): Category!
+    "Admin."
+    createCreator(input: CreateCreatorInput!): Creator!
+    "Admin: every product and open cart line shows the change."
+    updateCreator(id: ID!, input: UpdateCreatorInput!): Creator!
     "Items from the input, else from the cart; the same key and input replay the first answer."
     placeOrder(idempotencyKey: String!, input: PlaceOrderInput): Order!
     addCartItem(productId: ID!, quantity: Int!, cartId: ID): Cart!
@@ -50,6 +57,8 @@ export const typeDefs = /* GraphQL */ `
 
   type Product {
     id: ID!${productFields}
+    "The brand or person behind it, as their profile is now."
+    creator: CreatorSummary
     status: String!
     createdAt: String!
     updatedAt: String!
@@ -63,6 +72,8 @@ export const typeDefs = /* GraphQL */ `
   "orders: confirmed orders that had this product."
   type SimilarProduct { product: ProductSummary! sameCategory: Boolean! textMatch: Boolean! orders: Int! }
   type Recommendations { productId: ID! boughtTogether: [BoughtTogether!]! similar: [SimilarProduct!]! }
+  type CreatorSummary { id: ID! name: String! slug: String! }
+  type Creator { id: ID! slug: String! name: String! bio: String avatarUrl: String version: Int! createdAt: String! updatedAt: String! }
   type Category { id: ID! name: String! slug: String! createdAt: String! }
   ${page('Category')}
 
@@ -110,7 +121,7 @@ export const typeDefs = /* GraphQL */ `
   }
   ${page('Order')}
 
-  type CartItem { productId: ID! name: String! unitPrice: Int! currency: String! quantity: Int! lineTotal: Int! product: Product }
+  type CartItem { productId: ID! name: String! creator: CreatorSummary unitPrice: Int! currency: String! quantity: Int! lineTotal: Int! product: Product }
   type Cart { id: ID! items: [CartItem!]! subtotal: Int! currency: String itemCount: Int! }
 
   input RegisterInput { email: String! password: String! name: String! }
@@ -119,6 +130,9 @@ export const typeDefs = /* GraphQL */ `
     initialStock: Int!
   }
   input CreateCategoryInput { name: String! slug: String! }
+  input CreateCreatorInput { slug: String! name: String! bio: String avatarUrl: String }
+  "Absent fields stay as they are; null clears bio or avatarUrl."
+  input UpdateCreatorInput { slug: String name: String bio: String avatarUrl: String }
   input LineInput { productId: ID!, quantity: Int! }
   input AddressInput { line1: String! line2: String city: String! region: String postalCode: String! country: String! }
   input PlaceOrderInput { items: [LineInput!], paymentToken: String, shippingAddress: AddressInput }

@@ -3,17 +3,24 @@ import { tasksRoute } from '@shop/messaging';
 import type { Db } from '@shop/db';
 import type { CatalogDeps, RecommendationDeps } from '../domain/ports.js';
 import { categoryRoutes } from './category.routes.js';
+import { creatorRoutes } from './creator.routes.js';
 import { productRoutes } from './product.routes.js';
 import { recommendationRoutes } from './recommendation.routes.js';
 
 export type ProductHttpDeps = CatalogDeps & { db: Db; recommendations: RecommendationDeps };
 
 /** Every route of the service, in match order: admin paths before `/api/products/:id`. */
-export const productApi: Array<Route<ProductHttpDeps>> = [tasksRoute('/api/products/admin/tasks'), ...productRoutes, ...recommendationRoutes, ...categoryRoutes];
+export const productApi: Array<Route<ProductHttpDeps>> = [
+  tasksRoute('/api/products/admin/tasks'),
+  ...productRoutes,
+  ...recommendationRoutes,
+  ...categoryRoutes,
+  ...creatorRoutes,
+];
 
 /** The service's OpenAPI 3.1 document, generated from the routes. */
 export const productDocument = () =>
   openApiDocument(
-    { title: 'Product service', description: 'Catalog: products and categories. Money is integer minor units plus an ISO 4217 currency.' },
+    { title: 'Product service', description: 'Catalog: products, categories and creators. Money is integer minor units plus an ISO 4217 currency.' },
     productApi,
   );

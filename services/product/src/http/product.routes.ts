@@ -8,14 +8,14 @@ import { decodeCursor } from './cursor.js';
 import type { CatalogDeps } from '../domain/ports.js';
 import type { ProductPatch } from '../domain/product.js';
 import { CreateProductBody, IdParams, ListProductsQuery, UpdateProductBody } from './product.schemas.js';
-import { ProductPageSchema, ProductSchema } from './responses.js';
+import { ProductPageSchema, ProductSchema, productPageView, productView } from './responses.js';
 
 const xCache = (res: Response, hit: boolean) => res.setHeader('X-Cache', hit ? 'HIT' : 'MISS');
 const cacheHeader = z.object({ 'X-Cache': z.enum(['HIT', 'MISS']).describe('HIT when served from Redis, MISS when loaded from Postgres') });
 /** A malformed id names no product: 404, the same answer as a well-formed unknown one. */
 const badId = () => AppError.notFound('Product');
 const notFound = errorResponse('NOT_FOUND: no live product with this id (a malformed id included)');
-const writeErrors = { 400: errorResponse('VALIDATION_FAILED or CATEGORY_NOT_FOUND'), 409: errorResponse('SKU_TAKEN') };
+const writeErrors = { 400: errorResponse('VALIDATION_FAILED, CATEGORY_NOT_FOUND or CREATOR_NOT_FOUND'), 409: errorResponse('SKU_TAKEN') };
 
 export const productRoutes: Array<Route<CatalogDeps>> = [
   defineRoute(
@@ -34,7 +34,7 @@ export const productRoutes: Array<Route<CatalogDeps>> = [
       const after = cursor === undefined ? undefined : decodeCursor(cursor, query.sort);
       const { page, cached } = await listProducts(deps, { ...query, after });
       xCache(res, cached);
-      return page;
+      return productPageView(page);
     },
   ),
   defineRoute(
@@ -50,7 +50,7 @@ export const productRoutes: Array<Route<CatalogDeps>> = [
     async ({ params, res }, deps: CatalogDeps) => {
       const { product, cached } = await getProduct(deps, params.id.toLowerCase());
       xCache(res, cached);
-      return product;
+      return productView(product);
     },
   ),
   defineRoute(
@@ -65,7 +65,7 @@ export const productRoutes: Array<Route<CatalogDeps>> = [
     async ({ body, req, res }, deps: CatalogDeps) => {
       const product = await createProduct(deps, body, { correlationId: req.id });
       res.location(`/api/products/${product.id}`);
-      return product;
+      return productView(product);
     },
   ),
   defineRoute(
@@ -80,7 +80,7 @@ export const productRoutes: Array<Route<CatalogDeps>> = [
     },
     async ({ params, body, req }, deps: CatalogDeps) => {
       const patch: ProductPatch = body;
-      return updateProduct(deps, params.id.toLowerCase(), patch, { correlationId: req.id });
+      return productView(await updateProduct(deps, params.id.toLowerCase(), patch, { correlationId: req.id }));
     },
   ),
   defineRoute(

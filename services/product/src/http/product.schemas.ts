@@ -14,6 +14,7 @@ const imageUrl = z
   .max(2048)
   .regex(/^https?:\/\/([A-Za-z0-9-]+\.)*[A-Za-z][A-Za-z0-9-]*(:[1-9][0-9]{0,3})?(\/[A-Za-z0-9._~!$&'()*+,;=:@/-]*)?$/, 'an http(s) URL');
 const maxPerCustomer = z.number().int().min(1).max(1_000_000);
+const slug = z.string().min(1).max(100).regex(/^[a-z0-9]+(?:-[a-z0-9]+)*$/, 'lower-case words joined by "-"');
 
 export const CreateProductBody = z.strictObject({
   sku,
@@ -25,6 +26,7 @@ export const CreateProductBody = z.strictObject({
   imageUrl: imageUrl.optional(),
   initialStock: z.number().int().min(0).max(1_000_000_000),
   maxPerCustomer: maxPerCustomer.optional(),
+  creatorId: z.guid().optional(),
 }).meta({ id: 'CreateProduct' });
 
 export const UpdateProductBody = z
@@ -37,6 +39,7 @@ export const UpdateProductBody = z
     categoryId: z.guid().nullable().optional(),
     imageUrl: imageUrl.nullable().optional(),
     maxPerCustomer: maxPerCustomer.nullable().optional(),
+    creatorId: z.guid().nullable().optional(),
   })
   .refine((b) => Object.keys(b).length > 0, 'send at least one field to change')
   .meta({ id: 'UpdateProduct', minProperties: 1 });
@@ -49,6 +52,7 @@ export const ListProductsQuery = z
     q: text({ min: 1, max: 100, trim: true }).optional(),
     sku: text({ min: 1, max: 64, trim: true }).optional(),
     category: text({ min: 1, max: 100, trim: true }).optional(),
+    creator: text({ min: 1, max: 100, trim: true }).optional().describe('a creator id or slug'),
     minPrice: count(0, 2_147_483_647).optional(),
     maxPrice: count(0, 2_147_483_647).optional(),
     sort: z.enum(SORTS).default('newest'),
@@ -62,11 +66,36 @@ export const ListProductsQuery = z
 
 export const CreateCategoryBody = z.strictObject({
   name: text({ min: 1, max: 100, trim: true }),
-  slug: z.string().min(1).max(100).regex(/^[a-z0-9]+(?:-[a-z0-9]+)*$/, 'lower-case words joined by "-"'),
+  slug,
 }).meta({ id: 'CreateCategory' });
 
 export const ListCategoriesQuery = z.strictObject({
   limit: count(1, 100).default(100),
+  cursor: z.string().min(1).max(512).optional(),
+});
+
+const creatorName = text({ min: 1, max: 200, trim: true });
+const bio = text({ max: 2000, trim: true });
+
+export const CreateCreatorBody = z.strictObject({
+  slug,
+  name: creatorName,
+  bio: bio.optional(),
+  avatarUrl: imageUrl.optional(),
+}).meta({ id: 'CreateCreator' });
+
+export const UpdateCreatorBody = z
+  .strictObject({
+    slug: slug.optional(),
+    name: creatorName.optional(),
+    bio: bio.nullable().optional(),
+    avatarUrl: imageUrl.nullable().optional(),
+  })
+  .refine((b) => Object.keys(b).length > 0, 'send at least one field to change')
+  .meta({ id: 'UpdateCreator', minProperties: 1 });
+
+export const ListCreatorsQuery = z.strictObject({
+  limit: count(1, 100).default(50),
   cursor: z.string().min(1).max(512).optional(),
 });
 

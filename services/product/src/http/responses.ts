@@ -1,5 +1,10 @@
 import { z } from 'zod';
-import { SORTS } from '../domain/product.js';
+import { SORTS, type Page, type Product } from '../domain/product.js';
+
+/** What a product shows of its creator. */
+export const CreatorSummarySchema = z
+  .strictObject({ id: z.uuid(), name: z.string(), slug: z.string() })
+  .meta({ id: 'CreatorSummary' });
 
 /** Response shapes: the routes declare them, so the OpenAPI document (and the tests that check real responses against it) use them. */
 export const ProductSchema = z
@@ -13,6 +18,8 @@ export const ProductSchema = z
     categoryId: z.uuid().nullable(),
     imageUrl: z.string().nullable(),
     maxPerCustomer: z.number().int().min(1).nullable(),
+    creatorId: z.uuid().nullable(),
+    creator: CreatorSummarySchema.nullable().describe("the creator's profile as it is now (null: none)"),
     status: z.literal('active'),
     createdAt: z.iso.datetime(),
     updatedAt: z.iso.datetime(),
@@ -30,6 +37,33 @@ export const ProductPageSchema = z
 export const CategoryPageSchema = z
   .strictObject({ items: z.array(CategorySchema), nextCursor: z.string().nullable() })
   .meta({ id: 'CategoryPage' });
+
+export const CreatorSchema = z
+  .strictObject({
+    id: z.uuid(),
+    slug: z.string(),
+    name: z.string(),
+    bio: z.string().nullable(),
+    avatarUrl: z.string().nullable(),
+    version: z.number().int().min(1).describe('1 at creation, one more with every change'),
+    createdAt: z.iso.datetime(),
+    updatedAt: z.iso.datetime(),
+  })
+  .meta({ id: 'Creator' });
+
+export const CreatorPageSchema = z
+  .strictObject({ items: z.array(CreatorSchema), nextCursor: z.string().nullable() })
+  .meta({ id: 'CreatorPage' });
+
+/** The product as the API shows it: the creator's version stays inside (it is for the event copies). */
+export function productView(p: Product): z.output<typeof ProductSchema> {
+  const { creator, status, ...rest } = p;
+  // `?? null`: a page cached by the version before creators has neither field (for its TTL).
+  const summary = creator ? { id: creator.id, name: creator.name, slug: creator.slug } : null;
+  return { ...rest, creatorId: p.creatorId ?? null, status: status as 'active', creator: summary };
+}
+
+export const productPageView = (page: Page<Product>) => ({ items: page.items.map(productView), nextCursor: page.nextCursor });
 
 export { SORTS };
 
