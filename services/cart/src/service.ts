@@ -3,6 +3,7 @@ import { composeService, type PlatformOverrides } from '@shop/service';
 import { createApp } from './app.js';
 import type { CartConfig } from './config.js';
 import { startGuestCartSweeper } from './jobs/guest-cart-sweeper.js';
+import { consumeCreatorEvents } from './messaging/creator.consumer.js';
 import { consumeOrderConfirmed } from './messaging/order-confirmed.consumer.js';
 import { consumeProductEvents } from './messaging/product.consumer.js';
 
@@ -19,7 +20,11 @@ export function buildService(config: CartConfig, options: CartOptions = {}) {
     outbox: false,
     overrides: options,
     wire: (p) => ({
-      consumers: [consumeProductEvents(p.broker, p.db, options.retryDelaysMs), consumeOrderConfirmed(p.broker, p.db, options.retryDelaysMs)],
+      consumers: [
+        consumeProductEvents(p.broker, p.db, options.retryDelaysMs),
+        consumeOrderConfirmed(p.broker, p.db, options.retryDelaysMs),
+        consumeCreatorEvents(p.broker, p.db, options.retryDelaysMs),
+      ],
       jobs: [startGuestCartSweeper(p.db, p.logger, config.GUEST_CART_TTL_DAYS, config.SWEEP_INTERVAL_MS)],
       app: createApp({ ...p, writeLimit: options.writeLimit }),
     }),

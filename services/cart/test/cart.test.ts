@@ -36,8 +36,8 @@ describe('guest carts', () => {
     expect(added.status).toBe(200);
     check('post', '/api/cart/items', 200, added.body);
     expect(added.body.items).toEqual([
-      { productId: mug, name: 'Mug', unitPrice: 1250, currency: 'EUR', quantity: 2, lineTotal: 2500 },
-      { productId: tee, name: 'Tee', unitPrice: 2999, currency: 'EUR', quantity: 1, lineTotal: 2999 },
+      { productId: mug, name: 'Mug', creator: null, unitPrice: 1250, currency: 'EUR', quantity: 2, lineTotal: 2500 },
+      { productId: tee, name: 'Tee', creator: null, unitPrice: 2999, currency: 'EUR', quantity: 1, lineTotal: 2999 },
     ]);
     expect(added.body).toMatchObject({ subtotal: 5499, currency: 'EUR', itemCount: 3 });
 

@@ -2,7 +2,7 @@ import type { DbOrTx } from '@shop/db';
 import { createUnitOfWork } from '@shop/messaging';
 import type { Stores } from '../domain/ports.js';
 import { cartRepository } from './cart.repository.js';
-import { productSnapshotRepository } from './product-snapshot.repository.js';
+import { creatorSnapshotRepository, productSnapshotRepository } from './product-snapshot.repository.js';
 
 /**
  * The repositories over one connection or transaction, as the domain sees them;
@@ -14,6 +14,7 @@ export function knexStores(db: DbOrTx): Stores {
   const stores: Stores = {
     carts: cartRepository(db),
     products: productSnapshotRepository(db),
+    creators: creatorSnapshotRepository(db),
     transaction: (work) => uow.run(({ trx }) => work(trx === db ? stores : knexStores(trx))),
   };
   return stores;

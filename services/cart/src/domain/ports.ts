@@ -18,6 +18,16 @@ export interface ProductSnapshot {
   currency: string;
   status: string;
   deleted: boolean;
+  creatorId: string | null;
+  /** The creator's copy, when the cart has one (null: no creator, or none heard of yet). */
+  creator: CreatorSnapshot | null;
+}
+
+/** What a cart line shows of a product's creator. */
+export interface CreatorSnapshot {
+  id: string;
+  name: string;
+  slug: string;
 }
 
 export interface CartRepository {
@@ -50,13 +60,19 @@ export interface CartRepository {
 export interface ProductRepository {
   find(ids: string[]): Promise<ProductSnapshot[]>;
   /** Writes the snapshot unless a newer event already did; false when skipped. */
-  upsert(snapshot: Omit<ProductSnapshot, 'deleted'>, versionAt: Date): Promise<boolean>;
+  upsert(snapshot: Omit<ProductSnapshot, 'deleted' | 'creator'>, versionAt: Date): Promise<boolean>;
   markDeleted(id: string, versionAt: Date): Promise<boolean>;
+}
+
+export interface CreatorRepository {
+  /** Writes the copy unless it already holds this version or a newer one; false when skipped. */
+  upsert(creator: CreatorSnapshot, version: number): Promise<boolean>;
 }
 
 export interface Stores {
   carts: CartRepository;
   products: ProductRepository;
+  creators: CreatorRepository;
   /** Runs `work` in one transaction (or the one already open). */
   transaction<T>(work: (stores: Stores) => Promise<T>): Promise<T>;
 }

@@ -1,8 +1,10 @@
-import type { Cart, CartLine, ProductSnapshot } from './ports.js';
+import type { Cart, CartLine, CreatorSnapshot, ProductSnapshot } from './ports.js';
 
 export interface CartItemView {
   productId: string;
   name: string;
+  /** The brand or person behind the product, as its profile is now; null: none. */
+  creator: CreatorSnapshot | null;
   unitPrice: number;
   currency: string;
   quantity: number;
@@ -33,6 +35,7 @@ export function priceCart(cart: Cart, lines: CartLine[], snapshots: ProductSnaps
     items.push({
       productId: line.productId,
       name: product.name,
+      creator: product.creator,
       unitPrice: product.price,
       currency: product.currency,
       quantity: line.quantity,

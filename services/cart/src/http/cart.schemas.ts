@@ -28,9 +28,12 @@ export const CartHeaders = z.object({
 });
 
 // Responses, for the OpenAPI document (and the tests that check answers against it).
+export const CartCreator = z.strictObject({ id: z.uuid(), name: z.string(), slug: z.string() }).meta({ id: 'CartCreator' });
+
 export const CartItem = z.strictObject({
   productId: z.uuid(),
   name: z.string(),
+  creator: CartCreator.nullable().describe("the product's creator, as the profile is now (null: none)"),
   unitPrice: z.number().int().min(0).describe('minor units, from the current product snapshot'),
   currency: z.string().length(3),
   quantity: z.number().int().min(1).max(CART_LIMITS.maxUnitsPerLine),

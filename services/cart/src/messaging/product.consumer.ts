@@ -2,7 +2,7 @@ import { eachEvent, type Broker, type Subscription } from '@shop/messaging';
 import { EventTypes, type EventOf } from '@shop/contracts';
 import type { Db, Tx } from '@shop/db';
 import { knexStores } from '../data/stores.js';
-import { productChanged, productDeleted } from '../domain/product-changed.js';
+import { creatorChanged, productChanged, productDeleted, type CreatorFacts } from '../domain/product-changed.js';
 
 export const PRODUCT_QUEUE = 'cart.product-snapshots';
 
@@ -34,6 +34,12 @@ export function consumeProductEvents(broker: Broker, db: Db, retryDelaysMs?: num
       // batches then lock snapshot rows in the same order and cannot deadlock. Each write
       // applies only data newer than what it finds, so reordering across products is harmless.
       const sorted = [...events].sort((a, b) => a.data.productId.localeCompare(b.data.productId));
+      // The creators they name first, in creator-id order, for the same reason (two batches
+      // naming two creators in opposite orders would otherwise lock them crosswise).
+      const creators = sorted.flatMap((e): CreatorFacts[] => ('creator' in e.data && e.data.creator ? [e.data.creator] : []));
+      creators.sort((a, b) => a.creatorId.localeCompare(b.creatorId) || a.version - b.version);
+      const stores = knexStores(trx);
+      for (const creator of creators) await creatorChanged(stores, creator);
       await eachEvent(sorted, (event) => apply(trx, event));
     },
   });
