@@ -80,6 +80,7 @@ describe('route tables: kong.yml and the local nginx edge', () => {
       '/api/users': 'user',
       '/api/products': 'product',
       '/api/categories': 'product',
+      '/api/creators': 'product',
       '/api/graphql': 'product',
       '/api/cart': 'cart',
       '/api/orders': 'order',
