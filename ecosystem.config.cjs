@@ -13,6 +13,11 @@ const LOGS = path.join(ROOT, '.run', 'logs');
 
 // First replica's port; replica n listens on base + n - 1 (docs/conventions.md).
 const SERVICES = { user: 4001, product: 4011, cart: 4021, order: 4031, inventory: 4041, email: 4051 };
+// The internal gRPC APIs (packages/contracts/proto): replica n of cart serves on 4121 + n - 1,
+// 100 above its HTTP port, and so on. Only the services that have one.
+const GRPC_SERVICES = { cart: SERVICES.cart + 100, inventory: SERVICES.inventory + 100 };
+/** Every replica of a gRPC service, as the `ipv4:` list the clients balance over (round robin). */
+const grpcTarget = (svc) => Array.from({ length: REPLICAS }, (_, i) => `127.0.0.1:${GRPC_SERVICES[svc] + i}`).join(',');
 /**
  * Replicas per service, set in one place: `REPLICAS=N npm run up` (1-9) records N in
  * .run/state/replicas, which this file, nginx/render.sh (the edge's upstreams) and the tests
@@ -70,6 +75,12 @@ function serviceEnv(name, instanceId, port) {
     ...(process.env.OTEL_SDK_DISABLED ? { OTEL_SDK_DISABLED: process.env.OTEL_SDK_DISABLED } : {}),
   };
   if (name === 'email') env.SMTP_URL = 'smtp://127.0.0.1:1025';
+  if (GRPC_SERVICES[name]) env.GRPC_PORT = String(GRPC_SERVICES[name] + (port - SERVICES[name]));
+  // The order service reads carts and stock over gRPC from every replica, never through the edge.
+  if (name === 'order') {
+    env.CART_GRPC_TARGET = grpcTarget('cart');
+    env.INVENTORY_GRPC_TARGET = grpcTarget('inventory');
+  }
   // The GraphQL gateway (product service) calls every replica of the services directly.
   if (name === 'product') {
     for (const svc of ['user', 'product', 'cart', 'order']) {
@@ -151,5 +162,6 @@ module.exports = {
   apps: [...interleaved(Object.entries(SERVICES).map(([name, port]) => serviceApps(name, port))), LOG_ROTATE],
   serviceEnv,
   SERVICES,
+  GRPC_SERVICES,
   REPLICAS,
 };

@@ -37,6 +37,9 @@ code_changed() {
 
 replica_ready() { http_ok "http://127.0.0.1:$1/health/ready"; }
 
+# grpc_addresses -> "127.0.0.1:<GRPC_PORT>" of every replica that serves an internal gRPC API.
+grpc_addresses() { (cd "$ROOT" && node -e 'for (const a of require("./ecosystem.config.cjs").apps) if (a.env.GRPC_PORT) console.log(`127.0.0.1:${a.env.GRPC_PORT}`)'); }
+
 # stale_apps -> names pm2 runs with another script or other node arguments than the process
 # file gives them. pm2's reload takes a new environment but keeps a process's script (a
 # replica moved from src/main.ts to dist/main.js kept loading the TypeScript): only delete
@@ -121,6 +124,13 @@ step_services() {
       die "replica $name (port $port) not ready after ${SERVICES_READY_TIMEOUT:-120} s; see .run/logs/$name.log"
     done
   done <<<"$list"
+  # And their gRPC servers answer grpc.health.v1 with SERVING (scripts/grpc-health.ts).
+  local grpc
+  grpc="$(grpc_addresses)"
+  if [[ -n "$grpc" ]]; then
+    (cd "$ROOT" && "$ROOT/node_modules/.bin/tsx" scripts/grpc-health.ts --wait "$((deadline - SECONDS > 5 ? deadline - SECONDS : 5))" $grpc) >>"$LOGS/grpc-health.log" 2>&1 ||
+      die "a gRPC server is not SERVING ($(tr '\n' ' ' <<<"$grpc")); see .run/logs/grpc-health.log"
+  fi
   [[ -n "$(backlog_queues)" ]] && queues_to_quorum restore
   if ((reloaded)); then ok; else skip "$(wc -l <<<"$list") replicas already running, code unchanged"; fi
 }

@@ -118,11 +118,16 @@ describe('the environment compose gives each service', () => {
     expect(environmentProblems(model, secretsDir)).toEqual([]);
   });
 
-  it('when the order service had no CART_URL, then its loopback default is caught (the check can fail)', () => {
+  it('when the order service had no CART_GRPC_TARGET, then its loopback default is caught (the check can fail)', () => {
     const order = structuredClone(model.services.order);
-    delete order.environment!.CART_URL;
+    delete order.environment!.CART_GRPC_TARGET;
     const problems = environmentProblems({ services: { order } }, secretsDir);
-    expect(problems).toEqual([expect.stringMatching(/order \(order main\): CART_URL=http:\/\/127\.0\.0\.1:8000/)]);
+    expect(problems).toEqual([4121, 4122].map((port) => expect.stringMatching(new RegExp(`order \\(order main\\): CART_GRPC_TARGET=127\\.0\\.0\\.1:${port}$`))));
+  });
+
+  it('when cart and inventory serve gRPC in a container, then they listen on every interface and the order service names them by service', () => {
+    for (const name of ['cart', 'inventory']) expect(schemas.get(name)!.parse(containerEnv(model.services[name], secretsDir))).toMatchObject({ GRPC_HOST: '0.0.0.0' });
+    expect(schemas.get('order')!.parse(containerEnv(model.services.order, secretsDir))).toMatchObject({ CART_GRPC_TARGET: 'cart:4121', INVENTORY_GRPC_TARGET: 'inventory:4141' });
   });
 
   it('when a secret is missing from the generated files, then the parser reports the variable', () => {

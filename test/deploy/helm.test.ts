@@ -146,7 +146,10 @@ describe('the Helm chart', () => {
     expect(of(rendered.manifests, 'Secret')).toEqual([]);
     const env = of(rendered.manifests, 'ConfigMap').find((m) => m.metadata.name === 'shop-dropshop-env')!.data!;
     expect(Object.keys(env)).not.toEqual(expect.arrayContaining(['DATABASE_URL']));
-    expect(env.CART_URL).toBe('http://shop-dropshop-cart:4021');
+    expect(env.CART_GRPC_TARGET).toBe('dns:///shop-dropshop-cart-grpc:4121');
+    expect(env.INVENTORY_GRPC_TARGET).toBe('dns:///shop-dropshop-inventory-grpc:4141');
+    const headless = of(rendered.manifests, 'Service').filter((m) => m.metadata.name.endsWith('-grpc'));
+    expect(headless.map((m) => [m.metadata.name, m.spec?.clusterIP])).toEqual([['shop-dropshop-cart-grpc', 'None'], ['shop-dropshop-inventory-grpc', 'None']]);
     const dir = mkdtempSync(join(tmpdir(), 'helm-'));
     try {
       writeFileSync(join(dir, 'all.yaml'), rendered.text);

@@ -43,7 +43,14 @@ export interface Auth {
 }
 
 function bearerToken(req: Request): string | undefined {
-  const header = req.headers.authorization;
+  return bearerOf(req.headers.authorization);
+}
+
+/**
+ * The token of an `Authorization: Bearer <token>` value (HTTP header or gRPC metadata);
+ * undefined when there is none, 401 when it is not a bearer token.
+ */
+export function bearerOf(header: string | undefined): string | undefined {
   if (header === undefined) return undefined;
   const match = /^Bearer ([A-Za-z0-9\-_=]+\.[A-Za-z0-9\-_=]*\.[A-Za-z0-9\-_=]*)$/.exec(header.trim());
   if (!match) throw AppError.unauthenticated('Invalid Authorization header: expected "Bearer <token>"');

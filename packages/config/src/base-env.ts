@@ -33,3 +33,28 @@ export type ServiceEnv = z.infer<typeof baseEnv>;
 
 /** All that a migration run needs: the database, and how loudly to say what it did. */
 export const migrationEnv = z.object({ DATABASE_URL: baseEnv.shape.DATABASE_URL, LOG_LEVEL: baseEnv.shape.LOG_LEVEL });
+
+/**
+ * A service that serves gRPC (cart, inventory) listens on its own port beside the HTTP one:
+ * 4100 + the HTTP port's last two digits per replica (docs/conventions.md, Ports).
+ */
+export const grpcServerEnv = (defaultPort: number) => ({
+  /** Loopback natively; 0.0.0.0 in a container, where the peers are on the private network. */
+  GRPC_HOST: z.string().min(1).default('127.0.0.1'),
+  GRPC_PORT: z.coerce.number().int().min(0).max(65535).default(defaultPort),
+});
+
+/** The public edge's port: an internal client never names it (test/architecture/internal-calls.test.ts). */
+export const EDGE_PORT = 8000;
+
+/**
+ * Where a gRPC client calls a peer: a gRPC target (`dns:///cart:4121`,
+ * `ipv4:127.0.0.1:4121,127.0.0.1:4122`) or a host:port list. Never the public edge.
+ */
+export const grpcTarget = z
+  .string()
+  .trim()
+  .min(1)
+  .refine((t) => ![...t.matchAll(/:(\d{1,5})(?=,|\/|$)/g)].some((m) => Number(m[1]) === EDGE_PORT), {
+    message: `names the public edge (:${EDGE_PORT}); internal calls go to the peer's gRPC port`,
+  });

@@ -1,3 +1,3 @@
 export { loadConfig } from './load-config.js';
-export { baseEnv, serviceEnv, migrationEnv, type ServiceEnv } from './base-env.js';
+export { baseEnv, serviceEnv, migrationEnv, grpcServerEnv, grpcTarget, EDGE_PORT, type ServiceEnv } from './base-env.js';
 export { z } from 'zod';

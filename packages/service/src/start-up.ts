@@ -14,6 +14,7 @@ import {
   type Subscription,
   type UnitOfWork,
 } from '@shop/messaging';
+import { startRpcServer, type RpcApi } from '@shop/rpc';
 
 export type Closer = () => Promise<unknown>;
 
@@ -40,6 +41,16 @@ export interface Parts {
   jobs?: Array<{ stop(): Promise<unknown> }>;
   /** The service's own clients (a mailer), closed after its jobs and before the broker. */
   closers?: Closer[];
+  /** The internal gRPC APIs it serves (cart, inventory), started by runService on their own port. */
+  rpc?: RpcParts;
+}
+
+export interface RpcParts {
+  host: string;
+  port: number;
+  apis: RpcApi[];
+  /** grpc.health.v1 says SERVING while these pass (the service's readiness checks). */
+  checks?: Record<string, () => unknown>;
 }
 
 /** What tests and scripts may change about the shared clients; a service's options extend it. */
@@ -107,13 +118,17 @@ export function composeService<C extends ServiceEnv, O extends boolean, P extend
  * main.ts: listen on config.PORT; on SIGTERM stop taking requests, let those in flight
  * finish, then run the closers in order.
  */
-export async function runService(service: Pick<Service<ServiceEnv, boolean, Parts>, 'app' | 'config' | 'logger' | 'db' | 'redis' | 'closers'>): Promise<RunningServer> {
+export async function runService(service: Pick<Service<ServiceEnv, boolean, Parts>, 'app' | 'config' | 'logger' | 'db' | 'redis' | 'closers' | 'rpc'>): Promise<RunningServer> {
   const { logger } = service;
   await pingDb(service.db).catch((err: Error) => logger.warn({ err: err.message }, 'database not reachable yet'));
   // Give Redis a moment before taking traffic: a write whose cache-version bump is lost
   // (client not yet connected) could leave other replicas serving a stale entry until its TTL.
   await redisReady(service.redis, 3_000);
-  const running = await startServer(service.app, service.config.PORT, logger, service.closers);
+  // The gRPC server first, so "ready" below means both ports answer; on shutdown it stops
+  // first (NOT_SERVING, GOAWAY, calls in flight finish) while the clients behind it still work.
+  const rpc = service.rpc ? await startRpcServer({ ...service.rpc, logger }) : undefined;
+  const closers = rpc ? [() => rpc.close(), ...service.closers] : service.closers;
+  const running = await startServer(service.app, service.config.PORT, logger, closers);
   // pm2 (wait_ready in ecosystem.config.cjs) starts the next replica of a reload only after this.
   process.send?.('ready');
   return running;

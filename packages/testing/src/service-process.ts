@@ -17,6 +17,8 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 export interface ServiceProcess {
   url: string;
   port: number;
+  /** `127.0.0.1:<port>` of its gRPC server (GRPC_PORT, given to every child; cart and inventory serve on it). */
+  grpcAddress: string;
   /** SIGTERM (the service drains and closes), SIGKILL if it has not exited within 10 s. */
   stop(): Promise<void>;
 }
@@ -124,10 +126,12 @@ export async function startServiceProcess(
 ): Promise<ServiceProcess> {
   for (let attempt = 1; ; attempt++) {
     const port = await freePort();
+    // Always a free one: a service's default gRPC port is the running platform's.
+    const grpcPort = await freePort();
     const url = `http://${HOST}:${port}`;
-    const child = spawnScript(name, 'main', { ...env, PORT: String(port) });
+    const child = spawnScript(name, 'main', { ...env, PORT: String(port), GRPC_PORT: String(grpcPort) });
     const state = await ready(url, child, readyTimeoutMs);
-    if (state === 'ready') return { url, port, stop: () => stopChild(child) };
+    if (state === 'ready') return { url, port, grpcAddress: `${HOST}:${grpcPort}`, stop: () => stopChild(child) };
     await stopChild(child);
     const tail = logTail(name);
     // Lost the port to someone else between freePort() and the child's listen: try another.

@@ -1,7 +1,9 @@
-import { baseEnv, loadConfig, z } from '@shop/config';
+import { baseEnv, grpcServerEnv, loadConfig, z } from '@shop/config';
 
 export const cartEnv = baseEnv.extend({
   SERVICE_NAME: z.string().min(1).default('cart'),
+  /** The internal gRPC API (packages/contracts/proto/cart.proto) of this replica. */
+  ...grpcServerEnv(4121),
   /** A guest cart nobody has touched for this long is gone (lazily at once, physically by the sweeper). */
   GUEST_CART_TTL_DAYS: z.coerce.number().int().min(1).max(365).default(7),
   SWEEP_INTERVAL_MS: z.coerce.number().int().min(1_000).max(86_400_000).default(3_600_000),

@@ -1,5 +1,7 @@
 import type { RequestHandler } from '@shop/http';
-import { composeService, type PlatformOverrides } from '@shop/service';
+import { composeService, readinessOf, type PlatformOverrides } from '@shop/service';
+import { knexStores } from './data/stores.js';
+import { cartRpc } from './rpc/cart.rpc.js';
 import { createApp } from './app.js';
 import type { CartConfig } from './config.js';
 import { startGuestCartSweeper } from './jobs/guest-cart-sweeper.js';
@@ -27,6 +29,12 @@ export function buildService(config: CartConfig, options: CartOptions = {}) {
       ],
       jobs: [startGuestCartSweeper(p.db, p.logger, config.GUEST_CART_TTL_DAYS, config.SWEEP_INTERVAL_MS)],
       app: createApp({ ...p, writeLimit: options.writeLimit }),
+      rpc: {
+        host: config.GRPC_HOST,
+        port: config.GRPC_PORT,
+        apis: [cartRpc({ auth: p.auth, stores: knexStores(p.db), policy: { guestTtlDays: config.GUEST_CART_TTL_DAYS } })],
+        checks: readinessOf(p, 'db', 'redis', 'keycloak'),
+      },
     }),
   });
 }

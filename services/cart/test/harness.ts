@@ -5,6 +5,7 @@ import { migrateLatest, type Db } from '@shop/db';
 import type { RequestHandler, RunningServer } from '@shop/http';
 import { createLogger } from '@shop/logger';
 import type { Broker } from '@shop/messaging';
+import { startRpcServer } from '@shop/rpc';
 import { listen, PeerBus, testEnv, waitFor } from '@shop/testing';
 import { readConfig } from '../src/config.js';
 import { migrationsDir } from '../src/data/migrations-dir.js';
@@ -19,6 +20,8 @@ export function event<T extends EventType>(type: T, data: EventData<T>, options:
 
 export interface CartHarness {
   url: string;
+  /** Its gRPC server (shop.cart.v1.Carts and grpc.health.v1), `127.0.0.1:<port>`. */
+  grpcAddress: string;
   db: Db;
   redis: RedisClient;
   broker: Broker;
@@ -53,7 +56,9 @@ export async function startCart(overrides: Record<string, string> = {}, writeLim
   await migrateLatest(db, migrationsDir);
   await broker.waitUntilConnected();
   await Promise.all(service.consumers.map((s) => s.waitUntilActive()));
-  const server: RunningServer = await listen(service.app, service.closers);
+  // As runService does: the gRPC server on a port of its own, stopped before the clients close.
+  const rpc = await startRpcServer({ ...service.rpc, port: 0, logger });
+  const server: RunningServer = await listen(service.app, [() => rpc.close(1_000), ...service.closers]);
   const bus = new PeerBus('test-cart');
 
   const call: CartHarness['call'] = async (method, path, options = {}) => {
@@ -88,6 +93,7 @@ export async function startCart(overrides: Record<string, string> = {}, writeLim
 
   return {
     url: server.url,
+    grpcAddress: `127.0.0.1:${rpc.port}`,
     db,
     redis,
     broker,

@@ -1,7 +1,9 @@
-import { baseEnv, loadConfig, z } from '@shop/config';
+import { baseEnv, grpcServerEnv, loadConfig, z } from '@shop/config';
 
 export const inventoryEnv = baseEnv.extend({
   SERVICE_NAME: z.string().min(1).default('inventory'),
+  /** The internal gRPC API (packages/contracts/proto/inventory.proto) of this replica. */
+  ...grpcServerEnv(4141),
   /** Hold time when an order.placed.v1 carries no usable expiresAt. */
   RESERVATION_TTL_SECONDS: z.coerce.number().int().min(1).max(86_400).default(120),
   /** How often each replica looks for held reservations past their expiry. */

@@ -1,4 +1,6 @@
-import { composeService, type PlatformOverrides } from '@shop/service';
+import { composeService, readinessOf, type PlatformOverrides } from '@shop/service';
+import { stockRepository } from './data/stock.repository.js';
+import { stockRpc } from './rpc/stock.rpc.js';
 import { createApp } from './app.js';
 import type { InventoryConfig } from './config.js';
 import { startSweeper } from './jobs/reservation-sweeper.js';
@@ -22,6 +24,7 @@ export function buildService(config: InventoryConfig, options: PlatformOverrides
         consumers: [consumeProductEvents(p.broker, p.db, deps), consumeOrderPlaced(p.broker, p.db, deps), consumeOrderOutcomes(p.broker, p.db, deps)],
         jobs: [sweeper],
         app: createApp(p),
+        rpc: { host: config.GRPC_HOST, port: config.GRPC_PORT, apis: [stockRpc(stockRepository(p.db))], checks: readinessOf(p, 'db') },
       };
     },
   });

@@ -1,13 +1,17 @@
-import { baseEnv, loadConfig, z } from '@shop/config';
+import { baseEnv, grpcTarget, loadConfig, z } from '@shop/config';
 
 /** The order service's environment; process.env is read here and nowhere else. */
 export const orderEnv = baseEnv.extend({
   SERVICE_NAME: z.string().min(1).default('order'),
   /** A drop runs placements, consumers and the payment worker at once; 10 ran dry (503s). */
   DATABASE_POOL_MAX: z.coerce.number().int().min(1).max(100).default(20),
-  CART_URL: z.url().default('http://127.0.0.1:8000'),
-  INVENTORY_URL: z.url().default('http://127.0.0.1:8000'),
-  /** Calls to cart and inventory give up after this long (then 503 or fail open). */
+  /**
+   * The cart and inventory replicas' gRPC ports (docs/conventions.md, Ports), balanced round
+   * robin by the client (@shop/rpc); never the public edge. A gRPC target or a host:port list.
+   */
+  CART_GRPC_TARGET: grpcTarget.default('127.0.0.1:4121,127.0.0.1:4122'),
+  INVENTORY_GRPC_TARGET: grpcTarget.default('127.0.0.1:4141,127.0.0.1:4142'),
+  /** The deadline of every call to cart and inventory, retries included (then 503 or fail open). */
   UPSTREAM_TIMEOUT_MS: z.coerce.number().int().min(50).max(30_000).default(2_000),
   /**
    * Units one drop admission holds when the product has no cap of its own. Not a cap on

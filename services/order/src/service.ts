@@ -1,4 +1,5 @@
 import { rateLimit } from '@shop/ratelimit';
+import { rpcClient } from '@shop/rpc';
 import { composeService, type Platform, type PlatformOverrides } from '@shop/service';
 import { ORDER_LIMITS, type OrderConfig } from './config.js';
 import { createApp } from './app.js';
@@ -41,7 +42,10 @@ export type OrderService = ReturnType<typeof buildService>;
 function wireOrders(config: OrderConfig, options: OrderOptions, p: Platform<OrderConfig, true>) {
   const { db, redis, broker, auth, logger, uow } = p;
   const store = orderDb(uow);
-  const stock = new InventoryClient(config.INVENTORY_URL, config.UPSTREAM_TIMEOUT_MS, logger);
+  // One gRPC channel per peer service, round robin over its replicas (docs/decisions.md, "gRPC between services").
+  const cartRpc = rpcClient('cart', { target: config.CART_GRPC_TARGET, deadlineMs: config.UPSTREAM_TIMEOUT_MS, what: 'The cart service' });
+  const stockRpc = rpcClient('inventory', { target: config.INVENTORY_GRPC_TARGET, deadlineMs: config.UPSTREAM_TIMEOUT_MS, what: 'The inventory service' });
+  const stock = new InventoryClient(stockRpc, logger);
   const gate = new RedisSaleGate(redis, stock, logger);
   const provider = options.provider ?? new SimulatedPaymentProvider(config.PAYMENT_SIMULATED_DELAY_MS);
   const wake = { kick: () => payments?.kick() };
@@ -95,7 +99,7 @@ function wireOrders(config: OrderConfig, options: OrderOptions, p: Platform<Orde
   const place = {
     store,
     gate,
-    cart: new CartClient(config.CART_URL, config.UPSTREAM_TIMEOUT_MS),
+    cart: new CartClient(cartRpc),
     logger,
     admission,
     settings: {
@@ -121,5 +125,6 @@ function wireOrders(config: OrderConfig, options: OrderOptions, p: Platform<Orde
   const app = createApp({ logger, db, store, redis, broker, auth, place, outcomes, placeLimiter, drops, invoices: invoiceRepository(db), jwks: () => signer.publicJwks() });
 
   const unwatch = { stop: async () => (watchDrops(undefined), watchPending(undefined)) };
-  return { app, gate, drops, consumers, jobs: [...loops, directory, unwatch] };
+  const closers = [async () => (cartRpc.close(), stockRpc.close())];
+  return { app, gate, drops, consumers, jobs: [...loops, directory, unwatch], closers };
 }

@@ -1,32 +1,41 @@
 import { randomUUID } from 'node:crypto';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { createLogger } from '@shop/logger';
+import { startRpcServer, type RpcServer } from '@shop/rpc';
 import { createTestUser, waitFor } from '@shop/testing';
 import { api, gateUnits, seedProduct, sleep, startOrderService, type Running } from './support.js';
 
 /**
- * A cart service of the test's own: the first GET /api/cart waits until the test lets it go,
- * which stalls the first request after it has claimed its key (the cart is read after the claim).
+ * A cart service of the test's own, on gRPC as the real one: the first GetCart waits until the
+ * test lets it go, which stalls the first request after it has claimed its key (the cart is
+ * read after the claim).
  */
 class StallingCart {
-  private server?: Server;
+  private server?: RpcServer;
   private letGo?: () => void;
   items: Array<{ productId: string; quantity: number }> = [];
   calls = 0;
 
   async start(): Promise<string> {
-    this.server = createServer((req, res) => {
-      this.calls += 1;
-      const answer = () => {
-        res.writeHead(200, { 'content-type': 'application/json' });
-        res.end(JSON.stringify({ items: this.items }));
-      };
-      if (this.calls === 1) this.letGo = answer;
-      else answer();
+    this.server = await startRpcServer({
+      host: '127.0.0.1',
+      port: 0,
+      logger: createLogger('stalling-cart', 'silent'),
+      apis: [
+        {
+          api: 'cart',
+          handlers: {
+            GetCart: () => {
+              this.calls += 1;
+              const answer = { id: randomUUID(), items: this.items };
+              if (this.calls > 1) return Promise.resolve(answer);
+              return new Promise((resolve) => (this.letGo = () => resolve(answer)));
+            },
+          },
+        },
+      ],
     });
-    await new Promise<void>((resolve) => this.server!.listen(0, '127.0.0.1', resolve));
-    return `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
+    return `127.0.0.1:${this.server.port}`;
   }
 
   release(): void {
@@ -35,10 +44,9 @@ class StallingCart {
     letGo?.();
   }
 
-  close(): Promise<void> {
+  async close(): Promise<void> {
     this.release();
-    this.server?.closeAllConnections(); // the order service's fetch keeps its connection alive
-    return new Promise((resolve) => (this.server ? this.server.close(() => resolve()) : resolve()));
+    await this.server?.close(1_000);
   }
 }
 
@@ -46,8 +54,8 @@ let run: Running;
 const cart = new StallingCart();
 
 beforeAll(async () => {
-  const cartUrl = await cart.start();
-  run = await startOrderService({ CART_URL: cartUrl, IDEMPOTENCY_STALE_MS: '1000', UPSTREAM_TIMEOUT_MS: '15000' });
+  const cartAddress = await cart.start();
+  run = await startOrderService({ CART_GRPC_TARGET: cartAddress, IDEMPOTENCY_STALE_MS: '1000', UPSTREAM_TIMEOUT_MS: '15000' });
 });
 
 afterAll(async () => {

@@ -15,7 +15,7 @@ let bob: TestUser;
 beforeAll(async () => {
   peers = new Peers();
   await peers.start();
-  run = await startOrderService({ INVENTORY_URL: peers.inventory!.url, CART_URL: peers.cart!.url });
+  run = await startOrderService({ INVENTORY_GRPC_TARGET: peers.inventory!.grpcAddress, CART_GRPC_TARGET: peers.cart!.grpcAddress });
   [alice, bob] = await Promise.all([createTestUser(), createTestUser()]);
 });
 

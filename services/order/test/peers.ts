@@ -4,7 +4,8 @@ import { createTestUser, PeerBus, runServiceScript, startServiceProcess, TEST_AD
 
 /**
  * The real inventory and cart services, as child processes, for the order tests: inventory
- * seeds the sale gate (GET /api/inventory/:id), cart gives the items of an order without any.
+ * seeds the sale gate (gRPC GetAvailability), cart gives the items of an order without any
+ * (gRPC GetCart); the order service reaches both at their `grpcAddress`.
  * They get a vhost of their own so they never consume the events the order tests publish.
  */
 const VHOST = 'test-order-peers';

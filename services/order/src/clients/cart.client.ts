@@ -1,33 +1,29 @@
 import { z } from 'zod';
-import { AppError } from '@shop/errors';
+import { AppError, isAppError } from '@shop/errors';
+import type { RpcClient } from '@shop/rpc';
 import type { CartSource } from '../domain/ports.js';
 import type { Line } from '../domain/types.js';
 
-const Cart = z.object({
-  items: z.array(z.object({ productId: z.uuid(), quantity: z.number().int().min(1) })),
-});
+const Items = z.array(z.object({ productId: z.uuid(), quantity: z.number().int().min(1) }));
 
-/** Reads the caller's cart with their own token (GET {CART_URL}/api/cart). */
+/**
+ * Reads the caller's cart over gRPC (shop.cart.v1.Carts/GetCart) with their own token. The
+ * peer down or late is the 503 @shop/rpc makes (the call is retried on the other replica
+ * within its deadline first); a refusal keeps its code.
+ */
 export class CartClient implements CartSource {
-  constructor(
-    private readonly baseUrl: string,
-    private readonly timeoutMs: number,
-  ) {}
+  constructor(private readonly rpc: Pick<RpcClient<'cart'>, 'call'>) {}
 
   async items(authorization: string): Promise<Line[]> {
-    let res: Response;
+    let items: unknown;
     try {
-      res = await fetch(new URL('/api/cart', this.baseUrl), {
-        signal: AbortSignal.timeout(this.timeoutMs),
-        headers: { authorization, accept: 'application/json' },
-      });
-    } catch {
-      throw AppError.unavailable('The cart service');
+      items = (await this.rpc.call('GetCart', {}, { authorization })).items;
+    } catch (err) {
+      if (isAppError(err) && err.code === 'CART_NOT_FOUND') return [];
+      throw err;
     }
-    if (res.status === 404) return [];
-    if (!res.ok) throw AppError.unavailable('The cart service');
-    const parsed = Cart.safeParse(await res.json().catch(() => undefined));
+    const parsed = Items.safeParse(items);
     if (!parsed.success) throw AppError.unavailable('The cart service');
-    return parsed.data.items.map((i) => ({ productId: i.productId, quantity: i.quantity }));
+    return parsed.data.map((i) => ({ productId: i.productId, quantity: i.quantity }));
   }
 }
