@@ -122,7 +122,7 @@ describe('the environment compose gives each service', () => {
     const order = structuredClone(model.services.order);
     delete order.environment!.CART_GRPC_TARGET;
     const problems = environmentProblems({ services: { order } }, secretsDir);
-    expect(problems).toEqual([4121, 4122].map((port) => expect.stringMatching(new RegExp(`order \\(order main\\): CART_GRPC_TARGET=127\\.0\\.0\\.1:${port}$`))));
+    expect(problems).toEqual([4121, 4122].map((port) => expect.stringMatching(new RegExp(`order \\(order main\\): CART_GRPC_TARGET=127\\.0\\.0\\.1:${port} points at the container itself$`))));
   });
 
   it('when cart and inventory serve gRPC in a container, then they listen on every interface and the order service names them by service', () => {

@@ -26,6 +26,10 @@ const served = (service: string, method: string) => counted(service, 'rpc_server
 const called = (method: string) => counted('order', 'rpc_client_duration_seconds_count', [`rpc_method="${method}"`, 'grpc_code="OK"']);
 const cartReadsOverRest = () => counted('cart', 'http_request_duration_seconds_count', ['method="GET"', 'route="/api/cart"']);
 
+const JAEGER = process.env.JAEGER_URL ?? 'http://127.0.0.1:16686';
+interface JaegerSpan { spanID: string; operationName: string; processID: string; references: Array<{ refType: string; spanID: string }>; tags: Array<{ key: string; value: unknown }> }
+interface JaegerTrace { spans: JaegerSpan[]; processes: Record<string, { serviceName: string }> }
+
 let admin: string;
 beforeAll(async () => {
   admin = await adminToken();
@@ -72,6 +76,25 @@ describe('gRPC between the services of the running platform', () => {
     const more = await placeOrder((await newCustomer('grpc-gate2')).token, { items: [{ productId: product.id, quantity: 1 }], paymentToken: 'tok_visa' });
     expect(more.status).toBe(409);
     expect(more.body.error.code).toBe('OUT_OF_STOCK');
+  });
+
+  it('when an order seeds the gate over gRPC, then the call is in the order\'s trace: the inventory server span is the child of the order client span', async () => {
+    const product = await newProduct(admin, { stock: 3 });
+    const customer = await newCustomer('grpc-trace');
+    const placed = await placeOrder(customer.token, { items: [{ productId: product.id, quantity: 1 }], paymentToken: 'tok_visa' });
+    expect(placed.status).toBe(202);
+    const op = 'shop.inventory.v1.Stock/GetAvailability';
+    expect((await finalOrder(customer.token, placed.body.id)).status).toBe('CONFIRMED');
+    // The order's trace, found as test/e2e/tracing.test.ts finds it (its payment span names the order).
+    const trace = await until(async () => {
+      const query = new URLSearchParams({ service: 'order', operation: 'payment charge', tags: JSON.stringify({ 'shop.order.id': placed.body.id }), lookback: '1h', limit: '5' });
+      const traces = ((await (await fetch(`${JAEGER}/api/traces?${query}`)).json()) as { data: JaegerTrace[] }).data;
+      return traces.find((t) => ['order', 'inventory'].every((svc) => t.spans.some((s) => s.operationName === op && t.processes[s.processID].serviceName === svc)));
+    }, 'the order trace with both ends of the gRPC call in Jaeger', 30_000);
+    const client = trace.spans.find((s) => s.operationName === op && trace.processes[s.processID].serviceName === 'order');
+    const server = trace.spans.find((s) => s.operationName === op && trace.processes[s.processID].serviceName === 'inventory');
+    expect(client && server).toBeTruthy();
+    expect(server!.references).toEqual([expect.objectContaining({ refType: 'CHILD_OF', spanID: client!.spanID })]);
   });
 
   it('when the public edge is asked for gRPC, then it does not answer it: the internal API is not exposed at :8000', async () => {
