@@ -6,6 +6,7 @@ import { errorMessage } from './errors.js';
 import { handleDelivery, type DeliveryContext } from './delivery.js';
 import { Batcher, handleBatchDelivery, type BatchContext } from './batch.js';
 import { assertConsumerTopology } from './topology.js';
+import { watchTasks } from './metrics.js';
 
 interface BaseConsumeOptions<T extends EventType> {
   /** `<service>.<purpose>`, e.g. `inventory.order-placed`; also the inbox consumer name. */
@@ -86,6 +87,8 @@ export class Consumer {
   private readonly batchCtx?: BatchContext;
   private batcher?: Batcher;
   private readonly log: Logger;
+  /** Stops counting this queue's task statuses (messaging_tasks) when the consumer stops. */
+  private readonly unwatchTasks: () => void;
 
   constructor(
     private readonly options: AnyConsumeOptions,
@@ -108,6 +111,7 @@ export class Consumer {
     } else {
       this.ctx = { ...base, db: options.db, handle: options.handle as DeliveryContext['handle'] };
     }
+    this.unwatchTasks = options.db ? watchTasks(options.db, options.queue) : () => {};
   }
 
   private prefetch(): number {
@@ -217,6 +221,7 @@ export class Consumer {
 
   /** Stops taking messages, lets the ones in hand finish (bounded), then closes the channel. */
   async stop(graceMs = 10_000): Promise<void> {
+    if (!this.stopped) this.unwatchTasks();
     this.stopped = true;
     const ch = this.channel;
     this.channel = undefined;

@@ -5,7 +5,7 @@ import { isTransient } from '@shop/errors';
 import { maySend, parseEvent, type EventEnvelope, type SenderTable } from '@shop/contracts';
 import { errorMessage, PermanentError } from './errors.js';
 import { processOnce } from './inbox.js';
-import { eventsConsumed, eventsRefused } from './metrics.js';
+import { eventsConsumed, eventsRefused, observeConsumeLag } from './metrics.js';
 import { setTaskStatus, type TaskKey, type TaskStatus } from './tasks.js';
 import { dlqName, Headers, RETRY_EXCHANGE, retryQueueName } from './topology.js';
 import { startDeliverySpan } from './tracing.js';
@@ -66,6 +66,8 @@ export function admit(ctx: DeliveryContext, msg: ConsumeMessage, parsed?: EventE
     const who = sender ?? 'a publisher without a verified user_id';
     return { refused: 'forbidden', reason: `forbidden sender: ${who} may not send ${event.type} (its source says ${event.source})`, event, sender };
   }
+  // Once per delivery: a batch admits each message first, and hands it on parsed when it falls back.
+  if (!parsed) observeConsumeLag(ctx.queue, event.occurredAt);
   return { event };
 }
 

@@ -10,6 +10,17 @@ export { setTaskStatus, setTaskStatuses, getTask, listTasks, TaskStatuses, type 
 export { tasksRoute, TaskPage } from './tasks.routes.js';
 export { replayDeadLetters, listDeadLetters, type DeadLetter, type ReplayOptions } from './dlq.js';
 export { EVENTS_EXCHANGE, RETRY_EXCHANGE, dlqName, retryQueueName, Headers as MessageHeaders } from './topology.js';
-export { eventsPublished, eventsConsumed, outboxLag, outboxOldestAge, outboxWaiting, publishFailures, eventsRefused } from './metrics.js';
+export {
+  eventsPublished,
+  eventsConsumed,
+  outboxLag,
+  outboxOldestAge,
+  outboxWaiting,
+  publishFailures,
+  eventsRefused,
+  consumeLag,
+  tasksByStatus,
+  tasksOldestAge,
+} from './metrics.js';
 export { brokerGrant, provisionUsers, provisionVhost, type BrokerGrant, type BrokerUser, type ManagementApi } from './provision.js';
 export { verifiedSender } from './delivery.js';
