@@ -99,18 +99,29 @@ export const gateUnitsLeft = dropGauge('shop_gate_units_left', 'The sale gate\'s
   d.gateUnits === undefined ? undefined : { labels: { product: d.productId }, value: d.gateUnits },
 );
 
-/** PENDING orders (waiting for inventory) and the age of the oldest: the "stuck PENDING" signal. */
-export interface PendingReading {
-  count: number;
-  oldestAgeSeconds: number;
+/**
+ * Orders waiting in an open status and the age of the oldest: PENDING (for inventory, the "stuck
+ * PENDING" signal) and RESERVED (for the payment worker; aged from the reservation).
+ */
+export interface OpenReading {
+  pending: { count: number; oldestAgeSeconds: number };
+  reserved: { count: number; oldestAgeSeconds: number };
 }
-const pending = scrapeReading<PendingReading>({ count: 0, oldestAgeSeconds: 0 }, { count: Number.NaN, oldestAgeSeconds: Number.NaN });
-export const watchPending = pending.watch;
+const NO_READING = { count: Number.NaN, oldestAgeSeconds: Number.NaN };
+const openOrders = scrapeReading<OpenReading>({ pending: { count: 0, oldestAgeSeconds: 0 }, reserved: { count: 0, oldestAgeSeconds: 0 } }, { pending: NO_READING, reserved: NO_READING });
+export const watchPending = openOrders.watch;
 
-export const ordersPending = scrapeGauge('shop_orders_pending', 'Orders PENDING (placed, not yet reserved or refused by inventory)', [], async () => (await pending.get()).count);
+export const ordersPending = scrapeGauge('shop_orders_pending', 'Orders PENDING (placed, not yet reserved or refused by inventory)', [], async () => (await openOrders.get()).pending.count);
 export const ordersPendingOldest = scrapeGauge(
   'shop_orders_pending_oldest_age_seconds',
   'Age of the oldest PENDING order (0 when none)',
   [],
-  async () => (await pending.get()).oldestAgeSeconds,
+  async () => (await openOrders.get()).pending.oldestAgeSeconds,
+);
+export const ordersReserved = scrapeGauge('shop_orders_reserved', 'Orders RESERVED (stock held, the payment not yet settled)', [], async () => (await openOrders.get()).reserved.count);
+export const ordersReservedOldest = scrapeGauge(
+  'shop_orders_reserved_oldest_age_seconds',
+  'Time since the oldest RESERVED order was reserved (0 when none)',
+  [],
+  async () => (await openOrders.get()).reserved.oldestAgeSeconds,
 );

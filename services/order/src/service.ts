@@ -24,7 +24,7 @@ import type { DropDeps } from './domain/drops.js';
 import { consumeConfirmedOrders } from './messaging/invoice.consumer.js';
 import { PdfInvoiceRenderer } from './documents/pdf-invoice.renderer.js';
 import { invoiceRepository } from './data/invoice.repository.js';
-import { pendingBacklog } from './data/order.repository.js';
+import { openBacklog } from './data/order.repository.js';
 import { observePayment, watchDrops, watchPending, type DropReading } from './metrics.js';
 
 export interface OrderOptions extends PlatformOverrides {
@@ -121,7 +121,7 @@ function wireOrders(config: OrderConfig, options: OrderOptions, p: Platform<Orde
       }),
     ).then((all) => all.filter((d): d is DropReading => d !== undefined)),
   );
-  watchPending(() => pendingBacklog(db));
+  watchPending(() => openBacklog(db));
   const app = createApp({ logger, db, store, redis, broker, auth, place, outcomes, placeLimiter, drops, invoices: invoiceRepository(db), jwks: () => signer.publicJwks() });
 
   const unwatch = { stop: async () => (watchDrops(undefined), watchPending(undefined)) };

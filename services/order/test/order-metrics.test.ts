@@ -45,6 +45,17 @@ describe('the order metrics on /metrics', () => {
     expect(await metric('shop_payment_duration_seconds_count', { outcome: 'declined', reason: 'CARD_DECLINED' })).toBe(1);
   });
 
+  it('when an order is reserved but its hold ends too soon to charge, then it waits RESERVED and shop_orders_reserved counts it with its age', async () => {
+    const productId = await seedProduct(run.service, { units: 5 });
+    const res = await api(run.url, alice.accessToken)('POST', '/api/orders', { items: [{ productId, quantity: 1 }], paymentToken: 'tok_visa' }, { 'Idempotency-Key': randomUUID() });
+    expect(res.status).toBe(202);
+    // A hold that ends before a charge could be confirmed is never charged (charge-payment.ts).
+    await events.publish('inventory.reserved.v1', { orderId: res.body.id, items: [{ productId, quantity: 1 }], expiresAt: new Date(Date.now() + 50).toISOString() });
+    await waitForStatus(run, alice.accessToken, res.body.id, 'RESERVED');
+    await waitFor(async () => (await metric('shop_orders_reserved')) >= 1, { what: 'reserved counted' });
+    await waitFor(async () => (await metric('shop_orders_reserved_oldest_age_seconds')) > 0, { what: 'the oldest reserved order aged' });
+  });
+
   it('when the sale gate refuses an order, then it is counted as OUT_OF_STOCK under POST /api/orders and no order is counted', async () => {
     const placed = await metric('shop_orders_total', { outcome: 'placed' });
     const productId = await seedProduct(run.service, { units: 1 });
