@@ -130,6 +130,16 @@ describe('the Grafana dashboards and the drop status page', () => {
     expect(unknown).toEqual([]);
   });
 
+  it('when docs/metrics.md lists a metric of the shop or its messaging, then a dashboard panel shows it', () => {
+    const documented = [...readFileSync(join(ROOT, 'docs/metrics.md'), 'utf8').matchAll(/`((?:shop|messaging)_[a-z_]+)`/g)].map((m) => m[1]);
+    expect(documented).toEqual(expect.arrayContaining(['shop_orders_total', 'messaging_consume_lag_seconds', 'messaging_tasks']));
+    const shown = new Set(
+      dashboards.flatMap((d) => queries().filter((q) => q.where.startsWith(`${d.file}:`)).flatMap((q) => metricNames(q.expr))),
+    );
+    const histogram = (name: string) => ['_bucket', '_count', '_sum'].some((s) => shown.has(name + s));
+    expect(documented.filter((name) => !shown.has(name) && !histogram(name))).toEqual([]);
+  });
+
   it('when a query names a metric nobody exports, then the check finds it (it can fail)', () => {
     expect(metricNames('sum by (outcome) (rate(shop_orderz_total{outcome="placed"}[1m])) / ignoring(x) up')).toEqual(['shop_orderz_total', 'up']);
     expect(services.has('shop_orderz_total')).toBe(false);
