@@ -133,13 +133,42 @@ describe('the Helm chart', () => {
     type KongDecl = { services: Array<{ name: string; url: string; routes: unknown[] }>; plugins: unknown[] };
     const inCluster = parse(cm!.data!['kong.yml']) as KongDecl;
     const compose = parse(readFileSync(join(ROOT, 'kong-docker-compose', 'kong.yml'), 'utf8')) as KongDecl;
-    expect(inCluster.plugins).toEqual(compose.plugins);
+    // The same plugins, but the tracing one (off by default; see the tracing test below).
+    const untraced = (plugins: unknown[]) => plugins.filter((p) => (p as { name: string }).name !== 'opentelemetry');
+    expect(inCluster.plugins).toEqual(untraced(compose.plugins));
+    expect(compose.plugins).toContainEqual(expect.objectContaining({ name: 'opentelemetry' }));
     expect(inCluster.services.map((s) => ({ ...s, url: undefined }))).toEqual(compose.services.map((s) => ({ ...s, url: undefined })));
     const values = parse(readFileSync(join(CHART, 'values.yaml'), 'utf8')) as { services: Record<string, { port: number }>; storefront: { port: number } };
     // The storefront is not a Node service: its static build has a Deployment of its own (templates/storefront.yaml).
     const ports: Record<string, { port: number }> = { ...values.services, storefront: values.storefront };
     for (const s of inCluster.services) expect(s.url).toBe(`http://shop-dropshop-${s.name}:${ports[s.name].port}`);
     expect(of(rendered.manifests, 'Deployment').map((d) => d.metadata.name)).toContain('shop-dropshop-storefront');
+  });
+
+  it('when tracing is off (the default), then no service loads the preload or names an OTLP endpoint, and Kong has no tracing plugin', () => {
+    const env = of(rendered.manifests, 'ConfigMap').find((m) => m.metadata.name === 'shop-dropshop-env')!.data!;
+    expect(Object.keys(env).filter((k) => k.startsWith('OTEL_'))).toEqual([]);
+    const kong = parse(of(rendered.manifests, 'ConfigMap').find((m) => m.metadata.name === 'shop-dropshop-kong')!.data!['kong.yml']) as { plugins: Array<{ name: string }> };
+    expect(kong.plugins.map((p) => p.name)).not.toContain('opentelemetry');
+  });
+
+  it('when tracing is on, then every service loads the preload and sends to the collector, and Kong reports to it too', () => {
+    const r = template('tracing.enabled=true', 'tracing.otlpEndpoint=http://collector.obs:4318/', 'tracing.samplerArg=0.25');
+    expect(r.ok).toBe(true);
+    expect(kubeconform(r.text).ok).toBe(true);
+    const env = of(r.manifests, 'ConfigMap').find((m) => m.metadata.name === 'shop-dropshop-env')!.data!;
+    expect(env).toMatchObject({ OTEL_EXPORTER_OTLP_ENDPOINT: 'http://collector.obs:4318/', OTEL_TRACES_SAMPLER: 'parentbased_traceidratio', OTEL_TRACES_SAMPLER_ARG: '0.25' });
+    for (const name of SERVICES) {
+      const [c] = containersOf(of(r.manifests, 'Deployment').find((m) => m.metadata.name === `shop-dropshop-${name}`)!);
+      expect(c.command?.join(' ')).toBe(`node --conditions=shop-dist --import ./packages/telemetry/dist/register.js services/${name}/dist/main.js`);
+    }
+    // Migrations are not traced.
+    expect(containersOf(of(r.manifests, 'Job').find((m) => m.metadata.name === 'shop-dropshop-order-migrate')!)[0].command).not.toContain('--import');
+    const kongCm = of(r.manifests, 'ConfigMap').find((m) => m.metadata.name === 'shop-dropshop-kong')!;
+    const kong = parse(kongCm.data!['kong.yml']) as { plugins: Array<{ name: string; config: Record<string, unknown> }> };
+    expect(kong.plugins.find((p) => p.name === 'opentelemetry')?.config).toMatchObject({ traces_endpoint: 'http://collector.obs:4318/v1/traces', propagation: { default_format: 'w3c' } });
+    const [kc] = containersOf(of(r.manifests, 'Deployment').find((m) => m.metadata.name === 'shop-dropshop-kong')!);
+    expect(kc.env).toEqual(expect.arrayContaining([{ name: 'KONG_TRACING_INSTRUMENTATIONS', value: 'all' }, { name: 'KONG_TRACING_SAMPLING_RATE', value: '0.25' }]));
   });
 
   it('when the chart is rendered, then it carries no secret: services read theirs from Secrets the operator creates', () => {

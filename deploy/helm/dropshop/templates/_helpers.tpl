@@ -54,7 +54,8 @@ securityContext:
 
 {{/* How the image runs one entry point of a service (main, migrate, seed): the one place
      that knows the image runs the compiled JavaScript (dist/, with the shop-dist condition
-     for the @shop/* packages), as compose and the native stack do. */}}
+     for the @shop/* packages), as compose and the native stack do. With "tracing" true the
+     tracing preload is loaded first (it must patch the modules before they load). */}}
 {{- define "dropshop.command" -}}
-["node", "--conditions=shop-dist", "services/{{ .name }}/dist/{{ .entry }}.js"]
+["node", "--conditions=shop-dist", {{ if .tracing }}"--import", "./packages/telemetry/dist/register.js", {{ end }}"services/{{ .name }}/dist/{{ .entry }}.js"]
 {{- end -}}
