@@ -1,8 +1,11 @@
 #!/usr/bin/env bash
 # The benchmark: runs the k6 set against the native stack at :8000 and, in the same run
 # with the same k6 settings, a static nginx baseline on :8099. Writes
-# load-tests/results/<stamp>.json and results/latest.md (table + exact commands).
+# load-tests/results/<stamp>.json, results/latest.md (table + exact commands) and one chart
+# per scenario, results/bench-<scenario>.svg (throughput and p50/p99 over time).
 # Usage: npm run bench [-- --quick]   (the platform must be up: npm run up)
+#   BENCH_SCENARIOS="cached-listing checkout" npm run bench   runs only those (of: baseline
+#   cached-listing browse checkout drop backlog); the report says which were not run.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$PWD
@@ -22,8 +25,20 @@ if [ "$QUICK" = "--quick" ]; then DURATION=5s; UNITS=100; USERS=100; ATTEMPTS=20
 STATS="avg,min,med,p(90),p(95),p(99),max"
 : > "$TMP/commands.txt"
 
-run() { # name, then k6 arguments
-  local name=$1; shift
+SCENARIOS=" ${BENCH_SCENARIOS:-baseline cached-listing browse checkout drop backlog} "
+wanted() { [[ "$SCENARIOS" == *" $1 "* ]]; }
+rm -f "$TMP"/*.json
+
+# The charts' time buckets (load-tests/lib/timeline.js): seconds per bucket, and how many.
+BUCKET_S=1; BUCKETS=$(( ${DURATION%s} + 5 ))
+DROP_BUCKET_S=2; DROP_BUCKETS=100
+: > "$TMP/buckets.txt"
+
+run() { # name, bucket seconds, buckets, then k6 arguments
+  local name=$1 bucket=$2 buckets=$3; shift 3
+  wanted "$name" || { echo "== $name: not run (BENCH_SCENARIOS)"; return 0; }
+  echo "$name $bucket" >> "$TMP/buckets.txt"
+  set -- -e TIMELINE_BUCKET_S="$bucket" -e TIMELINE_BUCKETS="$buckets" "$@"
   local cmd=("$K6" run --quiet --summary-trend-stats "$STATS" --summary-export "$TMP/$name.json" "$@")
   echo "== $name: k6 run $*" | tee -a "$TMP/commands.txt"
   set +e; "${cmd[@]}" > "$TMP/$name.log" 2>&1; local rc=$?; set -e
@@ -32,13 +47,16 @@ run() { # name, then k6 arguments
 }
 : > "$TMP/exit-codes.txt"
 
-run baseline -e TARGET=http://127.0.0.1:8099/ -e DURATION=$DURATION load-tests/listing.js
-run cached-listing -e TARGET='http://127.0.0.1:8000/api/products?limit=20' -e DURATION=$DURATION load-tests/listing.js
-run browse -e DURATION=$DURATION load-tests/browse.js
-run checkout -e DURATION=$DURATION load-tests/checkout.js
-run drop -e UNITS=$UNITS -e USERS=$USERS -e ATTEMPTS=$ATTEMPTS load-tests/drop.js
-echo "== backlog: npx tsx load-tests/backlog.ts" | tee -a "$TMP/commands.txt"
-npx tsx load-tests/backlog.ts > "$TMP/backlog.json" 2> "$TMP/backlog.log" || echo "backlog failed: see $TMP/backlog.log"
+run baseline $BUCKET_S $BUCKETS -e TARGET=http://127.0.0.1:8099/ -e DURATION=$DURATION load-tests/listing.js
+run cached-listing $BUCKET_S $BUCKETS -e TARGET='http://127.0.0.1:8000/api/products?limit=20' -e DURATION=$DURATION load-tests/listing.js
+run browse $BUCKET_S $BUCKETS -e DURATION=$DURATION load-tests/browse.js
+run checkout $BUCKET_S $BUCKETS -e DURATION=$DURATION load-tests/checkout.js
+run drop $DROP_BUCKET_S $DROP_BUCKETS -e UNITS=$UNITS -e USERS=$USERS -e ATTEMPTS=$ATTEMPTS load-tests/drop.js
+rm -f "$TMP/backlog.json"
+if wanted backlog; then
+  echo "== backlog: npx tsx load-tests/backlog.ts" | tee -a "$TMP/commands.txt"
+  npx tsx load-tests/backlog.ts > "$TMP/backlog.json" 2> "$TMP/backlog.log" || echo "backlog failed: see $TMP/backlog.log"
+fi
 
 bash nginx/baseline.sh stop
 npx tsx load-tests/report.ts "$TMP" "$OUT"

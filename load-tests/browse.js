@@ -2,6 +2,7 @@
 import http from 'k6/http';
 import { check } from 'k6';
 import { BASE_URL, num } from './lib/env.js';
+import { tick, withTimeline } from './lib/timeline.js';
 
 export const options = {
   discardResponseBodies: false,
@@ -15,12 +16,12 @@ export const options = {
       maxVUs: num('MAX_VUS', 400),
     },
   },
-  thresholds: {
+  thresholds: withTimeline({
     http_req_failed: ['rate<0.01'],
     'http_req_duration{kind:listing}': ['p(99)<100'],
     'http_req_duration{kind:product}': ['p(99)<150'],
     dropped_iterations: ['count<100'],
-  },
+  }),
 };
 
 export function setup() {
@@ -38,6 +39,7 @@ export function setup() {
 const sorts = ['newest', 'price_asc', 'price_desc', 'name'];
 
 export default function ({ ids }) {
+  tick();
   const roll = Math.random();
   let res;
   if (roll < 0.5) {

@@ -6,6 +6,7 @@ import { check, sleep } from 'k6';
 import { Counter, Trend } from 'k6/metrics';
 import { BASE_URL, num } from './lib/env.js';
 import { bearer, userToken } from './lib/auth.js';
+import { tick, withTimeline } from './lib/timeline.js';
 
 const confirmed = new Counter('checkout_confirmed');
 const notConfirmed = new Counter('checkout_not_confirmed');
@@ -27,12 +28,12 @@ export const options = {
       maxVUs: num('MAX_VUS', 100),
     },
   },
-  thresholds: {
+  thresholds: withTimeline({
     checks: ['rate>0.99'],
     checkout_not_confirmed: ['count==0'],
     checkout_time_to_final: ['p(95)<3000'],
     'http_req_duration{name:place-order}': ['p(95)<300'],
-  },
+  }),
 };
 
 export function setup() {
@@ -43,6 +44,7 @@ export function setup() {
 }
 
 export default function ({ tokens, ids }) {
+  tick();
   const token = tokens[exec.scenario.iterationInTest % tokens.length];
   const productId = ids[Math.floor(Math.random() * ids.length)];
   const add = http.post(`${BASE_URL}/api/cart/items`, JSON.stringify({ productId, quantity: 1 }), bearer(token));
@@ -57,6 +59,7 @@ export default function ({ tokens, ids }) {
   let status = 'PENDING';
   for (let i = 0; i < 50 && !FINAL.includes(status); i++) {
     sleep(0.1);
+    tick(); // the polls of one order span seconds
     status = http.get(`${BASE_URL}/api/orders/${order.json('id')}`, { ...bearer(token), tags: { name: 'poll-order' } }).json('status');
   }
   timeToFinal.add(Date.now() - started);

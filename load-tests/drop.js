@@ -9,6 +9,7 @@ import { check, sleep } from 'k6';
 import { Counter, Gauge, Trend } from 'k6/metrics';
 import { BASE_URL, num } from './lib/env.js';
 import { ADMIN, bearer, login } from './lib/auth.js';
+import { tick, withTimeline } from './lib/timeline.js';
 
 const UNITS = num('UNITS', 1000);
 const USERS = num('USERS', 1000);
@@ -65,7 +66,7 @@ export const options = {
   setupTimeout: '900s',
   teardownTimeout: '120s',
   scenarios: { drop: flood },
-  thresholds: {
+  thresholds: withTimeline({
     drop_oversold: ['value==0'],
     drop_key_doubled: ['count==0'],
     drop_unexpected: ['count==0'],
@@ -76,7 +77,7 @@ export const options = {
     drop_lost: ['value==0'],
     drop_unsold: ['value==0'], // units left while customers were told "sold out" (the gate undersold)
     drop_sold_out_latency: ['p(99)<=50'],
-  },
+  }),
 };
 
 /** Registers (or finds) and logs in USERS customers, 20 requests in flight at a time. */
@@ -131,6 +132,7 @@ function place(token, key, productId) {
 }
 
 export default function ({ productId, tokens }) {
+  tick();
   const i = exec.scenario.iterationInTest;
   const token = tokens[i % tokens.length];
   const key = `${exec.scenario.startTime}-${i}`;

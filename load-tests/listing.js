@@ -4,6 +4,7 @@
 import http from 'k6/http';
 import { check } from 'k6';
 import { num } from './lib/env.js';
+import { tick, withTimeline } from './lib/timeline.js';
 
 const TARGET = __ENV.TARGET || 'http://127.0.0.1:8000/api/products?limit=20';
 
@@ -12,13 +13,14 @@ export const options = {
   scenarios: {
     hammer: { executor: 'constant-vus', vus: num('VUS', 32), duration: __ENV.DURATION || '20s' },
   },
-  thresholds: {
+  thresholds: withTimeline({
     http_req_failed: ['rate<0.001'],
     checks: ['rate>0.999'],
-  },
+  }),
 };
 
 export default function () {
+  tick();
   const res = http.get(TARGET);
   check(res, { 'status is 200': (r) => r.status === 200 });
 }

@@ -1,12 +1,14 @@
 /**
  * Turns the k6 summaries of one benchmark run into results/<stamp>.json and
  * results/latest.md: throughput, latency percentiles, errors, the ratio to the static
- * baseline, the drop's correctness counters and the exact commands.
+ * baseline, the drop's correctness counters, the exact commands, and per scenario a chart of
+ * throughput and p50/p99 latency over time (results/bench-<scenario>.svg, linked from the markdown).
  * Usage: tsx load-tests/report.ts <tmp dir> <results dir>
  */
 import { readFileSync, writeFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { cpus } from 'node:os';
+import { renderBenchChart, timelineOf, type TimelineBucket } from './charts/bench-charts.js';
 
 type Metric = Record<string, number>;
 type Summary = { metrics: Record<string, Metric> };
@@ -58,7 +60,26 @@ const dropCounters = {
 const backlog = existsSync(join(tmp, 'backlog.json')) ? JSON.parse(readFileSync(join(tmp, 'backlog.json'), 'utf8') || 'null') : null;
 const commands = readFileSync(join(tmp, 'commands.txt'), 'utf8').trim();
 const stamp = new Date().toISOString().replace(/[:.]/g, '-');
-const report = { at: new Date().toISOString(), machine: { cores: cpus().length, cpu: cpus()[0]?.model }, rows, drop: dropCounters, backlog, commands };
+const at = new Date().toISOString();
+
+// One chart per scenario that ran, from its per-bucket submetrics (load-tests/lib/timeline.js).
+const bucketSec = Object.fromEntries(
+  (existsSync(join(tmp, 'buckets.txt')) ? readFileSync(join(tmp, 'buckets.txt'), 'utf8').trim().split('\n') : []).filter(Boolean).map((l) => {
+    const [name, sec] = l.split(' ');
+    return [name, Number(sec)];
+  }),
+);
+const timelines: Record<string, TimelineBucket[]> = {};
+const charts: string[] = [];
+for (const name of scenarios) {
+  const s = read(name);
+  if (!s || !bucketSec[name]) continue;
+  timelines[name] = timelineOf(s.metrics, bucketSec[name]);
+  if (timelines[name].length === 0) continue;
+  writeFileSync(join(out, `bench-${name}.svg`), renderBenchChart(`Benchmark ${name} (${at.slice(0, 16)}Z)`, timelines[name], bucketSec[name]));
+  charts.push(name);
+}
+const report = { at, machine: { cores: cpus().length, cpu: cpus()[0]?.model }, rows, drop: dropCounters, backlog, commands, timelines };
 writeFileSync(join(out, `${stamp}.json`), `${JSON.stringify(report, null, 2)}\n`);
 
 const fmt = (n?: number) => (n === undefined || Number.isNaN(n) ? '–' : n.toFixed(n < 10 ? 2 : 0));
@@ -75,6 +96,11 @@ const lines = [
       : `| ${r.name} | ${r.thresholdsPassed ? 'pass' : 'FAIL'} | ${r.rps} | ${fmt(r.p50)} | ${fmt(r.p95)} | ${fmt(r.p99)} | ${(r.errorRate * 100).toFixed(2)}% | ${base ? `${((r.rps / base.rps) * 100).toFixed(0)}%` : '–'} |`,
   ),
   '',
+  '## Over time',
+  '',
+  charts.length ? 'Throughput (requests per second) and p50/p99 latency per time bucket, one chart per scenario:' : 'no chart (no scenario ran with the timeline)',
+  '',
+  ...charts.flatMap((name) => [`### ${name}`, '', `![${name}: throughput and latency over time](bench-${name}.svg)`, '']),
   '## The drop',
   '',
   '| counter | value |',
