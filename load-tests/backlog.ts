@@ -10,7 +10,10 @@ import { randomUUID } from 'node:crypto';
 import amqp from 'amqplib';
 
 const EVENTS = Number(process.env.EVENTS ?? 100_000);
-const AMQP_URL = process.env.AMQP_URL ?? 'amqp://guest:guest@127.0.0.1:5672';
+// As the product service's own broker user: consumers dead-letter a product.updated.v1 whose
+// AMQP user_id is not `product` (ALLOWED_SENDERS), and RabbitMQ checks user_id against the login.
+const AMQP_URL = process.env.AMQP_URL ?? 'amqp://product:product_mq_pw@127.0.0.1:5672';
+const SENDER = decodeURIComponent(new URL(AMQP_URL).username);
 const BASE_URL = process.env.BASE_URL ?? 'http://127.0.0.1:8000';
 const RABBIT_API = process.env.RABBIT_API ?? 'http://guest:guest@127.0.0.1:15672/api';
 const TYPE = 'product.updated.v1';
@@ -52,7 +55,7 @@ async function main(): Promise<void> {
       // The API lists statuses in lower case; the event contract spells them in upper case.
       const data = { productId: p.id, sku: p.sku, name: p.name, price: p.price, currency: p.currency, status: p.status.toUpperCase(), ...(p.categoryId ? { categoryId: p.categoryId } : {}) };
       const envelope = { id: randomUUID(), type: TYPE, occurredAt: new Date().toISOString(), source: 'backlog-bench', correlationId: randomUUID(), data };
-      channel.publish('shop.events', TYPE, Buffer.from(JSON.stringify(envelope)), { persistent: true, messageId: envelope.id, contentType: 'application/json' });
+      channel.publish('shop.events', TYPE, Buffer.from(JSON.stringify(envelope)), { persistent: true, messageId: envelope.id, contentType: 'application/json', userId: SENDER });
     }
     await channel.waitForConfirms();
   }
