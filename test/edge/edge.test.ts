@@ -132,6 +132,19 @@ describe('edge (nginx at :8000)', () => {
     expect(second.headers.get('x-cache-status')).toBe('HIT');
   });
 
+  it("when a product's recommendations are read twice, then the second is a HIT, whoever asks", async () => {
+    const list = (await (await fetch(`${EDGE}/api/products?limit=1`)).json()) as { items: Array<{ id: string }> };
+    expect(list.items.length).toBe(1);
+    const path = `/api/products/${list.items[0].id}/recommendations?limit=3`;
+    const headers = { Authorization: `Bearer edge-test-${randomUUID()}.x.y` };
+    const first = await fetch(`${EDGE}${path}`, { headers });
+    await first.text();
+    expect(first.status).toBe(200);
+    const second = await fetch(`${EDGE}${path}`, { headers });
+    await second.text();
+    expect(second.headers.get('x-cache-status')).toBe('HIT');
+  });
+
   it('when a drop route is called, then it reaches the order service; queue polls are never cached', async () => {
     const missing = await fetch(`${EDGE}/api/drops/${randomUUID()}`);
     expect(missing.status).toBe(404);
