@@ -2,6 +2,9 @@
 import http from 'node:http';
 
 const agent = new http.Agent({ keepAlive: true, maxSockets: Number(process.env.REHEARSAL_SOCKETS ?? 512), keepAliveMsecs: 1_000 });
+// Held polls (queue/me/wait) keep a socket each for up to 10 s: their own pool, one socket per waiting buyer,
+// so they never queue the crowd's other requests behind them.
+const holdAgent = new http.Agent({ keepAlive: true, maxSockets: Infinity, keepAliveMsecs: 1_000 });
 
 export interface Answer {
   status: number;
@@ -11,7 +14,7 @@ export interface Answer {
 }
 
 /** Never throws: a transport error or a timeout is status 0. */
-export function call(base: string, method: string, path: string, headers: Record<string, string> = {}, body?: unknown, timeoutMs = 15_000): Promise<Answer> {
+export function call(base: string, method: string, path: string, headers: Record<string, string> = {}, body?: unknown, timeoutMs = 15_000, held = false): Promise<Answer> {
   const started = performance.now();
   const at = Date.now();
   const payload = body === undefined ? undefined : JSON.stringify(body);
@@ -19,7 +22,7 @@ export function call(base: string, method: string, path: string, headers: Record
     const url = new URL(path, base);
     const req = http.request(
       {
-        agent,
+        agent: held ? holdAgent : agent,
         hostname: url.hostname,
         port: url.port,
         path: url.pathname + url.search,

@@ -59,7 +59,8 @@ const adminToken = () => setupAdminToken(EDGE);
 
 // ---- records -------------------------------------------------------------------------------
 interface Req {
-  kind: 'join' | 'poll' | 'order' | 'bot';
+  /** wait: a held poll (queue/me/wait), answered when something changed: not a latency. */
+  kind: 'join' | 'poll' | 'wait' | 'order' | 'bot';
   at: number;
   ms: number;
   status: number;
@@ -78,7 +79,7 @@ interface BuyerRun {
   preQueue?: boolean;
   admissionNo?: number;
   admittedSeenAt?: number;
-  outcome?: 'ordered' | 'abandoned' | 'sold_out' | 'expired' | 'order_refused' | 'gave_up';
+  outcome?: 'ordered' | 'abandoned' | 'sold_out' | 'expired' | 'closed' | 'order_refused' | 'gave_up';
   orderId?: string;
   units?: number;
   soldOutSeenAt?: number;
@@ -109,13 +110,15 @@ async function buyerLife(b: BuyerRun, dropId: string, productId: string, stopAt:
       b.soldOutSeenAt = Date.now();
       return;
     }
-    if (t.state === 'EXPIRED') {
-      b.outcome = 'expired';
+    if (t.state === 'EXPIRED' || t.state === 'CLOSED') {
+      b.outcome = t.state === 'EXPIRED' ? 'expired' : 'closed';
       return;
     }
+    // As the storefront does (storefront/src/poll.ts): far from the head, the held poll.
     await sleep(t.pollAfterMs ?? 1000);
-    const p = await call(EDGE, 'GET', `/api/drops/${dropId}/queue/me`, bearer(b.token));
-    note('poll', p);
+    const held = t.longPoll === true;
+    const p = await call(EDGE, 'GET', `/api/drops/${dropId}/queue/me${held ? '/wait' : ''}`, bearer(b.token), undefined, 20_000, held);
+    note(held ? 'wait' : 'poll', p);
     if (p.status !== 200) {
       bump(counters.errors, `poll ${p.status}`);
       await sleep(1000);
@@ -320,6 +323,7 @@ async function main(): Promise<void> {
     });
   }
   const polls = reqs.filter((q) => q.kind === 'join' || q.kind === 'poll');
+  const waits = reqs.filter((q) => q.kind === 'wait');
   const orders = reqs.filter((q) => q.kind === 'order');
   const spikeWindow = [opensAt, lastArrival + 1000];
   const peakArrivals = Math.max(...buckets.map((b) => b.arrivals)) / BUCKET;
@@ -338,6 +342,8 @@ async function main(): Promise<void> {
     latency: {
       joinPoll: { count: polls.length, p50: pct(polls.map((q) => q.ms), 50), p99: pct(polls.map((q) => q.ms), 99), max: pct(polls.map((q) => q.ms), 100), errors: polls.filter((q) => q.status !== 200).length },
       joinPollDuringSpike: { p99: pct(polls.filter((q) => q.at >= spikeWindow[0] && q.at <= spikeWindow[1]).map((q) => q.ms), 99) },
+      heldPolls: { count: waits.length, p50: pct(waits.map((q) => q.ms), 50), max: pct(waits.map((q) => q.ms), 100), errors: waits.filter((q) => q.status !== 200).length },
+      requestsPerBuyer: +((polls.length + waits.length) / Math.max(1, N)).toFixed(2),
       order: { count: orders.length, p50: pct(orders.map((q) => q.ms), 50), p99: pct(orders.map((q) => q.ms), 99), max: pct(orders.map((q) => q.ms), 100) },
       pollsPerSecondPeak: Math.max(...buckets.map((b) => reqs.filter((q) => q.kind === 'poll' && q.at >= opensAt + b.t * 1000 && q.at < opensAt + (b.t + BUCKET) * 1000).length)) / BUCKET,
     },

@@ -4,7 +4,7 @@
  */
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { ApiError, get, post } from './api.ts';
-import { backoffDelay, nextPollDelay } from './poll.ts';
+import { backoffDelay, nextPollDelay, ticketPath } from './poll.ts';
 
 export interface Drop {
   id: string;
@@ -22,10 +22,12 @@ export interface Drop {
 
 export interface Ticket {
   ticketId: string;
-  state: 'WAITING' | 'ADMITTED' | 'SOLD_OUT' | 'EXPIRED';
+  state: 'WAITING' | 'ADMITTED' | 'SOLD_OUT' | 'EXPIRED' | 'CLOSED';
   position: number | null;
   etaSeconds: number | null;
   pollAfterMs: number;
+  /** Far from the head: the next poll is the held one (`queue/me/wait`), answered when something changes. */
+  longPoll?: boolean;
   joinNo: number;
   preQueue: boolean;
   admission?: { number: number; quantity: number; expiresAt: string; token?: string; used: boolean };
@@ -44,9 +46,9 @@ export interface TicketState {
 const dropPath = (id: string) => `/api/drops/${encodeURIComponent(id)}`;
 export const getDrop = (id: string, signal?: AbortSignal) => get<Drop>(dropPath(id), { auth: false, signal });
 
-/** Is there anything left to learn by polling? A used admission or an expired hold is the end. */
+/** Is there anything left to learn by polling? A used admission, an expired hold or a closed drop is the end. */
 function done(t: Ticket): boolean {
-  return t.state === 'EXPIRED' || (t.state === 'ADMITTED' && !!t.admission?.used);
+  return t.state === 'EXPIRED' || t.state === 'CLOSED' || (t.state === 'ADMITTED' && !!t.admission?.used);
 }
 
 export function useTicket(dropId: string, signedIn: boolean): TicketState {
@@ -71,7 +73,7 @@ export function useTicket(dropId: string, signedIn: boolean): TicketState {
       failures.current = 0;
       setError(undefined);
       setTicket(t);
-      if (!done(t)) schedule(nextPollDelay(t.pollAfterMs), poll);
+      if (!done(t)) schedule(nextPollDelay(t.pollAfterMs), ticketPath(t) === 'wait' ? wait : poll);
       else setNextAt(undefined);
     } catch (err) {
       if (!alive.current) return;
@@ -84,6 +86,8 @@ export function useTicket(dropId: string, signedIn: boolean): TicketState {
     }
   };
   const poll = handle(() => get<Ticket>(`${dropPath(dropId)}/queue/me`));
+  // The held poll: the server answers when the drop sells out or closes, the turn is near, or after ~10 s.
+  const wait = handle(() => get<Ticket>(`${dropPath(dropId)}/queue/me/wait`));
 
   useEffect(() => {
     alive.current = true;

@@ -17,6 +17,15 @@ export function nextPollDelay(pollAfterMs: number | undefined, random: () => num
   return withJitter(ms, random);
 }
 
+/**
+ * Which poll comes next: a ticket far from the head (`longPoll`) asks the held poll
+ * (`queue/me/wait`, answered when the drop sells out or closes, when its turn is near, or after
+ * about 10 s); every other ticket its plain `queue/me`. Either is sent after `pollAfterMs`.
+ */
+export function ticketPath(t: { longPoll?: boolean }): 'wait' | 'me' {
+  return t.longPoll === true ? 'wait' : 'me';
+}
+
 export const BACKOFF_BASE_MS = 1_000;
 export const BACKOFF_CAP_MS = 30_000;
 

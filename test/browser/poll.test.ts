@@ -1,6 +1,6 @@
 /** The drop page's and order page's polling rules (storefront/src/poll.ts): pure, so unit tested. */
 import { describe, expect, it } from '@jest/globals';
-import { backoffDelay, formatDuration, nextPollDelay, secondsUntil, withJitter } from '../../storefront/src/poll.js';
+import { backoffDelay, formatDuration, nextPollDelay, secondsUntil, ticketPath, withJitter } from '../../storefront/src/poll.js';
 
 const low = () => 0;
 const high = () => 0.999999;
@@ -10,6 +10,12 @@ describe('polling as the server directs', () => {
     expect(nextPollDelay(3_000, low)).toBe(3_000);
     expect(nextPollDelay(3_000, high)).toBe(3_600);
     expect(nextPollDelay(60_000, high)).toBe(62_000);
+  });
+
+  it('when the ticket says longPoll, then the next poll is the held one; otherwise the plain ticket', () => {
+    expect(ticketPath({ longPoll: true })).toBe('wait');
+    expect(ticketPath({ longPoll: false })).toBe('me');
+    expect(ticketPath({})).toBe('me');
   });
 
   it('when the hint is missing or nonsense, then the client waits a safe 5 s', () => {

@@ -18,6 +18,7 @@ import { dropRepository } from './data/drop.repository.js';
 import { RedisDropQueue } from './gate/redis-drop-queue.js';
 import { JoseAdmissionSigner } from './gate/admission-signer.js';
 import { LiveDropDirectory } from './gate/drop-directory.js';
+import { DropTicker } from './gate/drop-ticker.js';
 import { DropAwareGate } from './gate/drop-aware-gate.js';
 import { openDrop } from './domain/open-drop.js';
 import type { DropDeps } from './domain/drops.js';
@@ -62,12 +63,16 @@ function wireOrders(config: OrderConfig, options: OrderOptions, p: Platform<Orde
     open: (drop) => openDrop({ records, products: store.products, queue: dropQueue, units: (id) => gate.units(id), defaultCap: config.MAX_PER_CUSTOMER, logger }, drop),
   });
   directory.start();
+  // Admissions advance on this timer (joins and polls only read); held polls wait on its readings.
+  const ticker = new DropTicker({ queue: dropQueue, live: () => directory.live(), logger });
+  ticker.start();
   const drops: DropDeps = {
     records,
     products: store.products,
     queue: dropQueue,
     signer,
     announce: (drop) => directory.announce(drop),
+    watch: ticker,
     settings: { pollMinMs: config.DROP_POLL_MIN_MS, pollMaxMs: config.DROP_POLL_MAX_MS },
   };
   const admission = { directory, signer, queue: dropQueue, logger };
@@ -126,5 +131,5 @@ function wireOrders(config: OrderConfig, options: OrderOptions, p: Platform<Orde
 
   const unwatch = { stop: async () => (watchDrops(undefined), watchPending(undefined)) };
   const closers = [async () => (cartRpc.close(), stockRpc.close())];
-  return { app, gate, drops, consumers, jobs: [...loops, directory, unwatch], closers };
+  return { app, gate, drops, consumers, jobs: [...loops, directory, ticker, unwatch], closers };
 }

@@ -103,7 +103,7 @@ function Queue({ drop, product, signedIn, queue }: { drop: Drop; product: Produc
   return (
     <div aria-live="polite">
       {t === null ? (
-        drop.status === 'SOLD_OUT' ? null : (
+        drop.status === 'SOLD_OUT' || drop.status === 'CLOSED' ? null : (
           <p>
             <button type="button" onClick={join} disabled={joining}>
               {joining ? 'Joining…' : 'Join the queue'}
@@ -130,6 +130,10 @@ function Queue({ drop, product, signedIn, queue }: { drop: Drop; product: Produc
       ) : t.state === 'SOLD_OUT' ? (
         <p class="error" role="status" data-testid="ticket" data-state="SOLD_OUT">
           Sold out. Every unit is in an order. If one comes back, the next in line is admitted: this page will tell you.
+        </p>
+      ) : t.state === 'CLOSED' ? (
+        <p class="error" role="status" data-testid="ticket" data-state="CLOSED">
+          This drop is closed. Thank you for waiting.
         </p>
       ) : (
         <p class="error" role="status" data-testid="ticket" data-state="EXPIRED">

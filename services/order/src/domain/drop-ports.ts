@@ -9,7 +9,16 @@ export interface DropStore {
   markOpened(dropId: string, at: Date, preQueue: string[]): Promise<void>;
   /** The shuffled pre-queue of an opened drop; undefined before the open. */
   preQueue(dropId: string): Promise<string[] | undefined>;
+  /** Marks it closed once; false when it was closed already (or does not exist). */
+  close(dropId: string, at: Date): Promise<boolean>;
+  /** Newest first, keyset-paginated (the cursor is the store's own, opaque to the domain). */
+  list(query: { limit: number; cursor?: DropCursor }): Promise<{ items: DropRecord[]; nextCursor: string | null }>;
+  /** undefined for anything `list` did not write. */
+  parseCursor(raw: string): DropCursor | undefined;
 }
+
+/** A position in the list of drops, as the store made it (opaque here). */
+export type DropCursor = { readonly __brand: 'DropCursor' };
 
 export type ClaimOutcome = 'ok' | 'same' | 'used' | 'expired' | 'invalid';
 
@@ -28,6 +37,19 @@ export interface DropQueue {
   release(dropId: string, userId: string, holdNo: number, idempotencyKey: string): Promise<void>;
   /** Units of an order that ended without a sale. */
   giveBack(dropId: string, units: number): Promise<void>;
+  /** Admissions stop and every ticket reads CLOSED. */
+  close(dropId: string): Promise<void>;
+}
+
+/**
+ * The drop's state as this replica last read it (the ticker reads every live drop every 100 ms),
+ * so a held poll can wait for a change without asking Redis.
+ */
+export interface DropWatch {
+  /** The last reading; undefined when this replica does not watch the drop (yet). */
+  latest(dropId: string): DropState | undefined;
+  /** Resolves with the first reading that satisfies `until`, or the latest one after `ms` or on `signal`. */
+  wait(dropId: string, until: (s: DropState) => boolean, ms: number, signal?: AbortSignal): Promise<DropState | undefined>;
 }
 
 /** Signs and verifies admission tokens (asymmetric: replicas verify with the public key). */

@@ -8,12 +8,14 @@ export interface DropRecord {
   seed: string;
   seedHash: string;
   openedAt: Date | null;
+  /** Set once an admin closed it (the drop is then over for good). */
+  closedAt?: Date | null;
 }
 
 export const DropStatuses = ['SCHEDULED', 'OPEN', 'SOLD_OUT', 'CLOSED'] as const;
 export type DropStatus = (typeof DropStatuses)[number];
 
-export const TicketStates = ['WAITING', 'ADMITTED', 'SOLD_OUT', 'EXPIRED'] as const;
+export const TicketStates = ['WAITING', 'ADMITTED', 'SOLD_OUT', 'EXPIRED', 'CLOSED'] as const;
 export type TicketState = (typeof TicketStates)[number];
 
 /** How the queue stands, as one Redis script read it. */

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { AppError } from '@shop/errors';
 import { SHUFFLE_ALGORITHM, newSeed } from './drop-fairness.js';
-import type { AdmissionSigner, DropQueue, DropStore } from './drop-ports.js';
+import type { AdmissionSigner, DropQueue, DropStore, DropWatch } from './drop-ports.js';
 import type { ProductStore } from './ports.js';
 import type { DropRecord, DropState, TicketRead, TicketState } from './drop-types.js';
 
@@ -10,11 +10,19 @@ export interface DropDeps {
   products: ProductStore;
   queue: DropQueue;
   signer: AdmissionSigner;
-  /** Tells every replica (and this one's opener) that a drop was created. */
+  /** Tells every replica (and this one's opener) that a drop was created or closed. */
   announce(drop: DropRecord): Promise<void>;
+  /** This replica's reading of each live drop (the ticker); without it nobody is told to long-poll. */
+  watch?: DropWatch;
   settings: { pollMinMs: number; pollMaxMs: number };
   random?: () => number;
 }
+
+/** Tickets this many seconds of admissions from the head poll their ticket; those further back long-poll. */
+const NEAR_SECONDS = 3;
+/** The longest a held poll waits (below the edge's 15 s read timeout), before jitter. */
+const LONG_POLL_MS = 10_000;
+const nearOf = (rate: number) => Math.max(10, Math.ceil(NEAR_SECONDS * rate));
 
 export interface DropView {
   id: string;
@@ -36,6 +44,7 @@ export interface TicketView {
   position: number | null;
   etaSeconds: number | null;
   pollAfterMs: number;
+  longPoll: boolean;
   joinNo: number;
   preQueue: boolean;
   admission?: { number: number; quantity: number; expiresAt: string; token?: string; used: boolean };
@@ -63,13 +72,23 @@ async function liveState(deps: DropDeps, dropId: string): Promise<{ record?: Dro
   if (state) return { state };
   const record = await deps.records.find(dropId);
   if (!record) return {};
+  // A closed drop whose keys expired: its definition is all that is left.
+  if (record.closedAt) return { record, state: closedState(record) };
   await deps.queue.schedule(record);
   return { record, state: await deps.queue.state(dropId) };
+}
+
+function closedState(r: DropRecord): DropState {
+  return { status: 'CLOSED', productId: r.productId, admitPerSecond: r.admitPerSecond, opensAt: r.opensAt.getTime(), queueLength: 0, admitted: 0, unitsLeft: null, holds: 0, ...(r.openedAt ? { seed: r.seed } : {}) };
 }
 
 export async function readDrop(deps: DropDeps, dropId: string): Promise<DropView | undefined> {
   const [{ state }, record] = await Promise.all([liveState(deps, dropId), findDropCached(deps, dropId)]);
   if (!state || !record) return undefined;
+  return dropView(record, state);
+}
+
+function dropView(record: DropRecord, state: DropState): DropView {
   return {
     id: record.id,
     productId: record.productId,
@@ -99,15 +118,71 @@ async function findDropCached(deps: DropDeps, dropId: string): Promise<DropRecor
 
 /** Join (one ticket per account; again returns the same ticket) or poll. Never touches Postgres. */
 export async function queueTicket(deps: DropDeps, dropId: string, userId: string, mode: 'join' | 'poll'): Promise<TicketView> {
+  return ticketView(deps, dropId, userId, await readTicket(deps, dropId, userId, mode));
+}
+
+async function readTicket(deps: DropDeps, dropId: string, userId: string, mode: 'join' | 'poll'): Promise<TicketRead> {
   let read = await deps.queue.ticket(dropId, userId, mode);
   if (!read.drop) {
     // Redis lost the drop (or it never existed): the one Postgres read of this path, rare by design.
     const { state } = await liveState(deps, dropId);
     if (!state) throw AppError.notFound('Drop');
+    if (state.status === 'CLOSED') throw new AppError('DROP_CLOSED', 'This drop is closed');
     read = await deps.queue.ticket(dropId, userId, mode);
   }
-  if (!read.ticket) throw new AppError('NOT_IN_QUEUE', 'Join the queue first: POST /api/drops/:id/queue');
-  return ticketView(deps, dropId, userId, read.ticket);
+  if (!read.ticket) {
+    if (read.drop?.status === 'CLOSED') throw new AppError('DROP_CLOSED', 'This drop is closed');
+    throw new AppError('NOT_IN_QUEUE', 'Join the queue first: POST /api/drops/:id/queue');
+  }
+  return read.ticket;
+}
+
+/**
+ * The held poll of a ticket far from the head (`longPoll` in its last answer): one read, then
+ * wait on this replica's ticker until the drop sells out or closes, the ticket's turn is near
+ * (`nearOf(rate)` admissions away), or about 10 s passed. Position only moves by admissions
+ * at the head, so `position - (admitted now - admitted then)` is exact: a sell-out is answered
+ * from memory (thousands of held polls at once, no Redis call each); anything else reads again.
+ */
+export async function waitTicket(deps: DropDeps, dropId: string, userId: string, signal?: AbortSignal): Promise<TicketView> {
+  const t = await readTicket(deps, dropId, userId, 'poll');
+  const first = await ticketView(deps, dropId, userId, t);
+  if (!first.longPoll || !deps.watch || t.position === null) return first;
+  const random = deps.random ?? Math.random;
+  const wakeAt = t.drop.admitted + t.position - nearOf(t.drop.admitPerSecond);
+  const s = await deps.watch.wait(dropId, (x) => x.status !== 'OPEN' || x.admitted >= wakeAt, Math.round(LONG_POLL_MS * (0.75 + 0.25 * random())), signal);
+  if (signal?.aborted) return first;
+  if (s && (s.status === 'SOLD_OUT' || s.status === 'CLOSED') && s.admitted < wakeAt) {
+    const position = t.position - Math.max(0, s.admitted - t.drop.admitted);
+    return ticketView(deps, dropId, userId, { ...t, drop: s, position });
+  }
+  return queueTicket(deps, dropId, userId, 'poll');
+}
+
+/** Admin: the drop ends for good. Idempotent (closing again answers the closed drop). */
+export async function closeDrop(deps: DropDeps, dropId: string): Promise<DropView> {
+  const record = await deps.records.find(dropId);
+  if (!record) throw AppError.notFound('Drop');
+  const closed = { ...record, closedAt: record.closedAt ?? new Date() };
+  if (!record.closedAt) await deps.records.close(dropId, closed.closedAt);
+  // Again on a repeated close: a close whose Redis step failed is finished by the next one.
+  await deps.queue.close(dropId);
+  await deps.announce(closed);
+  return (await readDrop(deps, dropId))!;
+}
+
+/** Every drop, newest first; the live numbers from Redis (one status read each). */
+export async function listDrops(deps: DropDeps, query: { limit: number; cursor?: string }): Promise<{ items: DropView[]; nextCursor: string | null }> {
+  const cursor = query.cursor === undefined ? undefined : deps.records.parseCursor(query.cursor);
+  if (query.cursor !== undefined && !cursor) throw AppError.badRequest('cursor: must be a nextCursor from a previous page');
+  const page = await deps.records.list({ limit: query.limit, cursor });
+  const items = await Promise.all(
+    page.items.map(async (record) => {
+      const state = record.closedAt ? ((await deps.queue.state(record.id)) ?? closedState(record)) : (await liveState(deps, record.id)).state;
+      return dropView(record, state ?? closedState(record));
+    }),
+  );
+  return { items, nextCursor: page.nextCursor };
 }
 
 async function ticketView(deps: DropDeps, dropId: string, userId: string, t: TicketRead): Promise<TicketView> {
@@ -117,10 +192,14 @@ async function ticketView(deps: DropDeps, dropId: string, userId: string, t: Tic
   const rate = Math.max(1, drop.admitPerSecond);
   // Jitter: 75-100% of the interval, so a crowd that polled together spreads out.
   const jitter = (ms: number) => Math.round(ms * (0.75 + 0.25 * random()));
-  const base = { ticketId: t.ticketId, joinNo: t.joinNo, preQueue: t.preQueue };
+  const base = { ticketId: t.ticketId, joinNo: t.joinNo, preQueue: t.preQueue, longPoll: false };
 
+  if (drop.status === 'CLOSED' && (t.raw === 'W' || t.raw === 'A')) {
+    // Final: nothing more will happen to this ticket (an unused hold is void; the product is no longer gated).
+    return { ...base, state: 'CLOSED', position: null, etaSeconds: null, pollAfterMs: 60_000 };
+  }
   if (t.raw === 'W') {
-    if (drop.status === 'SOLD_OUT' || drop.status === 'CLOSED') {
+    if (drop.status === 'SOLD_OUT') {
       // Units can come back (a cancelled or failed order): keep a slow poll going.
       return { ...base, state: 'SOLD_OUT', position: t.position, etaSeconds: null, pollAfterMs: jitter(10_000) };
     }
@@ -131,6 +210,10 @@ async function ticketView(deps: DropDeps, dropId: string, userId: string, t: Tic
       return { ...base, state: 'WAITING', position: null, etaSeconds: Math.max(0, Math.ceil(untilOpen / 1000)), pollAfterMs: wait };
     }
     const eta = t.position === null ? null : Math.ceil(t.position / rate);
+    // Far from the head: hold the next poll open until something changes (waitTicket), if this replica watches the drop.
+    if (t.position !== null && t.position > nearOf(rate) && deps.watch?.latest(dropId)) {
+      return { ...base, state: 'WAITING', position: t.position, etaSeconds: eta, pollAfterMs: 50 + Math.round(200 * random()), longPoll: true };
+    }
     const wait = eta === null ? pollMaxMs : Math.min(pollMaxMs, Math.max(pollMinMs, (eta * 1000) / 2));
     return { ...base, state: 'WAITING', position: t.position, etaSeconds: eta, pollAfterMs: jitter(wait) };
   }

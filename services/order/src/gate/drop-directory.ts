@@ -13,7 +13,7 @@ const RELOAD_MS = 30_000;
 /**
  * Which products have a live drop, in memory on every replica, so the order path can refuse a
  * bot before any I/O. Loaded from Postgres at boot, again on a `drops:changed` message (sent
- * when a drop is created) and every 30 s as a backstop. It also opens each drop: a timer fires
+ * when a drop is created or closed) and every 30 s as a backstop. It also opens each drop: a timer fires
  * at opensAt and runs `open` (deterministic and idempotent, so both replicas may run it).
  */
 export class LiveDropDirectory implements DropDirectory {
@@ -50,9 +50,10 @@ export class LiveDropDirectory implements DropDirectory {
     void this.subscriber.subscribe(CHANNEL).catch((err: Error) => this.deps.logger.warn({ err: err.message }, 'drop channel subscribe failed; reloading every 30 s'));
   }
 
-  /** This replica knows at once; the others on the message. */
+  /** This replica knows at once (a new drop, or a closed one to forget); the others on the message. */
   async announce(drop: DropRecord): Promise<void> {
-    this.add(drop);
+    if (drop.closedAt) this.remove(drop);
+    else this.add(drop);
     await this.deps.redis.publish(CHANNEL, drop.id).catch((err: Error) => this.deps.logger.warn({ err: err.message }, 'could not announce a drop'));
   }
 
@@ -60,8 +61,15 @@ export class LiveDropDirectory implements DropDirectory {
     const drops = await liveDrops(this.deps.db);
     const next = new Map<string, DropRecord>();
     for (const d of drops) next.set(d.productId, d);
+    for (const d of this.byProduct.values()) if (next.get(d.productId)?.id !== d.id) this.remove(d);
     this.byProduct = next;
     for (const d of drops) this.add(d);
+  }
+
+  private remove(drop: DropRecord): void {
+    if (this.byProduct.get(drop.productId)?.id === drop.id) this.byProduct.delete(drop.productId);
+    clearTimeout(this.timers.get(drop.id));
+    this.timers.delete(drop.id);
   }
 
   private add(drop: DropRecord): void {

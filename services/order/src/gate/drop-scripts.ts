@@ -8,10 +8,11 @@
  * O ordered, E expired), n (join number), p (1: joined before the open), q (units held),
  * x (hold expiry ms), h (admission number), k (the idempotency key that claimed the hold).
  *
- * `advance(now)` runs first in every script: expired holds give their units back, the
- * admission bucket refills at `rate` per second (capacity one second), and the head of the
- * queue is admitted while tokens and unheld units remain. So admissions need no timer: they
- * happen on the next call, which is a poll at most pollAfterMs away.
+ * `advance(now)`: expired holds give their units back, the admission bucket refills at `rate`
+ * per second (capacity one second), and the head of the queue is admitted while tokens and
+ * unheld units remain. It runs in every script that writes (open, claim, settle, release, give
+ * back) and in the status read, which the drop ticker (gate/drop-ticker.ts) calls every 100 ms
+ * on each replica; joins and polls do not run it (see QUEUE).
  */
 const PRELUDE = `
 local M, Q, T, H = KEYS[1], KEYS[2], KEYS[3], KEYS[4]
@@ -59,11 +60,17 @@ const POST_OPEN_OFFSET = 1e12;
 /**
  * ARGV: mode ('join' | 'poll' | 'status'), user, new ticket id (join only).
  * Returns {state..., ticket JSON or '', position (0: none)}; {'NO_DROP'} when the drop is unknown.
+ *
+ * Only 'status' runs advance() (the drop ticker calls it every 100 ms on each replica, and it
+ * is what GET /api/drops/:id reads). A poll only reads, and a join only adds its ticket: a crowd
+ * of thousands then costs Redis a few reads each instead of advance()'s writes each. A hold
+ * whose time ran out reads as expired at once; its units go back on the next tick.
  */
 export const QUEUE = `${PRELUDE}
 local mode, user = ARGV[1], ARGV[2]
 local now = nowMs()
-local status = advance(now)
+local status
+if mode == 'status' then status = advance(now) else status = redis.call('HGET', M, 'status') end
 if not status then return {'NO_DROP'} end
 if mode == 'status' then return {state(status, now), '', 0} end
 local t = getT(user)
@@ -73,10 +80,9 @@ if not t and mode == 'join' and status ~= 'CLOSED' then
   t = {id = ARGV[3], s = 'W', n = n, p = pre}
   putT(user, t)
   redis.call('ZADD', Q, pre == 1 and n or (${POST_OPEN_OFFSET} + n), user)
-  status = advance(now)
-  t = getT(user)
 end
 if not t then return {state(status, now), '', 0} end
+if t.s == 'A' and now >= num(t.x) then t.s = 'E' end
 local pos = 0
 if t.s == 'W' then local r = redis.call('ZRANK', Q, user); if r then pos = r + 1 end end
 return {state(status, now), cjson.encode(t), pos}`;
@@ -171,4 +177,15 @@ redis.call('HINCRBY', M, 'unheld', ARGV[1])
 redis.call('HINCRBY', M, 'sold', -tonumber(ARGV[1]))
 redis.call('HSET', M, 'status', 'OPEN')
 advance(nowMs())
+return 1`;
+
+/**
+ * An admin closed the drop: every ticket reads the final CLOSED state, admissions stop, and the
+ * keys expire after ARGV[1] seconds (Postgres keeps the drop; a ticket is gone after that).
+ * 0 when Redis does not know the drop.
+ */
+export const CLOSE = `${PRELUDE}
+if redis.call('EXISTS', M) == 0 then return 0 end
+if redis.call('HGET', M, 'status') ~= 'CLOSED' then redis.call('HSET', M, 'status', 'CLOSED', 'closedAt', nowMs()) end
+for _, k in ipairs(KEYS) do redis.call('EXPIRE', k, ARGV[1]) end
 return 1`;

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { evalScript, slotKey, type RedisClient } from '@shop/cache';
 import type { DropState, DropStatus, TicketRead } from '../domain/drop-types.js';
 import type { ClaimOutcome, DropQueue } from '../domain/drop-ports.js';
-import { CLAIM, GIVE_BACK, OPEN, PRE_QUEUE, QUEUE, RELEASE, SCHEDULE, SETTLE } from './drop-scripts.js';
+import { CLAIM, CLOSE, GIVE_BACK, OPEN, PRE_QUEUE, QUEUE, RELEASE, SCHEDULE, SETTLE } from './drop-scripts.js';
 
 /**
  * Every key of a drop shares the hash tag `{drop:<id>}`: each script is single-slot on a Cluster.
@@ -11,6 +11,8 @@ import { CLAIM, GIVE_BACK, OPEN, PRE_QUEUE, QUEUE, RELEASE, SCHEDULE, SETTLE } f
 export const keysOf = (dropId: string): string[] => ['m', 'q', 't', 'h'].map((k) => slotKey('drop', `drop:${dropId}`, k));
 /** How long an order in flight keeps its hold past the hold's own expiry. */
 const CLAIM_LEASE_MS = 15_000;
+/** How long a closed drop's tickets stay readable (their final CLOSED state). */
+const CLOSED_KEEP_SECONDS = 7 * 24 * 3600;
 
 type StateRow = [string, string, number, string, string, string, number, string, number, string, string];
 
@@ -39,7 +41,7 @@ interface RawTicket {
   h?: number;
 }
 
-/** The drop queue on Redis: one script (one round trip) per join, poll or status read. */
+/** The drop queue on Redis: one script (one round trip) per join, poll or status read; joins and polls only read (and a join adds its ticket). */
 export class RedisDropQueue implements DropQueue {
   constructor(private readonly redis: RedisClient) {}
 
@@ -103,6 +105,10 @@ export class RedisDropQueue implements DropQueue {
 
   async release(dropId: string, userId: string, holdNo: number, idempotencyKey: string): Promise<void> {
     await this.run('drop-release', RELEASE, dropId, [userId, holdNo, idempotencyKey]);
+  }
+
+  async close(dropId: string): Promise<void> {
+    await this.run('drop-close', CLOSE, dropId, [CLOSED_KEEP_SECONDS]);
   }
 
   async giveBack(dropId: string, units: number): Promise<void> {

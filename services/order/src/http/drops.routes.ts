@@ -1,10 +1,10 @@
 import { defineRoute, errorResponse, type Route } from '@shop/http';
 import { AppError } from '@shop/errors';
 import { z } from 'zod';
-import { queueTicket, readDrop, scheduleDrop, type DropDeps } from '../domain/drops.js';
+import { closeDrop, listDrops, queueTicket, readDrop, scheduleDrop, waitTicket, type DropDeps } from '../domain/drops.js';
 import { fairnessRecord } from '../domain/open-drop.js';
 import { callerOf } from './caller.js';
-import { CreateDropSchema, DropParamsSchema, DropSchema, FairnessSchema, TicketSchema } from './drops.schemas.js';
+import { CreateDropSchema, DropListQuerySchema, DropListSchema, DropParamsSchema, DropSchema, FairnessSchema, TicketSchema } from './drops.schemas.js';
 
 export interface DropRouteDeps {
   drops: DropDeps;
@@ -30,6 +30,31 @@ export const dropRoutes: Array<Route<DropRouteDeps>> = [
       res.location(`/api/drops/${drop.id}`);
       return drop;
     },
+  ),
+  defineRoute(
+    {
+      method: 'get',
+      path: '/api/drops',
+      summary: 'Every drop, newest first, with its live numbers (cursor-paginated); cached 1 s at the edge',
+      auth: 'public',
+      request: { query: DropListQuerySchema },
+      responses: { 200: { description: 'one page', schema: DropListSchema }, 400: errorResponse('VALIDATION_FAILED: a cursor this list did not give') },
+    },
+    async ({ query, res }, deps: DropRouteDeps) => {
+      res.setHeader('Cache-Control', 'public, max-age=1');
+      return listDrops(deps.drops, query);
+    },
+  ),
+  defineRoute(
+    {
+      method: 'post',
+      path: '/api/drops/:id/close',
+      summary: 'Close a drop (admin): admissions stop, waiting tickets read CLOSED, the product is no longer gated; closing again answers the same',
+      auth: 'admin',
+      request: { params: DropParamsSchema },
+      responses: { 200: { description: 'the closed drop', schema: DropSchema }, 404: noDrop },
+    },
+    ({ params }, deps: DropRouteDeps) => closeDrop(deps.drops, params.id),
   ),
   defineRoute(
     {
@@ -107,6 +132,24 @@ export const dropRoutes: Array<Route<DropRouteDeps>> = [
     async ({ req, res, params }, deps: DropRouteDeps) => {
       res.setHeader('Cache-Control', 'private, no-store');
       return queueTicket(deps.drops, params.id, callerOf(req).id, 'poll');
+    },
+  ),
+  defineRoute(
+    {
+      method: 'get',
+      path: '/api/drops/:id/queue/me/wait',
+      lean: true,
+      summary: 'The held poll of a ticket far from the head (longPoll): answers when the drop sells out or closes, when the turn is near, or after about 10 s',
+      auth: 'signedIn',
+      request: { params: DropParamsSchema },
+      responses: { 200: { description: 'the ticket', schema: TicketSchema }, 404: errorResponse('NOT_FOUND (no drop) or NOT_IN_QUEUE') },
+    },
+    async ({ req, res, params }, deps: DropRouteDeps) => {
+      res.setHeader('Cache-Control', 'private, no-store');
+      // The client went away: stop waiting for it.
+      const gone = new AbortController();
+      res.once('close', () => gone.abort());
+      return waitTicket(deps.drops, params.id, callerOf(req).id, gone.signal);
     },
   ),
 ];

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { queryInt } from '@shop/http';
 import { DropStatuses, TicketStates } from '../domain/drop-types.js';
 
 export const CreateDropSchema = z.strictObject({
@@ -9,6 +10,11 @@ export const CreateDropSchema = z.strictObject({
 }).meta({ id: 'CreateDrop' });
 
 export const DropParamsSchema = z.strictObject({ id: z.guid() });
+
+export const DropListQuerySchema = z.strictObject({
+  limit: queryInt(1, 100).default(20),
+  cursor: z.string().min(1).max(300).regex(/^[A-Za-z0-9_-]+$/, 'a nextCursor from a previous page').optional(),
+});
 
 export const DropSchema = z.object({
   id: z.uuid(),
@@ -28,12 +34,17 @@ export const DropSchema = z.object({
   }),
 }).meta({ id: 'Drop' });
 
+export const DropListSchema = z.object({ items: z.array(DropSchema), nextCursor: z.string().nullable() }).meta({ id: 'DropList' });
+
 export const TicketSchema = z.object({
   ticketId: z.uuid(),
   state: z.enum(TicketStates),
   position: z.int().nullable().describe('1 = next; null before the open (the pre-queue is shuffled at the open)'),
   etaSeconds: z.int().nullable(),
   pollAfterMs: z.int().describe('poll again after this long; the server spreads the crowd'),
+  longPoll: z
+    .boolean()
+    .describe('true: the ticket is far from the head; after pollAfterMs poll GET /api/drops/{id}/queue/me/wait, which answers when the drop sells out or closes, when your turn is near, or after about 10 s'),
   joinNo: z.int().describe('the order in which the server saw the joins'),
   preQueue: z.boolean(),
   admission: z

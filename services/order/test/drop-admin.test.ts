@@ -1,0 +1,158 @@
+/**
+ * Closing a drop, the list of drops, and the held poll (queue/me/wait) of tickets far from the
+ * head, against the real servers (the waiting room's other semantics: drop-queue.test.ts).
+ */
+import { randomUUID } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { createTestUser, openApiChecker, waitFor, type TestUser } from '@shop/testing';
+import { orderDocument } from '../src/http/api.js';
+import { api, seedProduct, startOrderService, type Running } from './support.js';
+
+const check = openApiChecker(orderDocument());
+let run: Running;
+let admin: TestUser;
+
+beforeAll(async () => {
+  run = await startOrderService({ DROP_POLL_MAX_MS: '1000' });
+  admin = await createTestUser({ roles: ['admin'] });
+});
+
+afterAll(async () => {
+  await run?.close();
+});
+
+async function createDrop(o: { units: number; cap: number; admitPerSecond?: number; holdSeconds?: number }) {
+  const productId = await seedProduct(run.service, { units: o.units, cap: o.cap });
+  const res = await api(run.url, admin.accessToken)('POST', '/api/drops', {
+    productId,
+    opensAt: new Date().toISOString(),
+    admitPerSecond: o.admitPerSecond ?? 100,
+    holdSeconds: o.holdSeconds ?? 30,
+  });
+  expect(res.status).toBe(201);
+  return { productId, id: res.body.id as string };
+}
+
+const readDrop = async (id: string) => (await fetch(`${run.url}/api/drops/${id}`)).json() as Promise<Record<string, unknown>>;
+const waitOpen = (id: string) => waitFor(async () => (await readDrop(id)).status !== 'SCHEDULED', { timeoutMs: 10_000, what: `drop ${id} to open` });
+const join = (u: TestUser, id: string) => api(run.url, u.accessToken)('POST', `/api/drops/${id}/queue`);
+const poll = (u: TestUser, id: string) => api(run.url, u.accessToken)('GET', `/api/drops/${id}/queue/me`);
+const held = (u: TestUser, id: string) => api(run.url, u.accessToken)('GET', `/api/drops/${id}/queue/me/wait`);
+const close = (token: string, id: string) => api(run.url, token)('POST', `/api/drops/${id}/close`);
+const users = (n: number) => Promise.all(Array.from({ length: n }, () => createTestUser()));
+const order = (u: TestUser, productId: string, quantity: number, headers: Record<string, string> = {}) =>
+  api(run.url, u.accessToken)('POST', '/api/orders', { items: [{ productId, quantity }] }, { 'Idempotency-Key': randomUUID(), ...headers });
+
+async function admitted(u: TestUser, id: string) {
+  return waitFor(
+    async () => {
+      const t = await poll(u, id);
+      return t.body.state === 'ADMITTED' ? t.body : undefined;
+    },
+    { timeoutMs: 10_000, intervalMs: 100, what: 'an admission' },
+  );
+}
+
+describe('POST /api/drops/:id/close', () => {
+  it('when a customer closes a drop, then 403; when the drop does not exist, then 404', async () => {
+    const { id } = await createDrop({ units: 1, cap: 1 });
+    const [buyer] = await users(1);
+    expect((await close(buyer.accessToken, id)).status).toBe(403);
+    expect((await close(admin.accessToken, randomUUID())).status).toBe(404);
+    expect((await readDrop(id)).status).not.toBe('CLOSED');
+  });
+
+  it('when an admin closes an open drop, then waiting tickets read CLOSED, joins are 409 DROP_CLOSED, and the product needs no admission', async () => {
+    const { productId, id } = await createDrop({ units: 1, cap: 1, admitPerSecond: 1 });
+    await waitOpen(id);
+    const [a, b, late] = await users(3);
+    for (const u of [a, b]) expect((await join(u, id)).status).toBe(200);
+    await admitted(a, id);
+    expect((await poll(b, id)).body.state).toBe('WAITING');
+
+    const closed = await close(admin.accessToken, id);
+    expect(closed.status).toBe(200);
+    check('post', '/api/drops/{id}/close', 200, closed.body);
+    expect(closed.body.status).toBe('CLOSED');
+    // Closing again answers the same closed drop.
+    expect((await close(admin.accessToken, id)).body.status).toBe('CLOSED');
+
+    for (const u of [a, b]) {
+      const t = await poll(u, id);
+      check('get', '/api/drops/{id}/queue/me', 200, t.body);
+      expect(t.body).toMatchObject({ state: 'CLOSED', position: null, longPoll: false });
+    }
+    const refused = await join(late, id);
+    expect(refused.status).toBe(409);
+    expect(refused.body.error.code).toBe('DROP_CLOSED');
+    expect((await order(b, productId, 1)).status).toBe(202);
+  }, 30_000);
+});
+
+describe('GET /api/drops', () => {
+  it('when there are more drops than the limit, then pages newest first follow nextCursor without repeats; a made-up cursor is 400', async () => {
+    const made: string[] = [];
+    for (let i = 0; i < 3; i++) made.push((await createDrop({ units: 1, cap: 1 })).id);
+    const seen: string[] = [];
+    let cursor: string | null = null;
+    do {
+      const res = await fetch(`${run.url}/api/drops?limit=2${cursor ? `&cursor=${cursor}` : ''}`);
+      const body = (await res.json()) as { items: Array<{ id: string }>; nextCursor: string | null };
+      expect(res.status).toBe(200);
+      check('get', '/api/drops', 200, body);
+      expect(body.items.length).toBeLessThanOrEqual(2);
+      seen.push(...body.items.map((d) => d.id));
+      cursor = body.nextCursor;
+    } while (cursor && !made.every((id) => seen.includes(id)));
+    expect(new Set(seen).size).toBe(seen.length);
+    // Newest first: the three made here come in reverse order of creation.
+    expect(seen.filter((id) => made.includes(id))).toEqual([...made].reverse());
+
+    const bad = await fetch(`${run.url}/api/drops?cursor=${Buffer.from('1999-02-30T00:00:00.000000Z|x').toString('base64url')}`);
+    expect(bad.status).toBe(400);
+    expect(((await bad.json()) as { error: { code: string } }).error.code).toBe('VALIDATION_FAILED');
+  }, 30_000);
+});
+
+describe('GET /api/drops/:id/queue/me/wait (the held poll)', () => {
+  it('when a ticket is far from the head, then it is told to long-poll, and the held poll answers SOLD_OUT as soon as the last unit sells', async () => {
+    // admitPerSecond 1: the first ticket is admitted, tickets past the 10th from the head long-poll.
+    const { productId, id } = await createDrop({ units: 1, cap: 1, admitPerSecond: 1 });
+    await waitOpen(id);
+    const crowd = await users(13);
+    for (const u of crowd) expect((await join(u, id)).status).toBe(200);
+    const first = await admitted(crowd[0], id);
+    const near = await poll(crowd[1], id);
+    expect(near.body).toMatchObject({ state: 'WAITING', longPoll: false });
+    const far = await poll(crowd[12], id);
+    check('get', '/api/drops/{id}/queue/me', 200, far.body);
+    expect(far.body).toMatchObject({ state: 'WAITING', position: 12, longPoll: true });
+
+    // A near ticket's held poll answers at once.
+    const started = Date.now();
+    expect((await held(crowd[1], id)).body).toMatchObject({ state: 'WAITING', position: 1 });
+    expect(Date.now() - started).toBeLessThan(1_000);
+
+    const waiting = held(crowd[12], id);
+    await new Promise((r) => setTimeout(r, 300));
+    const soldAt = Date.now();
+    expect((await order(crowd[0], productId, 1, { 'X-Admission-Token': first.admission.token })).status).toBe(202);
+    const answer = await waiting;
+    check('get', '/api/drops/{id}/queue/me/wait', 200, answer.body);
+    expect(answer.body).toMatchObject({ state: 'SOLD_OUT', position: 12 });
+    expect(Date.now() - soldAt).toBeLessThan(2_000);
+  }, 40_000);
+
+  it('when nothing changes, then the held poll answers the same ticket after at most about 10 s', async () => {
+    const { id } = await createDrop({ units: 1, cap: 1, admitPerSecond: 1, holdSeconds: 600 });
+    await waitOpen(id);
+    const crowd = await users(13);
+    for (const u of crowd) await join(u, id);
+    await admitted(crowd[0], id);
+    const started = Date.now();
+    const answer = await held(crowd[12], id);
+    expect(answer.body).toMatchObject({ state: 'WAITING', position: 12, longPoll: true });
+    expect(Date.now() - started).toBeGreaterThan(7_000);
+    expect(Date.now() - started).toBeLessThan(11_000);
+  }, 40_000);
+});
