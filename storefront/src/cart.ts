@@ -8,6 +8,7 @@ import { session } from './session.ts';
 export interface CartLine {
   productId: string;
   name: string;
+  creator: { id: string; name: string; slug: string } | null;
   unitPrice: number;
   currency: string;
   quantity: number;

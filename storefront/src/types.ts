@@ -13,6 +13,13 @@ export interface Product {
   categoryId: string | null;
   imageUrl: string | null;
   maxPerCustomer: number | null;
+  /** The brand or person behind it, as the profile is now. */
+  creator: CreatorSummary | null;
+}
+export interface CreatorSummary {
+  id: string;
+  name: string;
+  slug: string;
 }
 export interface Category {
   id: string;

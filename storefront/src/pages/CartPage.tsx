@@ -49,6 +49,7 @@ export function CartPage() {
                 <tr key={line.productId}>
                   <td>
                     <Link href={`/products/${line.productId}`}>{line.name}</Link>
+                    {line.creator ? <span class="muted"> by {line.creator.name}</span> : null}
                   </td>
                   <td>{money(line.unitPrice, line.currency)}</td>
                   <td>

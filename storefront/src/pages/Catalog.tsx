@@ -106,6 +106,7 @@ export function Catalog({ loc }: { loc: Location }) {
             <Link href={`/products/${p.id}`} class="card-link">
               <Swatch name={p.name} />
               <span class="card-name">{p.name}</span>
+              {p.creator ? <span class="muted card-creator">by {p.creator.name}</span> : null}
             </Link>
             <span class="price">{money(p.price, p.currency)}</span>
           </li>

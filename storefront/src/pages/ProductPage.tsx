@@ -71,6 +71,7 @@ export function ProductPage({ id }: { id: string }) {
       <Swatch name={p.name} large />
       <div>
         <h1 id="product-title">{p.name}</h1>
+        {p.creator ? <p class="muted" data-testid="creator">by {p.creator.name}</p> : null}
         <p class="price big">{money(p.price, p.currency)}</p>
         <p class="stock" role="status" aria-live="polite" data-testid="stock">
           {available === null ? 'Checking stock…' : soldOut ? 'Sold out' : available <= 5 ? `Only ${available} left` : `${available} in stock`}
