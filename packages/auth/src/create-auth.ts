@@ -1,5 +1,5 @@
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
-import type { RedisClient } from '@shop/cache';
+import { breakerFor, type RedisClient } from '@shop/cache';
 import { AppError } from '@shop/errors';
 import type { Logger } from '@shop/logger';
 import { DenyListMirror, isDenied } from './deny-list.js';
@@ -67,7 +67,12 @@ export function createAuth(options: AuthOptions): Auth {
   const signedInCache = new VerifiedTokenCache(options.cacheMaxEntries ?? 10_000);
   const { redis, logger } = options;
   const mirror = new DenyListMirror(redis);
-  const copy = () => mirror.sync(Math.floor(now() / 1000)).catch(() => {}); // Redis away: keep the last copy
+  // Every deny-list read goes through the client's breaker (shared with the cache, the rate
+  // limits and the sale gate): a hung Redis costs one request per replica 150 ms, then the
+  // copy answers at once until Redis answers a PING again.
+  const breaker = breakerFor(redis, logger);
+  // The copy may be long: it waits for the client's own command timeout, not the short deadline.
+  const copy = () => breaker.run(() => mirror.sync(Math.floor(now() / 1000)), { deadlineMs: 2_000 }).catch(() => {}); // Redis away: keep the last copy
   void copy();
   setInterval(copy, options.denyListSyncMs ?? 2_000).unref();
   let warnedAt = 0;
@@ -84,7 +89,7 @@ export function createAuth(options: AuthOptions): Auth {
     const claims = cached ?? (await verifier.verify(token));
     let denied: boolean;
     try {
-      denied = await isDenied(redis, claims);
+      denied = await breaker.run(() => isDenied(redis, claims));
     } catch (err) {
       // Redis down (docs/decisions.md, "When Redis is down"): this replica's copy of the
       // deny-list answers, so sessions logged out before the outage stay refused and

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { createRedis, type RedisClient } from '@shop/cache';
 import { createHttpApp } from '@shop/http';
 import { createLogger } from '@shop/logger';
-import { createTestUser, listen, passwordGrant, testEnv, waitFor, type TestUser } from '@shop/testing';
+import { createTestUser, hungLink, listen, passwordGrant, testEnv, waitFor, type TestUser } from '@shop/testing';
 import { createAuth, denyToken, type AuthOptions } from '../src/index.js';
 
 const env = testEnv('auth');
@@ -248,6 +248,39 @@ describe('@shop/auth against the real Keycloak', () => {
       rmSync(dir, { recursive: true, force: true });
     }
   });
+
+  it('when Redis hangs (connected, never answering), then one request waits at most the breaker deadline, the rest answer from the copy at once, and a session logged out before stays refused', async () => {
+    const url = new URL(env.REDIS_URL);
+    const link = await hungLink({ host: url.hostname, port: Number(url.port || 6379) });
+    const own = createRedis({ url: `redis://127.0.0.1:${link.port}${url.pathname}` });
+    own.on('error', () => {});
+    let guarded: Running | undefined;
+    try {
+      await own.ping();
+      guarded = await startGuarded(own, { denyListSyncMs: 100 });
+      const loggedOut = await createTestUser();
+      expect((await get(`${guarded.url}/me`, loggedOut.accessToken)).status).toBe(200);
+      await denyToken(redis, decode(loggedOut.accessToken));
+      await new Promise((r) => setTimeout(r, 300)); // a copy or two of the deny-list
+
+      link.set('hold');
+      const answers: Array<[number, number]> = [];
+      for (const token of [customer.accessToken, admin.accessToken, loggedOut.accessToken, customer.accessToken, admin.accessToken]) {
+        const started = Date.now();
+        const res = await get(`${guarded.url}/me`, token);
+        answers.push([res.status, Date.now() - started]);
+      }
+      expect(answers.map(([status]) => status)).toEqual([200, 200, 401, 200, 200]);
+      // The first waited for the breaker's deadline (150 ms), not the client's 1 s timeout.
+      expect(answers[0][1]).toBeLessThan(700);
+      expect(Math.max(...answers.slice(1).map(([, ms]) => ms))).toBeLessThan(150);
+    } finally {
+      link.set('off');
+      await guarded?.close();
+      own.disconnect();
+      await link.close();
+    }
+  }, 30_000);
 
   it('when Redis is away and this replica never copied the deny-list, then an unseen token gets 503', async () => {
     const dead = createRedis({ url: 'redis://127.0.0.1:9' });

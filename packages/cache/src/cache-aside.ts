@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import type { Logger } from '@shop/logger';
 import { evalScript } from './eval-script.js';
-import { breakerFor, type RedisBreaker, type RedisClient } from './redis.js';
+import { breakerFor, type RedisBreaker } from './breaker.js';
+import type { RedisClient } from './redis.js';
 
 export interface CacheOptions {
   ttlSeconds: number;
@@ -10,12 +11,6 @@ export interface CacheOptions {
 }
 
 const WAIT_STEP_MS = 25;
-/**
- * A cache answer later than this is worse than none: the read goes to the source instead
- * (and the breaker opens). Far below the client's 1 s command timeout, which is for
- * callers that need Redis' answer.
- */
-const CACHE_DEADLINE_MS = 150;
 /** What a Redis call gives back when Redis is unreachable (never a Redis answer). */
 const DOWN = Symbol('redis unavailable');
 type Down = typeof DOWN;
@@ -27,9 +22,10 @@ const RELEASE = `if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call
  * Cache-aside with stampede protection on two levels: concurrent misses in one process
  * share one load (single flight), and across processes one holder of a short Redis lock
  * rebuilds while the others poll briefly for its result. When Redis is down, reads go
- * straight to the loader: the cache is an accelerator, never a dependency. One failed
- * Redis call stops every cache on that client talking to it until a background PING is
- * answered (`breakerFor`), so a hung Redis does not make each read wait out a timeout.
+ * straight to the loader: the cache is an accelerator, never a dependency. Every call goes
+ * through the client's breaker (`breakerFor`): a Redis answer later than its deadline
+ * (150 ms) is worse than none, and after one failed call every caller on that client stops
+ * waiting on Redis until a background PING is answered.
  *
  * Invalidation of whole families (e.g. every listing page) uses a namespace version:
  * keys embed the version, and a bump makes every old key unreachable at once, which
@@ -44,7 +40,7 @@ export class Cache {
     private readonly logger: Logger,
     private readonly prefix: string,
   ) {
-    this.breaker = breakerFor(redis);
+    this.breaker = breakerFor(redis, logger);
   }
 
   async getOrLoad<T>(key: string, options: CacheOptions, load: () => Promise<T>): Promise<{ value: T; hit: boolean }> {
@@ -127,21 +123,14 @@ export class Cache {
     }
   }
 
-  /** The call's answer, or DOWN when it failed or an earlier failure has not healed yet. */
+  /** The call's answer, or DOWN when Redis is away (the breaker says so, or this call found out). */
   private async safely<R>(op: () => Promise<R>): Promise<R | Down> {
-    if (this.breaker.open) return DOWN;
-    let timer: NodeJS.Timeout | undefined;
     try {
-      const late = new Promise<never>((_, reject) => {
-        timer = setTimeout(() => reject(new Error(`no answer from Redis within ${CACHE_DEADLINE_MS} ms`)), CACHE_DEADLINE_MS);
-      });
-      return await Promise.race([op(), late]);
+      return await this.breaker.run(op);
     } catch (err) {
-      if (!this.breaker.open) this.logger.warn({ err: (err as Error).message }, 'cache unavailable, bypassing until Redis answers again');
-      this.breaker.trip();
+      // A command Redis refused (a bad entry, WRONGTYPE) is as good as a miss for a cache.
+      this.logger.debug({ err: (err as Error).message }, 'cache call failed; going to the source');
       return DOWN;
-    } finally {
-      clearTimeout(timer);
     }
   }
 }

@@ -21,7 +21,8 @@ const COMMAND_TIMEOUT_MS = 1_000;
  * after boot; on a Cluster, everything until the slot map is loaded) is rejected. So
  * the queue is on while the client connects for the first time or is ready, and off
  * (whatever waits in it rejected) from the moment the connection is lost, or the first
- * connect fails or outlasts the connect timeout. No caller needs to await 'ready'.
+ * connect fails or outlasts the connect timeout. No caller needs to await 'ready'. The
+ * commands in flight on a connection that is lost fail with it at once.
  */
 export function createRedis(config: RedisConfig): RedisClient {
   const common = {
@@ -30,6 +31,10 @@ export function createRedis(config: RedisConfig): RedisClient {
     commandTimeout: COMMAND_TIMEOUT_MS,
     // On quit/disconnect, how long a socket that never answers may keep the process alive.
     disconnectTimeout: 500,
+    // Commands in flight on a lost connection fail (below) instead of being sent again on the
+    // next one, where they would run a second time although their caller may have given up on
+    // them (a gate take, a rate-limit count): the callers decide what a failure means.
+    autoResendUnfulfilledCommands: false,
     keyPrefix: config.keyPrefix,
   };
   if (config.nodes) {
@@ -43,14 +48,14 @@ export function createRedis(config: RedisConfig): RedisClient {
       // A CLUSTERDOWN/TRYAGAIN answer is retried briefly, not 16 times over 1.6 s.
       maxRedirections: 6,
     });
-    return queueOnlyWhileUsable(cluster, 'Redis Cluster is not reachable');
+    return recycleWhenUnanswered(queueOnlyWhileUsable(cluster, 'Redis Cluster is not reachable'));
   }
   const redis = new Redis(config.url, {
     ...common,
     enableOfflineQueue: true,
     retryStrategy: (times) => Math.min(times * 200, 2_000),
   });
-  return queueOnlyWhileUsable(redis, 'Redis is not reachable');
+  return recycleWhenUnanswered(queueOnlyWhileUsable(redis, 'Redis is not reachable'));
 }
 
 /**
@@ -73,10 +78,11 @@ export function parseRedisNodes(nodes: string): Array<{ host: string; port: numb
 type Flushable = { flushQueue(error: Error, options?: { offlineQueue?: boolean; commandQueue?: boolean }): void };
 
 function queueOnlyWhileUsable<C extends RedisClient>(client: C, message: string): C {
-  const setQueue = (on: boolean) => {
+  /** `inFlight`: the connection is gone, so what was sent on it fails too. */
+  const setQueue = (on: boolean, inFlight = false) => {
     client.options.enableOfflineQueue = on;
     // flushQueue is private in the typings but stable across ioredis 4 and 5.
-    if (!on) (client as unknown as Flushable).flushQueue(new Error(message), { offlineQueue: true, commandQueue: false });
+    if (!on) (client as unknown as Flushable).flushQueue(new Error(message), { offlineQueue: true, commandQueue: inFlight });
   };
   const firstConnect = setTimeout(() => {
     if (client.status !== 'ready') setQueue(false);
@@ -89,59 +95,37 @@ function queueOnlyWhileUsable<C extends RedisClient>(client: C, message: string)
   for (const lost of ['close', 'reconnecting', 'end']) {
     client.on(lost, () => {
       clearTimeout(firstConnect);
-      setQueue(false);
+      setQueue(false, true);
     });
   }
   return client;
 }
 
+type CommandLike = { promise: Promise<unknown> };
+type Sender = { sendCommand(command: CommandLike, ...rest: unknown[]): unknown };
+
 /**
- * For callers that can do without Redis (the cache): once a command has failed, they
- * stop sending until Redis answers a PING again, probed in the background. A Redis that
- * hangs (the connection open, nothing coming back) then costs one command timeout per
- * process, not one per request. One breaker per client, shared by every cache on it.
+ * A command that got no answer within the command timeout makes its connection unfit for use:
+ * ioredis rejects the command but keeps it in the queue that replies are matched to in order,
+ * so when its reply never comes (a link that drops data, as toxiproxy's timeout toxic does in
+ * fault R10) every later reply is handed to the command before it: a GET answers with another
+ * key's value, a script with another command's result. Such a connection is closed and made
+ * again (whatever else waits on it fails, as on any lost connection). The same holds for the
+ * ready check a new connection sends: an unanswered one is retried on a fresh connection
+ * instead of leaving the client connected and never ready.
  */
-export interface RedisBreaker {
-  /** True while callers should not wait on Redis. */
-  readonly open: boolean;
-  /** A command failed: open, and probe until Redis answers. */
-  trip(): void;
-}
-
-const PROBE_EVERY_MS = 500;
-const breakers = new WeakMap<RedisClient, RedisBreaker>();
-
-export function breakerFor(client: RedisClient): RedisBreaker {
-  let breaker = breakers.get(client);
-  if (!breaker) {
-    breaker = createBreaker(client);
-    breakers.set(client, breaker);
-  }
-  return breaker;
-}
-
-function createBreaker(client: RedisClient): RedisBreaker {
-  let open = false;
-  const probe = () => {
-    const timer = setTimeout(() => {
-      if (client.status === 'end') return; // the client was closed: nothing to come back to
-      client.ping().then(
-        () => {
-          open = false;
-        },
-        probe,
-      );
-    }, PROBE_EVERY_MS);
-    timer.unref();
+function recycleWhenUnanswered<C extends RedisClient>(client: C): C {
+  const sender = client as unknown as Sender;
+  const send = sender.sendCommand.bind(client);
+  sender.sendCommand = (command, ...rest) => {
+    const sent = send(command, ...rest);
+    command.promise?.catch((err: Error) => {
+      if (err?.message !== 'Command timed out') return;
+      // Only the connection the command went out on, once: after the first recycle the status
+      // is no longer ready/connect, and the other unanswered commands go with the old socket.
+      if (client.status === 'ready' || client.status === 'connect') client.disconnect(true);
+    });
+    return sent;
   };
-  return {
-    get open() {
-      return open;
-    },
-    trip() {
-      if (open) return;
-      open = true;
-      probe();
-    },
-  };
+  return client;
 }

@@ -1,63 +1,27 @@
 import { describe, it, expect, beforeAll, afterAll } from '@jest/globals';
-import { createServer, connect as tcp, type Server, type Socket } from 'node:net';
 import { randomUUID } from 'node:crypto';
+import { ReplyError } from 'ioredis';
 import { createLogger } from '@shop/logger';
-import { testEnv } from '@shop/testing';
-import { Cache, breakerFor, type RedisClient } from '../src/index.js';
+import { hungLink, testEnv, type HungLink } from '@shop/testing';
+import { Cache, breakerFor, RedisUnavailableError, type RedisClient } from '../src/index.js';
 import { closeAll, connect } from './topologies.js';
 
 const logger = createLogger('cache-test', 'silent');
 const options = { ttlSeconds: 60 };
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-/**
- * A TCP relay in front of the test Redis that can go silent: while hung it keeps every
- * connection open and holds back everything sent either way until it is released, as a
- * Redis stuck in a long command does (and toxiproxy's timeout toxic, as in fault R10).
- */
-async function hangableRelay(target: URL): Promise<{ port: number; hang(on: boolean): void; close(): Promise<void> }> {
-  let hung = false;
-  const held: Array<() => void> = [];
-  const sockets = new Set<Socket>();
-  const server: Server = createServer((client) => {
-    const upstream = tcp(Number(target.port || 6379), target.hostname);
-    for (const s of [client, upstream]) {
-      sockets.add(s);
-      s.on('error', () => undefined);
-      s.on('close', () => sockets.delete(s));
-    }
-    const relay = (to: Socket) => (d: Buffer) => (hung ? held.push(() => to.write(d)) : to.write(d));
-    client.on('data', relay(upstream));
-    upstream.on('data', relay(client));
-    client.on('close', () => upstream.destroy());
-    upstream.on('close', () => client.destroy());
-  });
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  return {
-    port: (server.address() as { port: number }).port,
-    hang: (on) => {
-      hung = on;
-      if (!on) for (const release of held.splice(0)) release();
-    },
-    close: async () => {
-      for (const s of sockets) s.destroy();
-      await new Promise((r) => server.close(r));
-    },
-  };
-}
-
 describe('Cache when Redis hangs', () => {
-  let relay: Awaited<ReturnType<typeof hangableRelay>>;
+  let relay: HungLink;
   let client: RedisClient;
 
   beforeAll(async () => {
     const url = new URL(testEnv('cache').REDIS_URL);
-    relay = await hangableRelay(url);
+    relay = await hungLink({ port: Number(url.port || 6379) });
     client = connect({ url: `redis://127.0.0.1:${relay.port}${url.pathname}` });
     await client.ping();
   });
   afterAll(async () => {
-    relay.hang(false);
+    relay.set('off');
     await closeAll([client]);
     await relay.close();
   });
@@ -71,7 +35,7 @@ describe('Cache when Redis hangs', () => {
     await listing.getOrLoad('k', options, load); // stored while Redis answers
     expect(await listing.getOrLoad('k', options, load)).toEqual({ value: 1, hit: true });
 
-    relay.hang(true);
+    relay.set('hold');
     const first = Date.now();
     expect((await listing.getOrLoad('k', options, load)).hit).toBe(false); // waits for the cache's deadline
     const firstMs = Date.now() - first;
@@ -90,11 +54,55 @@ describe('Cache when Redis hangs', () => {
     expect(firstMs).toBeLessThan(900);
     expect(Math.max(...rest)).toBeLessThan(200);
 
-    relay.hang(false);
+    relay.set('off');
     for (let i = 0; i < 40 && breakerFor(client).open; i++) await sleep(100);
     expect(breakerFor(client).open).toBe(false);
     const before = loads;
     await listing.getOrLoad('again', options, load);
     expect(await listing.getOrLoad('again', options, load)).toEqual({ value: before + 1, hit: true });
+  }, 20_000);
+
+  it('when Redis answered with an error of its own, or the caller rejected with a non-error, then the breaker stays closed and the rejection is passed on', async () => {
+    const breaker = breakerFor(client);
+    const key = `cache-test:${randomUUID()}`;
+    await client.set(key, 'a string');
+    await expect(breaker.run(() => client.incr(key))).rejects.toBeInstanceOf(ReplyError);
+    const over = { remaining: 0 };
+    await expect(breaker.run(() => Promise.reject(over))).rejects.toBe(over);
+    expect(breaker.open).toBe(false);
+    await expect(breaker.run(() => client.get(key))).resolves.toBe('a string');
+  });
+});
+
+describe('A Redis connection whose replies were lost', () => {
+  let relay: HungLink;
+  let client: RedisClient;
+
+  beforeAll(async () => {
+    const url = new URL(testEnv('cache').REDIS_URL);
+    relay = await hungLink({ port: Number(url.port || 6379) });
+    client = connect({ url: `redis://127.0.0.1:${relay.port}${url.pathname}` });
+    await client.ping();
+  });
+  afterAll(async () => {
+    relay.set('off');
+    await closeAll([client]);
+    await relay.close();
+  });
+
+  it('when Redis acted on commands whose replies were dropped (toxiproxy timeout) and the link heals, then every later reply is its own command\'s, not the one before\'s', async () => {
+    const keys = Array.from({ length: 10 }, (_, i) => `cache-test:${randomUUID()}:${i}`);
+    await Promise.all(keys.map((k) => client.set(k, k, 'EX', 60)));
+    relay.set('drop');
+    // Redis executes these, but their replies never arrive: ioredis times them out after 1 s.
+    await expect(client.get(keys[0])).rejects.toThrow(/timed out/);
+    await expect(breakerFor(client).run(() => client.get(keys[1]))).rejects.toBeInstanceOf(RedisUnavailableError);
+    relay.set('off');
+    // Back once a PING is answered; from then on each GET must answer with its own key's value.
+    for (let i = 0; i < 50 && breakerFor(client).open; i++) await sleep(100);
+    expect(breakerFor(client).open).toBe(false);
+    const answers: Array<string | null> = [];
+    for (const k of keys) answers.push(await client.get(k).catch((e: Error) => e.message));
+    expect(answers).toEqual(keys);
   }, 20_000);
 });

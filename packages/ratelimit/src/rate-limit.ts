@@ -1,11 +1,12 @@
 import type { Request, RequestHandler, Response } from 'express';
-import type { Redis, Cluster } from 'ioredis';
-import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes, RLWrapperTimeouts } from 'rate-limiter-flexible';
+import { RateLimiterRes } from 'rate-limiter-flexible';
+import type { RedisClient } from '@shop/cache';
 import { AppError } from '@shop/errors';
+import { sharedBudget } from './budget.js';
 import { clientAddress, LOOPBACK_PROXIES, trustedProxySet } from './client-address.js';
 
 export interface RateLimitOptions {
-  redis: Redis | Cluster;
+  redis: RedisClient;
   /** Names the limit in Redis (`rl:login`, `rl:orders`); one prefix per limit. */
   keyPrefix: string;
   /** Requests allowed per window. */
@@ -15,8 +16,6 @@ export interface RateLimitOptions {
   by: 'user' | 'ip';
   /** Peers whose X-Real-IP is believed (CIDRs). Default: loopback, i.e. the local nginx. */
   trustedProxies?: readonly string[];
-  /** How long to wait for Redis before the in-memory limiter decides instead. */
-  redisTimeoutMs?: number;
   /** Told about store errors the limiter could not absorb (the request is then let through). */
   onStoreError?: (err: unknown) => void;
 }
@@ -38,27 +37,18 @@ function keyFor(req: Request, by: RateLimitOptions['by'], trusted: ReturnType<ty
  * Express middleware: a fixed window of `points` requests per `durationSec`, counted in
  * Redis so every replica shares one budget per caller.
  *
- * When Redis is down or slow (deliberate choice): an in-memory limiter per replica takes
- * over (rate-limiter-flexible's insuranceLimiter). Each replica then enforces the same
- * numbers on its own, so the budget is looser (points x replicas), but the shop keeps
- * selling instead of failing closed on a cache outage; abuse is still bounded. Redis that
- * is not connected is skipped at once (rejectIfRedisNotReady), a hanging one after
- * `redisTimeoutMs`. Should even that fail, the request goes through (fail open).
+ * When Redis is down or hung (deliberate choice): each replica counts in memory with the same
+ * numbers (`sharedBudget`), so the budget is looser (points x replicas), but the shop keeps
+ * selling instead of failing closed on a cache outage; abuse is still bounded. Whether Redis
+ * is away is the client's breaker's call, shared with every other caller on it: at most one
+ * request per replica waits for a hung Redis (150 ms), the rest count in memory at once.
+ * Should even that fail, the request goes through (fail open).
  */
 export function rateLimit(options: RateLimitOptions): RequestHandler {
   const { points, durationSec: duration, keyPrefix } = options;
   if (!(points > 0) || !(duration > 0)) throw new Error('rateLimit: points and durationSec must be positive');
   const trusted = trustedProxySet(options.trustedProxies ?? LOOPBACK_PROXIES);
-  const insuranceLimiter = new RateLimiterMemory({ keyPrefix, points, duration });
-  const redisLimiter = new RateLimiterRedis({
-    storeClient: options.redis,
-    keyPrefix,
-    points,
-    duration,
-    rejectIfRedisNotReady: true,
-    insuranceLimiter,
-  });
-  const limiter = new RLWrapperTimeouts({ limiter: redisLimiter, insuranceLimiter, timeoutMs: options.redisTimeoutMs ?? 200 });
+  const limiter = sharedBudget({ redis: options.redis, keyPrefix, points, durationSec: duration });
 
   return async (req, res, next) => {
     let result: RateLimiterRes;

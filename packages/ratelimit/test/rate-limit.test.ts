@@ -4,8 +4,10 @@ import express, { type Express, type RequestHandler } from 'express';
 import { Redis } from 'ioredis';
 import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
+import { createRedis } from '@shop/cache';
 import { errorHandler } from '@shop/http';
 import type { Logger } from '@shop/logger';
+import { hungLink } from '@shop/testing';
 import { rateLimit, type RateLimitOptions } from '../src/index.js';
 
 const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
@@ -151,4 +153,39 @@ describe('rateLimit', () => {
       down.disconnect();
     }
   });
+
+  it('when Redis hangs (connected, never answering), then one request per replica waits at most the breaker deadline, the rest are counted in memory at once, and the budget still limits', async () => {
+    const url = new URL(REDIS_URL);
+    const link = await hungLink({ host: url.hostname, port: Number(url.port || 6379) });
+    const hung = createRedis({ url: `redis://127.0.0.1:${link.port}` });
+    hung.on('error', () => undefined);
+    try {
+      await hung.ping();
+      const app = express();
+      app.use(rateLimit({ redis: hung, keyPrefix: `test:rl:${randomUUID()}`, points: 5, durationSec: 60, by: 'ip' }));
+      app.get('/thing', (_req, res) => {
+        res.json({ ok: true });
+      });
+      app.use(errorHandler(silent));
+      const get = await serve(app);
+      await expectStatus(get, 200); // counted in Redis
+      link.set('hold');
+      const times: number[] = [];
+      const statuses: number[] = [];
+      for (let i = 0; i < 8; i++) {
+        const started = Date.now();
+        statuses.push((await get()).status);
+        times.push(Date.now() - started);
+      }
+      // The first waited for the breaker's deadline (150 ms), not the client's 1 s timeout; the
+      // others did not wait on Redis at all. Memory counts from zero: 5 more, then 429.
+      expect(times[0]).toBeLessThan(600);
+      expect(Math.max(...times.slice(1))).toBeLessThan(100);
+      expect(statuses).toEqual([200, 200, 200, 200, 200, 429, 429, 429]);
+    } finally {
+      link.set('off');
+      hung.disconnect();
+      await link.close();
+    }
+  }, 20_000);
 });

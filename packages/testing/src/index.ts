@@ -8,3 +8,4 @@ export { ensureRedisCluster } from './redis-cluster.js';
 export { startServiceProcess, runServiceScript, serviceLogPath, type ServiceProcess, type ServiceProcessOptions } from './service-process.js';
 export { pdfText } from './pdf.js';
 export { startTestTracing, type ReadableSpan } from './tracing.js';
+export { hungLink, type HungLink, type LinkFault } from './hung-link.js';

@@ -1,4 +1,4 @@
-import { evalScript, slotKey, type RedisClient } from '@shop/cache';
+import { breakerFor, evalScript, slotKey, type RedisBreaker, type RedisClient } from '@shop/cache';
 import type { Logger } from '@shop/logger';
 import type { GateResult, PreCheck, StockGate, StockSource } from '../domain/ports.js';
 import type { Line } from '../domain/types.js';
@@ -52,22 +52,30 @@ function merge(lines: Line[]): Line[] {
  * The sale gate on Redis. When Redis is unreachable it fails open (`bypassed`): the order
  * goes on to inventory, whose conditional update in Postgres still refuses to oversell.
  * Failing closed would turn a Redis blip into a lost sale for every customer.
+ *
+ * The order path's calls (pre-check, marker, take, give-back) go through the client's breaker
+ * (@shop/cache), shared with the cache, rate limits and deny-list: a hung Redis costs one order
+ * per replica the breaker's deadline, then the gate is bypassed at once until Redis answers a
+ * PING. The reconciler's and the drops' calls need Redis' answer and wait the client's timeout.
  */
 export class RedisSaleGate implements StockGate {
+  private readonly breaker: RedisBreaker;
+
   constructor(
     private readonly redis: RedisClient,
     private readonly stock: StockSource,
     private readonly logger: Logger,
-  ) {}
+  ) {
+    this.breaker = breakerFor(redis, logger);
+  }
 
   async preCheck(userId: string, idempotencyKey: string, input: Line[]): Promise<PreCheck> {
     const lines = merge(input);
     if (lines.length === 0) return { outcome: 'go' };
     try {
-      const [known, ...units] = await Promise.all([
-        this.redis.exists(idempotencyMarkerKey(userId, idempotencyKey)),
-        ...lines.map((l) => this.redis.get(gateKey(l.productId))),
-      ]);
+      const [known, ...units] = await this.breaker.run(() =>
+        Promise.all([this.redis.exists(idempotencyMarkerKey(userId, idempotencyKey)), ...lines.map((l) => this.redis.get(gateKey(l.productId)))]),
+      );
       if (known) return { outcome: 'known' };
       // A missing counter is seeded by take(); until then nothing is known to be short.
       if (units.some((v) => v === null)) return { outcome: 'go' };
@@ -80,7 +88,7 @@ export class RedisSaleGate implements StockGate {
 
   async markKey(userId: string, idempotencyKey: string, ttlSeconds: number): Promise<boolean> {
     try {
-      await this.redis.set(idempotencyMarkerKey(userId, idempotencyKey), '1', 'EX', ttlSeconds);
+      await this.breaker.run(() => this.redis.set(idempotencyMarkerKey(userId, idempotencyKey), '1', 'EX', ttlSeconds));
       return true;
     } catch (err) {
       this.logger.warn({ err: (err as Error).message }, 'could not record the idempotency marker');
@@ -110,7 +118,7 @@ export class RedisSaleGate implements StockGate {
   private async takeOne(line: Line): Promise<GateResult> {
     const script = { name: 'gate-take', lua: TAKE, keys: [gateKey(line.productId)], args: [line.quantity] };
     for (let round = 0; round < 3; round++) {
-      const code = await evalScript<number>(this.redis, script);
+      const code = await this.breaker.run(() => evalScript<number>(this.redis, script));
       if (code === 1) return { outcome: 'passed' };
       if (code === 0) return { outcome: 'sold_out', productId: line.productId };
       if (!(await this.seed(line.productId))) return { outcome: 'bypassed', why: `no stock figure for ${line.productId}` };
@@ -120,8 +128,8 @@ export class RedisSaleGate implements StockGate {
 
   async giveBack(input: Line[]): Promise<void> {
     try {
-      await Promise.all(
-        merge(input).map((l) => evalScript(this.redis, { name: 'gate-give-back', lua: GIVE_BACK, keys: [gateKey(l.productId)], args: [l.quantity] })),
+      await this.breaker.run(() =>
+        Promise.all(merge(input).map((l) => evalScript(this.redis, { name: 'gate-give-back', lua: GIVE_BACK, keys: [gateKey(l.productId)], args: [l.quantity] }))),
       );
     } catch (err) {
       // The reconciler resets the key from inventory later; until then the gate only says no too often.
@@ -136,12 +144,14 @@ export class RedisSaleGate implements StockGate {
     return v === null ? undefined : Math.max(0, Number(v));
   }
 
-  /** First use or a lost key: SET NX from inventory's figure, so concurrent seeders agree. */
+  /**
+   * First use or a lost key: SET NX from inventory's figure, so concurrent seeders agree. On
+   * the order path, so through the breaker (the inventory call before it has its own deadline).
+   */
   private async seed(productId: string): Promise<boolean> {
     const available = await this.stock.available(productId);
     if (available === undefined) return false;
-    await this.redis.set(gateKey(productId), String(Math.max(0, available)), 'NX');
-    await this.redis.sadd(TRACKED, productId);
+    await this.breaker.run(() => Promise.all([this.redis.set(gateKey(productId), String(Math.max(0, available)), 'NX'), this.redis.sadd(TRACKED, productId)]));
     return true;
   }
 

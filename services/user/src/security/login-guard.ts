@@ -1,7 +1,8 @@
 import { createHash } from 'node:crypto';
-import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes } from 'rate-limiter-flexible';
+import { RateLimiterRes } from 'rate-limiter-flexible';
 import type { RedisClient } from '@shop/cache';
 import { AppError } from '@shop/errors';
+import { sharedBudget, type SharedBudget } from '@shop/ratelimit';
 import type { LoginGuard } from '../domain/ports.js';
 import { loginRefusals } from '../metrics.js';
 
@@ -39,21 +40,14 @@ const DAY = 86_400;
  *   at most `slowedAttemptsPerSec` unresolved attempts per second (429, Retry-After 1).
  *   Right passwords give their point back, so they only ever wait a second.
  *
- * Counters live in Redis so every replica shares them; when Redis is down each replica
- * falls back to an in-memory limiter of the same shape (protection degrades, not vanishes).
+ * Counters live in Redis so every replica shares them; when Redis is down or hung each
+ * replica counts in memory with the same shape (`sharedBudget`: protection degrades, not
+ * vanishes, and no login waits on a Redis that does not answer).
  */
 export function createLoginGuard(options: LoginGuardOptions): LoginGuard {
   const prefix = options.keyPrefix ?? 'login';
-  const limiter = (name: string, points: number, duration: number, blockDuration = 0) =>
-    new RateLimiterRedis({
-      storeClient: options.redis,
-      keyPrefix: `${prefix}:${name}`,
-      points,
-      duration,
-      blockDuration,
-      rejectIfRedisNotReady: true,
-      insuranceLimiter: new RateLimiterMemory({ keyPrefix: `${prefix}:${name}:mem`, points, duration, blockDuration }),
-    });
+  const limiter = (name: string, points: number, durationSec: number, blockSec = 0) =>
+    sharedBudget({ redis: options.redis, keyPrefix: `${prefix}:${name}`, points, durationSec, blockSec });
   const byEmailAndIp = limiter('fails-email-ip', options.maxConsecutiveFails, options.failWindowSec ?? HOUR, options.blockSec);
   const byEmail = limiter('fails-email', options.maxFailsPerEmailPerHour, HOUR, options.blockSec);
   const byIp = limiter('fails-ip', options.maxFailsPerIpPerDay, DAY);
@@ -66,7 +60,7 @@ export function createLoginGuard(options: LoginGuardOptions): LoginGuard {
     return new AppError('RATE_LIMITED', `Too many failed logins; try again in ${seconds} s`, { headers: { 'Retry-After': String(seconds) } });
   }
   /** consume that reports an exhausted budget as its result instead of a rejection. */
-  const take = (l: RateLimiterRedis, key: string) =>
+  const take = (l: SharedBudget, key: string) =>
     l.consume(key).then(
       (r) => ({ r, over: false }),
       (r: unknown) => {
@@ -74,7 +68,7 @@ export function createLoginGuard(options: LoginGuardOptions): LoginGuard {
         throw r;
       },
     );
-  const giveBack = (l: RateLimiterRedis, key: string) => l.reward(key, 1).catch(() => {});
+  const giveBack = (l: SharedBudget, key: string) => l.reward(key, 1).catch(() => {});
 
   return {
     async consume(email, ip) {
@@ -85,7 +79,7 @@ export function createLoginGuard(options: LoginGuardOptions): LoginGuard {
       const refusal = [pair, account, slow].find((t) => t?.over);
       // Points to give back when this attempt is refused, right, or undecided. A blocked
       // budget keeps its count (blocking again would only stretch the block).
-      const taken: Array<[RateLimiterRedis, string]> = [[byIp, ip]];
+      const taken: Array<[SharedBudget, string]> = [[byIp, ip]];
       if (!pair.over) taken.push([byEmailAndIp, pairKey]);
       if (!account.over) taken.push([byEmail, emailKey]);
       if (slow && !slow.over) taken.push([slowed, ip]);
