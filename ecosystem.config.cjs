@@ -41,13 +41,16 @@ const SERVICE_NODE = fs.existsSync(path.join(ROOT, '.run', 'tools', 'node', 'bin
   : 'node';
 /**
  * FAULT_PROXIES=1: the fault suite (test/faults/toxiproxy.ts) reloads the replicas with it, so
- * they reach PgBouncer, Redis and RabbitMQ through toxiproxy (docs/conventions.md, Ports) and a
- * scenario can slow, cut or reset those links. Never set by npm run up.
+ * they reach PgBouncer, Redis, RabbitMQ, Keycloak and (the order service) inventory through
+ * toxiproxy (docs/conventions.md, Ports) and a scenario can slow, cut or reset those links.
+ * Never set by npm run up.
  */
 const PROXIED = process.env.FAULT_PROXIES === '1';
 const DB_PORT = process.env.STACK_EXTERNAL_INFRA === '1' ? 5432 : PROXIED ? 16432 : 6432;
 const REDIS_PORT = PROXIED ? 16379 : 6379;
 const AMQP_PORT = PROXIED ? 16672 : 5672;
+// Keycloak through its proxy; its tokens still name 8080 (its --hostname) as their issuer.
+const KEYCLOAK_PORT = PROXIED ? 18080 : 8080;
 
 /** The environment one service process gets; scripts/lib/migrate.sh reuses it for migrations and seeds. */
 function serviceEnv(name, instanceId, port) {
@@ -61,7 +64,8 @@ function serviceEnv(name, instanceId, port) {
     // Each service is its own broker user with only its own rights (scripts/broker-setup.ts);
     // the password is the local stack's, like the database's. Never guest.
     AMQP_URL: `amqp://${name}:${name}_mq_pw@127.0.0.1:${AMQP_PORT}`,
-    KEYCLOAK_URL: 'http://127.0.0.1:8080',
+    KEYCLOAK_URL: `http://127.0.0.1:${KEYCLOAK_PORT}`,
+    ...(PROXIED ? { KEYCLOAK_ISSUER_URL: 'http://127.0.0.1:8080' } : {}),
     KEYCLOAK_REALM: 'shop',
     JWT_AUDIENCE: 'shop-api',
     LOG_LEVEL: 'info',
@@ -79,7 +83,8 @@ function serviceEnv(name, instanceId, port) {
   // The order service reads carts and stock over gRPC from every replica, never through the edge.
   if (name === 'order') {
     env.CART_GRPC_TARGET = grpcTarget('cart');
-    env.INVENTORY_GRPC_TARGET = grpcTarget('inventory');
+    // The fault suite's proxy (test/faults/toxiproxy.ts) stands in front of inventory-1's gRPC port only.
+    env.INVENTORY_GRPC_TARGET = PROXIED ? '127.0.0.1:18141' : grpcTarget('inventory');
   }
   // The GraphQL gateway (product service) calls every replica of the services directly.
   if (name === 'product') {

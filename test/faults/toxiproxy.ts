@@ -13,8 +13,12 @@ import { allReady, listenerPid, platformRoot, pm2Async, pm2Apps, ROOT } from './
 const API = 'http://127.0.0.1:8474';
 const BIN = join(ROOT, '.run', 'tools', 'bin', 'toxiproxy-server');
 
-/** name -> [listen port, upstream port]; the ports are in docs/conventions.md. */
-export const PROXIES = { postgres: [16432, 6432], redis: [16379, 6379], rabbitmq: [16672, 5672] } as const;
+/**
+ * name -> [listen port, upstream port]; the ports are in docs/conventions.md. `keycloak` is every
+ * replica's Keycloak (tokens, admin API, JWKS); `inventory` is the order service's synchronous
+ * call to inventory (gRPC; proxied, it goes to inventory-1's gRPC port alone).
+ */
+export const PROXIES = { postgres: [16432, 6432], redis: [16379, 6379], rabbitmq: [16672, 5672], keycloak: [18080, 8080], inventory: [18141, 4141] } as const;
 export type ProxyName = keyof typeof PROXIES;
 
 async function call(method: string, path: string, body?: unknown): Promise<unknown> {

@@ -8,7 +8,10 @@ import { toUser, type AccessClaims } from './types.js';
 import { createVerifier } from './verify.js';
 
 export interface AuthOptions {
+  /** Where Keycloak is reached (its JWKS). */
   keycloakUrl: string;
+  /** The base URL its tokens name as issuer, when it is not `keycloakUrl` (a proxy in between). */
+  issuerUrl?: string;
   realm: string;
   audience: string;
   redis: RedisClient;
@@ -16,6 +19,8 @@ export interface AuthOptions {
   clockToleranceSec?: number;
   cacheMaxEntries?: number;
   jwksTimeoutMs?: number;
+  /** How old the realm's keys may get before a background refresh (default 10 min). */
+  jwksMaxAgeMs?: number;
   /** How often this replica copies the deny-list, for when Redis is away (default 2 s). */
   denyListSyncMs?: number;
   /** Milliseconds since the epoch (tests move it forward to check expiry). */

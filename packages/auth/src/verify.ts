@@ -1,14 +1,20 @@
-import { createRemoteJWKSet, errors, jwtVerify } from 'jose';
+import { errors, jwtVerify } from 'jose';
 import { AppError } from '@shop/errors';
+import { realmKeys } from './realm-keys.js';
 import type { AccessClaims } from './types.js';
 
 export interface VerifierOptions {
+  /** Where the realm's keys are fetched from. */
   keycloakUrl: string;
+  /** The base URL the tokens name as issuer (Keycloak's public hostname); default `keycloakUrl`. */
+  issuerUrl?: string;
   realm: string;
   audience: string;
   clockToleranceSec: number;
   /** Upper bound on one JWKS fetch, so a hung Keycloak turns into a fast 503. */
   jwksTimeoutMs?: number;
+  /** How old the keys may get before a background refresh (default 10 min; tests make it 0). */
+  jwksMaxAgeMs?: number;
   /** Milliseconds since the epoch; injectable so tests can check expiry without waiting. */
   now?: () => number;
 }
@@ -50,16 +56,13 @@ function toAuthError(err: unknown): AppError {
  * which Keycloak signs with the same key, are refused.
  */
 export function createVerifier(options: VerifierOptions) {
-  const issuer = `${options.keycloakUrl.replace(/\/+$/, '')}/realms/${options.realm}`;
-  const jwks = createRemoteJWKSet(new URL(`${issuer}/protocol/openid-connect/certs`), {
-    timeoutDuration: options.jwksTimeoutMs ?? 3_000,
-    cooldownDuration: 30_000,
-    cacheMaxAge: 10 * 60_000,
-  });
+  const realmUrl = (base: string) => `${base.replace(/\/+$/, '')}/realms/${options.realm}`;
+  const issuer = realmUrl(options.issuerUrl ?? options.keycloakUrl);
+  const keys = realmKeys({ url: new URL(`${realmUrl(options.keycloakUrl)}/protocol/openid-connect/certs`), timeoutMs: options.jwksTimeoutMs ?? 3_000, maxAgeMs: options.jwksMaxAgeMs });
 
   async function verify(token: string): Promise<AccessClaims> {
     try {
-      const { payload } = await jwtVerify(token, jwks, {
+      const { payload } = await jwtVerify(token, keys.getKey, {
         algorithms: ['RS256'],
         issuer,
         audience: options.audience,
@@ -77,11 +80,5 @@ export function createVerifier(options: VerifierOptions) {
     }
   }
 
-  /** Resolves once the realm's keys can be had (cached and fresh, or fetched now). */
-  async function ready(): Promise<void> {
-    if (jwks.fresh) return;
-    await jwks.reload();
-  }
-
-  return { verify, ready, issuer };
+  return { verify, ready: keys.ready, issuer };
 }

@@ -296,6 +296,25 @@ describe('@shop/auth against the real Keycloak', () => {
     }
   });
 
+  it('when Keycloak hangs after this replica fetched its keys, then unseen tokens still verify at once against the keys it holds, and readiness stays up', async () => {
+    const keycloak = new URL(env.KEYCLOAK_URL);
+    const link = await hungLink({ host: keycloak.hostname, port: Number(keycloak.port) });
+    // Keys "old" at once: every verification would refresh them (jose's remote set waited for that).
+    const guarded = await startGuarded(redis, { keycloakUrl: `http://127.0.0.1:${link.port}`, issuerUrl: keycloak.origin, jwksTimeoutMs: 1_000, jwksMaxAgeMs: 0 });
+    try {
+      expect((await get(`${guarded.url}/me`, customer.accessToken)).status).toBe(200);
+      link.set('hold');
+      const started = Date.now();
+      expect((await get(`${guarded.url}/me`, admin.accessToken)).status).toBe(200);
+      expect(Date.now() - started).toBeLessThan(500);
+      expect((await fetch(`${guarded.url}/health/ready`)).status).toBe(200);
+    } finally {
+      link.set('off');
+      await guarded.close();
+      await link.close();
+    }
+  });
+
   it('when Keycloak cannot be reached for keys, then 503 fast and readiness says down', async () => {
     const dead = await startGuarded(redis, { keycloakUrl: 'http://127.0.0.1:9', jwksTimeoutMs: 1_000 });
     try {

@@ -24,6 +24,8 @@ export const baseEnv = z.object({
   REDIS_NODES: redisNodes,
   AMQP_URL: z.url().default('amqp://guest:guest@127.0.0.1:5672'),
   KEYCLOAK_URL: z.url().default('http://127.0.0.1:8080'),
+  /** The base URL Keycloak's tokens name as issuer (its hostname setting), when services reach it another way. */
+  KEYCLOAK_ISSUER_URL: z.url().optional(),
   KEYCLOAK_REALM: z.string().default('shop'),
   JWT_AUDIENCE: z.string().default('shop-api'),
 });

@@ -11,3 +11,4 @@ export { asUnavailable } from './unavailable.js';
 export { defineRoute, mountRoutes, successStatus, type AuthGuards, type AuthRule, type Route, type RouteContext, type RouteSpec, type ResponseSpec } from './route.js';
 export { openApiDocument, errorResponse, ErrorBody, type DocumentInfo } from './openapi.js';
 export { AddressInput, emailAddress, NUL_FREE_PATTERN, queryInt, rejectNulBytes, text } from './input.js';
+export { DependencyRefusedError, FailFast, type FailFastOptions } from './fail-fast.js';

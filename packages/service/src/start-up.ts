@@ -93,7 +93,7 @@ export function composeService<C extends ServiceEnv, O extends boolean, P extend
   const redis = createRedis({ url: config.REDIS_URL, nodes: config.REDIS_NODES });
   redis.on('error', (err: Error) => logger.warn({ err: err.message }, 'redis error'));
   const broker = Broker.connect({ url: config.AMQP_URL, logger, serviceName: source, ...overrides.broker });
-  const auth = createAuth({ keycloakUrl: config.KEYCLOAK_URL, realm: config.KEYCLOAK_REALM, audience: config.JWT_AUDIENCE, redis, logger, ...spec.auth });
+  const auth = createAuth({ keycloakUrl: config.KEYCLOAK_URL, issuerUrl: config.KEYCLOAK_ISSUER_URL, realm: config.KEYCLOAK_REALM, audience: config.JWT_AUDIENCE, redis, logger, ...spec.auth });
   const relay = spec.outbox ? startOutboxRelay({ db, broker, logger, ...overrides.relay }) : undefined;
   const uow = createUnitOfWork({ db, source, relay });
   const platform = { config, source, logger, db, redis, broker, auth, relay, uow } as Platform<C, O>;

@@ -4,6 +4,7 @@ import type { Logger } from '@shop/logger';
 import type { IdentityProvider } from '../domain/ports.js';
 import type { TokenSet } from '../domain/types.js';
 import { Bulkhead, BulkheadFullError, type BulkheadOptions } from './bulkhead.js';
+import { DependencyRefusedError, FailFast } from '@shop/http';
 import { fromCreateUserRejection, keycloakUnavailable } from './keycloak-errors.js';
 
 export interface KeycloakIdentityOptions {
@@ -28,11 +29,20 @@ interface NetworkErrorLike {
   responseData?: unknown;
 }
 
+/** Keycloak failed (no answer in time, refused, 5xx), as opposed to answering "no" (a 4xx). */
+const keycloakFailed = (err: unknown) => {
+  const status = (err as NetworkErrorLike | undefined)?.response?.status;
+  return status === undefined || status >= 500;
+};
+
 /**
  * Keycloak behind the IdentityProvider port: the OIDC token and logout endpoints with
  * the confidential client, and the admin API with its service account. Every call has
  * a timeout; a Keycloak that does not answer becomes a 503, never a hang. Calls go through
- * a bulkhead: beyond its share, a call is a 503 at once instead of piling onto Keycloak.
+ * a bulkhead: beyond its share, a call is a 503 at once instead of piling onto Keycloak. And
+ * through a breaker (`FailFast`): after two failures in a row, if a cheap probe of the realm
+ * goes unanswered too, every call is a 503 at once until a probe gets an answer, so a hung or
+ * dead Keycloak costs the deadline only to the calls in flight before it was found out.
  */
 export class KeycloakIdentity implements IdentityProvider {
   private readonly oidc: string;
@@ -40,12 +50,24 @@ export class KeycloakIdentity implements IdentityProvider {
   private serviceToken?: { value: string; expiresAt: number };
   private pendingToken?: Promise<string>;
   private readonly bulkhead: Bulkhead;
+  private readonly breaker: FailFast;
 
   constructor(private readonly options: KeycloakIdentityOptions) {
     this.oidc = `${options.url.replace(/\/+$/, '')}/realms/${options.realm}/protocol/openid-connect`;
     this.admin = new KcAdminClient({ baseUrl: options.url, realmName: options.realm, timeout: options.timeoutMs });
     this.admin.registerTokenProvider({ getAccessToken: () => this.accessTokenForAdmin() });
     this.bulkhead = new Bulkhead(options.bulkhead ?? { maxInFlight: 16, maxQueued: 32, queueTimeoutMs: 1_000 });
+    const realm = `${options.url.replace(/\/+$/, '')}/realms/${options.realm}`;
+    this.breaker = new FailFast({
+      name: 'keycloak',
+      logger: options.logger,
+      // The realm's public description: no password hashing, no admin rights, any answer < 500 will do.
+      probe: async () => {
+        const res = await fetch(realm, { signal: AbortSignal.timeout(Math.min(1_000, options.timeoutMs)) });
+        await res.arrayBuffer();
+        if (res.status >= 500) throw new Error(`realm answered ${res.status}`);
+      },
+    });
   }
 
   async createUser(input: { email: string; password: string; name: string }): Promise<string> {
@@ -102,12 +124,13 @@ export class KeycloakIdentity implements IdentityProvider {
     throw this.unavailable(new Error(`token endpoint answered ${res.status}`), params.grant_type);
   }
 
-  /** Runs a Keycloak call within the bulkhead; a full one is a 503 at once. */
+  /** Runs a Keycloak call within the bulkhead and the breaker; a full or open one is a 503 at once. */
   private async limited<T>(call: () => Promise<T>): Promise<T> {
     try {
-      return await this.bulkhead.run(call);
+      if (this.breaker.open) throw new DependencyRefusedError('keycloak'); // before queueing for a slot
+      return await this.bulkhead.run(() => this.breaker.run(call, keycloakFailed));
     } catch (err) {
-      if (err instanceof BulkheadFullError) throw keycloakUnavailable();
+      if (err instanceof BulkheadFullError || err instanceof DependencyRefusedError) throw keycloakUnavailable();
       throw err;
     }
   }
@@ -116,10 +139,12 @@ export class KeycloakIdentity implements IdentityProvider {
   private async post(endpoint: 'token' | 'logout', params: Record<string, string>, direct = false): Promise<Response> {
     const body = new URLSearchParams({ client_id: this.options.clientId, client_secret: this.options.clientSecret, ...params });
     try {
-      const send = () => fetch(`${this.oidc}/${endpoint}`, { method: 'POST', body, signal: AbortSignal.timeout(this.options.timeoutMs) });
-      const res = direct ? await send() : await this.limited(send);
-      if (res.status >= 500) throw new Error(`${endpoint} answered ${res.status}`);
-      return res;
+      const send = async () => {
+        const res = await fetch(`${this.oidc}/${endpoint}`, { method: 'POST', body, signal: AbortSignal.timeout(this.options.timeoutMs) });
+        if (res.status >= 500) throw new Error(`${endpoint} answered ${res.status}`);
+        return res;
+      };
+      return direct ? await send() : await this.limited(send);
     } catch (err) {
       throw this.unavailable(err, endpoint);
     }
