@@ -70,4 +70,13 @@ describe('the GraphQL gateway', () => {
     );
     await waitFor(async () => Number(await cache.version(CATALOG_NAMESPACE)) > before, { what: 'the version bump' });
   });
+
+  it("when a creator's profile changes, then the catalogue version moves too (products show their creator)", async () => {
+    const before = Number(await cache.version(CATALOG_NAMESPACE));
+    const creatorId = randomUUID();
+    await app.broker.publish(
+      makeEvent('creator.updated.v1', { creatorId, name: 'Renamed', slug: `gql-${creatorId.slice(0, 8)}`, version: 2, bio: null, avatarUrl: null }, { source: 'graphql-test' }),
+    );
+    await waitFor(async () => Number(await cache.version(CATALOG_NAMESPACE)) > before, { what: 'the version bump' });
+  });
 });
