@@ -100,6 +100,12 @@ export const eventSchemas = {
   }),
   'order.cancelled.v1': z.object({ orderId: id, userId: id, reason: z.string().min(1) }),
   /**
+   * The order ended without a sale because its time ran out (never reserved, never paid). The
+   * order service alone decides an expiry; inventory releases the order's hold only on this
+   * event, never by the clock, so an order that was CONFIRMED instead still finds its units.
+   */
+  'order.expired.v1': z.object({ orderId: id, userId: id, reason: z.string().min(1) }),
+  /**
    * A creator's whole public profile, sent when it is created and on every change (a state
    * transfer: the newest version wins, so a consumer needs no earlier event).
    */
@@ -126,6 +132,7 @@ export const EventTypes = {
   OrderConfirmed: 'order.confirmed.v1',
   OrderRejected: 'order.rejected.v1',
   OrderCancelled: 'order.cancelled.v1',
+  OrderExpired: 'order.expired.v1',
   InvoiceIssued: 'invoice.issued.v1',
   CreatorUpdated: 'creator.updated.v1',
 } as const satisfies Record<string, EventType>;
@@ -146,6 +153,7 @@ export type InventoryReleased = EventData<'inventory.released.v1'>;
 export type OrderConfirmed = EventData<'order.confirmed.v1'>;
 export type OrderRejected = EventData<'order.rejected.v1'>;
 export type OrderCancelled = EventData<'order.cancelled.v1'>;
+export type OrderExpired = EventData<'order.expired.v1'>;
 export type InvoiceIssued = EventData<'invoice.issued.v1'>;
 export type CreatorUpdated = EventData<'creator.updated.v1'>;
 export type CreatorSummary = z.infer<typeof CreatorSummarySchema>;

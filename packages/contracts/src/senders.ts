@@ -23,6 +23,7 @@ export const ALLOWED_SENDERS = Object.freeze({
   'order.confirmed.v1': 'order',
   'order.rejected.v1': 'order',
   'order.cancelled.v1': 'order',
+  'order.expired.v1': 'order',
   // The order service makes the invoice (services/order/src/domain/invoices.ts).
   'invoice.issued.v1': 'order',
   'inventory.reserved.v1': 'inventory',

@@ -24,7 +24,7 @@ describe('allowed senders', () => {
   });
 
   it('when the broker rights are made, then a service sends only its own types and cart and email none', () => {
-    expect(typesSentBy('order').sort()).toEqual(['invoice.issued.v1', 'order.cancelled.v1', 'order.confirmed.v1', 'order.placed.v1', 'order.rejected.v1']);
+    expect(typesSentBy('order').sort()).toEqual(['invoice.issued.v1', 'order.cancelled.v1', 'order.confirmed.v1', 'order.expired.v1', 'order.placed.v1', 'order.rejected.v1']);
     expect(typesSentBy('product').sort()).toEqual(['creator.updated.v1', 'product.created.v1', 'product.deleted.v1', 'product.updated.v1']);
     expect(typesSentBy('cart')).toEqual([]);
     expect(typesSentBy('email')).toEqual([]);

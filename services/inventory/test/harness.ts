@@ -9,7 +9,6 @@ import { EVENTS_EXCHANGE, type Broker, type OutboxRelay, type Subscription, type
 import { listen, PeerBus, TEST_ADMIN_AMQP, testEnv } from '@shop/testing';
 import { readConfig } from '../src/config.js';
 import { migrationsDir } from '../src/data/migrations-dir.js';
-import type { Sweeper } from '../src/jobs/reservation-sweeper.js';
 import type { ConsumerDeps } from '../src/messaging/handler-context.js';
 import { buildService } from '../src/service.js';
 
@@ -103,7 +102,6 @@ export interface Harness {
   peers: PeerBus;
   relay: OutboxRelay;
   uow: UnitOfWork;
-  sweeper: Sweeper;
   subscriptions: Subscription[];
   server: RunningServer;
   deps: ConsumerDeps;
@@ -111,13 +109,11 @@ export interface Harness {
 }
 
 /** The whole service in-process, built by its composition root, against the test database and vhost. */
-export async function startInventory(options: { sweepIntervalMs?: number; ttlSeconds?: number } = {}): Promise<Harness> {
+export async function startInventory(options: { ttlSeconds?: number } = {}): Promise<Harness> {
   const config = readConfig({
     ...env,
     INSTANCE_ID: SOURCE,
     RESERVATION_TTL_SECONDS: String(options.ttlSeconds ?? 120),
-    SWEEP_INTERVAL_MS: String(options.sweepIntervalMs ?? 600_000),
-    SWEEP_BATCH_SIZE: '100',
   });
   const service = buildService(config, { logger, db: { poolMax: 20 }, broker: { publishTimeoutMs: 2_000 }, relay: { intervalMs: 100 } });
   const { db, broker } = service;

@@ -93,16 +93,24 @@ describe('reserving an order', () => {
     ]);
   });
 
-  it('when a product has no stock record, then the order is rejected and nothing changes', async () => {
+  it('when a product has no stock record yet, then the delivery fails and changes nothing; once the record exists, the same message reserves', async () => {
     const known = await seedStock(db, 5);
     const unknown = randomUUID();
     const order = placed([
       { productId: known, quantity: 1 },
       { productId: unknown, quantity: 1 },
     ]);
-    await deliverPlaced(order);
+    // Not a sell-out: its product.created.v1 has not reached inventory. Retried, then dead-lettered.
+    await expect(deliverPlaced(order)).rejects.toThrow(/no stock record for/);
     expect(await stockOf(db, known)).toEqual({ available: 5, reserved: 0, sold: 0, added: 5 });
-    expect((await outboxFor(db, order.data.orderId))[0].data).toMatchObject({ reason: 'OUT_OF_STOCK', productIds: [unknown] });
+    expect(await reservationOf(db, order.data.orderId)).toBeUndefined();
+    expect(await outboxFor(db, order.data.orderId)).toEqual([]);
+    expect(await db('inbox').where({ consumer: ORDER_PLACED_QUEUE, message_id: order.id })).toEqual([]);
+
+    await seedStock(db, 3, unknown); // the product appears
+    expect(await deliverPlaced(order)).toBe(true); // the replay
+    expect(await reservationOf(db, order.data.orderId)).toMatchObject({ status: 'held' });
+    expect(await stockOf(db, unknown)).toEqual({ available: 2, reserved: 1, sold: 0, added: 3 });
   });
 
   it("when an order arrives after its own expiry, then nothing is held and it is rejected ORDER_EXPIRED, again on a second message", async () => {
@@ -265,7 +273,7 @@ describe('commit and release', () => {
     const order = placed([{ productId: p, quantity: 2 }]);
     await deliverPlaced(order);
     await db('reservations').where({ order_id: order.data.orderId }).update({ status: 'expired' });
-    await db('stock').where({ product_id: p }).update({ available: 3, reserved: 0 }); // what the sweeper did
+    await db('stock').where({ product_id: p }).update({ available: 3, reserved: 0 }); // what the old sweeper did
     await deliverOutcome(confirmed(order.data.orderId, p, 2));
     expect(await stockOf(db, p)).toEqual({ available: 1, reserved: 0, sold: 2, added: 3 });
     expect(await reservationOf(db, order.data.orderId)).toMatchObject({ status: 'committed', reason: 'COMMITTED_AFTER_EXPIRED' });

@@ -18,7 +18,7 @@ export const orderEnv = baseEnv.extend({
    * ordinary orders: a product whose maxPerCustomer is null has none.
    */
   MAX_PER_CUSTOMER: z.coerce.number().int().min(1).max(1_000).default(5),
-  /** How long inventory holds a reservation for a placed order (sent as expiresAt). */
+  /** An order's time to be reserved and paid (sent as expiresAt); inventory holds its units until the order ends. */
   ORDER_TTL_SECONDS: z.coerce.number().int().min(10).max(86_400).default(900),
   /** A charge not answered within this time counts as declined (PAYMENT_TIMEOUT). */
   PAYMENT_TIMEOUT_MS: z.coerce.number().int().min(10).max(60_000).default(3_000),
@@ -27,7 +27,10 @@ export const orderEnv = baseEnv.extend({
   /** Orders one user may place per window (all replicas together). */
   ORDER_RATE_LIMIT_POINTS: z.coerce.number().int().min(1).max(100_000).default(10),
   ORDER_RATE_LIMIT_WINDOW_SEC: z.coerce.number().int().min(1).max(3_600).default(10),
-  /** How often PENDING orders past their expiresAt (plus the grace) are expired; 0: never. */
+  /**
+   * How often orders past their expiresAt are expired (RESERVED unpaid ones at once, PENDING
+   * ones after the grace); 0: never, and then inventory holds their units for good.
+   */
   PENDING_EXPIRY_INTERVAL_MS: z.coerce.number().int().min(0).max(3_600_000).default(15_000),
   PENDING_EXPIRY_GRACE_MS: z.coerce.number().int().min(0).max(3_600_000).default(30_000),
   GATE_RECONCILE_INTERVAL_MS: z.coerce.number().int().min(0).max(3_600_000).default(30_000),

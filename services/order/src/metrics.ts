@@ -50,14 +50,14 @@ export const paymentDuration = once(
   () =>
     new Histogram({
       name: 'shop_payment_duration_seconds',
-      help: 'Payment provider calls by outcome (approved, declined) and reason, timeouts included',
+      help: 'Payment provider calls by outcome (approved, declined, pending) and reason, timeouts included',
       labelNames: ['outcome', 'reason'],
       buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
     }),
 );
 
 export function observePayment(result: ChargeResult, seconds: number): void {
-  paymentDuration.observe({ outcome: result.outcome, reason: result.outcome === 'declined' ? reasonLabel(result.reason) : '' }, seconds);
+  paymentDuration.observe({ outcome: result.outcome, reason: result.outcome === 'approved' ? '' : reasonLabel(result.reason) }, seconds);
 }
 
 /** A live drop as the gauges read it at scrape time (one Redis script per drop). */

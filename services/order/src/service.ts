@@ -9,7 +9,7 @@ import { CartClient } from './clients/cart.client.js';
 import { SimulatedPaymentProvider } from './payment/simulated.provider.js';
 import type { PaymentProvider } from './domain/payment-provider.js';
 import type { OutcomeDeps } from './domain/order-outcomes.js';
-import { startGateReconciler, startKeySweeper, startPaymentWorker, startPendingExpirer } from './jobs/background.js';
+import { startGateReconciler, startKeySweeper, startPaymentWorker, startOrderExpirer } from './jobs/background.js';
 import type { Loop } from '@shop/jobs';
 import { consumeInventoryEvents } from './messaging/inventory.consumer.js';
 import { consumeProductEvents, consumeUserEvents } from './messaging/snapshot.consumers.js';
@@ -81,7 +81,7 @@ function wireOrders(config: OrderConfig, options: OrderOptions, p: Platform<Orde
   const payments: Loop = startPaymentWorker({ ...outcomes, store, provider, timeoutMs: config.PAYMENT_TIMEOUT_MS, observe: observePayment });
   const loops: Loop[] = [payments, startKeySweeper({ store, logger, ttlHours: config.IDEMPOTENCY_TTL_HOURS })];
   if (config.PENDING_EXPIRY_INTERVAL_MS > 0) {
-    loops.push(startPendingExpirer({ ...outcomes, store, intervalMs: config.PENDING_EXPIRY_INTERVAL_MS, graceMs: config.PENDING_EXPIRY_GRACE_MS }));
+    loops.push(startOrderExpirer({ ...outcomes, store, intervalMs: config.PENDING_EXPIRY_INTERVAL_MS, graceMs: config.PENDING_EXPIRY_GRACE_MS }));
   }
   if (config.GATE_RECONCILE_INTERVAL_MS > 0) {
     loops.push(startGateReconciler({ store, gate, stock, logger, intervalMs: config.GATE_RECONCILE_INTERVAL_MS }));

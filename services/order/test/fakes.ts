@@ -85,6 +85,11 @@ export class MemoryStore implements OrderDb {
         pendingUnits: async (productIds) => units((o) => o.status === 'PENDING', productIds),
         pendingExpiredBefore: async (before, limit) =>
           Object.values(st().orders).filter((o) => o.status === 'PENDING' && o.expiresAt < before).slice(0, limit).map((o) => o.id),
+        reservedExpiredBefore: async (before, limit) =>
+          Object.values(st().orders)
+            .filter((o) => o.status === 'RESERVED' && o.expiresAt < before && !(st().payments[o.id]?.status === 'CHARGING' && (st().payments[o.id]?.claimedUntil ?? before) > new Date()))
+            .slice(0, limit)
+            .map((o) => o.id),
         lock: async () => undefined,
         lockCustomer: async () => undefined,
         followProfile: async (userId, change, except) => {
@@ -102,7 +107,7 @@ export class MemoryStore implements OrderDb {
       payments: {
         create: async (a) => {
           if (st().payments[a.orderId]) return false;
-          st().payments[a.orderId] = { ...a, status: 'PENDING', attempts: 0, traceparent: null };
+          st().payments[a.orderId] = { ...a, status: 'PENDING', attempts: 0, claimedUntil: null, traceparent: null };
           return true;
         },
         find: async (orderId) => st().payments[orderId],

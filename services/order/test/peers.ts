@@ -62,7 +62,7 @@ export class Peers {
     await Promise.all(['inventory', 'cart'].map((name) => runServiceScript(name, 'migrate', { DATABASE_URL: testEnv(name).DATABASE_URL })));
     // Settled, not all: a peer that started must be stoppable by close() even if the other failed.
     const [inventory, cart] = await Promise.allSettled([
-      startServiceProcess('inventory', env('inventory', { SWEEP_INTERVAL_MS: '600000' })),
+      startServiceProcess('inventory', env('inventory', {})),
       startServiceProcess('cart', env('cart', { CART_WRITES_PER_MINUTE: '100000' })),
     ]);
     if (inventory.status === 'fulfilled') this.inventory = inventory.value;

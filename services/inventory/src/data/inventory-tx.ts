@@ -10,5 +10,6 @@ export function inventoryTx(tx: UnitOfWorkTx): InventoryTx {
     reservations: reservationRepository(tx.trx),
     outbox: { emit: (type, data) => tx.outbox.emit(type, data) },
     atomically: (work) => tx.savepoint((sp) => work(inventoryTx(sp))),
+    onCommit: (fn) => tx.onCommit(fn),
   };
 }

@@ -64,15 +64,14 @@ export function reservationRepository(db: DbOrTx): ReservationStore {
       if (extra.rejectedProductIds !== undefined) patch.rejected_product_ids = extra.rejectedProductIds;
       await db('reservations').where({ id: reservationId }).update(patch);
     },
-    async lockExpired(now, limit) {
-      const rows = await db<ReservationRow>('reservations')
-        .where('status', 'held')
-        .andWhere('expires_at', '<=', now)
-        .orderBy('expires_at')
-        .limit(limit)
-        .forUpdate()
-        .skipLocked();
-      return withLines(rows);
-    },
   };
+}
+
+/** Seconds the oldest held reservation is past its expires_at (reservations_held_expiry_idx); 0 when none is. */
+export async function oldestOverdueHold(db: DbOrTx): Promise<number> {
+  const row = (await db('reservations')
+    .where('status', 'held')
+    .where('expires_at', '<', db.fn.now())
+    .first(db.raw('coalesce(extract(epoch from now() - min(expires_at)), 0)::float as age'))) as { age: number } | undefined;
+  return Number(row?.age ?? 0);
 }

@@ -62,8 +62,6 @@ export interface ReservationStore {
     status: ReservationStatus,
     extra?: { reason?: string; rejectedProductIds?: string[] },
   ): Promise<void>;
-  /** Held reservations past expiry that no other replica is working on, locked. */
-  lockExpired(now: Date, limit: number): Promise<Reservation[]>;
 }
 
 /** Events written here commit with the transaction's rows (and roll back with a savepoint). */
@@ -81,4 +79,6 @@ export interface InventoryTx {
    * given is undone and the rest of the transaction lives on.
    */
   atomically<T>(work: (tx: InventoryTx) => Promise<T>): Promise<T>;
+  /** Runs `fn` once the transaction has committed (metrics of what it did). */
+  onCommit(fn: () => void): void;
 }

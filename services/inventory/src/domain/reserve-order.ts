@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { InventoryTx, Line, Reservation } from './ports.js';
 import { normaliseLines } from './lines.js';
-import { ShortOfStock } from './short-of-stock.js';
+import { ShortOfStock, UnknownProduct } from './short-of-stock.js';
 
 export interface OrderToReserve {
   orderId: string;
@@ -77,13 +77,19 @@ export async function reserveOrder(tx: InventoryTx, order: OrderToReserve, setti
   return { result: 'reserved', reservationId };
 }
 
-/** Conditional updates in product order; every short line is named, then all of it is undone. */
+/**
+ * Conditional updates in product order; every short line is named, then all of it is undone. A
+ * line for a product with no stock record throws UnknownProduct: the whole message fails (the
+ * claim rolls back with it), so it is retried and can be replayed once the record exists.
+ */
 async function takeAll(tx: InventoryTx, lines: Line[]): Promise<void> {
   const short: string[] = [];
+  const unknown: string[] = [];
   for (const line of lines) {
     const fits = line.quantity <= MAX_QUANTITY && (await tx.stock.take(line.productId, line.quantity));
-    if (!fits) short.push(line.productId);
+    if (!fits) ((await tx.stock.find(line.productId)) ? short : unknown).push(line.productId);
   }
+  if (unknown.length > 0) throw new UnknownProduct(unknown);
   if (short.length > 0) throw new ShortOfStock(short);
 }
 

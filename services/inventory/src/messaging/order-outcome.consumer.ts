@@ -4,17 +4,23 @@ import { EventTypes, type EventOf } from '@shop/contracts';
 import { commitReservation } from '../domain/commit-reservation.js';
 import { releaseReservation } from '../domain/release-reservation.js';
 import { txFor, type ConsumerDeps } from './handler-context.js';
+import { reservationsExpired } from '../metrics.js';
 
 export const ORDER_OUTCOMES_QUEUE = 'inventory.order-outcomes';
 
-type OutcomeEvent = EventOf<'order.confirmed.v1' | 'order.rejected.v1' | 'order.cancelled.v1'>;
+type OutcomeEvent = EventOf<'order.confirmed.v1' | 'order.rejected.v1' | 'order.cancelled.v1' | 'order.expired.v1'>;
 
 const releaseReason = {
   [EventTypes.OrderRejected]: 'ORDER_REJECTED',
   [EventTypes.OrderCancelled]: 'ORDER_CANCELLED',
+  [EventTypes.OrderExpired]: 'ORDER_EXPIRED',
 } as const;
 
-/** Confirmed: held units become sold. Rejected or cancelled: held units go back on sale. */
+/**
+ * Confirmed: held units become sold. Rejected, cancelled or expired: held units go back on sale.
+ * A hold has no clock of its own here: the order service owns an order's expiry, so a hold
+ * lasts until the order's end reaches us, and a confirmation always finds its units.
+ */
 export function handleOrderOutcome(deps: ConsumerDeps) {
   return async (event: OutcomeEvent, trx: Tx): Promise<void> => {
     const tx = txFor(deps, event, trx);
@@ -30,6 +36,7 @@ export function handleOrderOutcome(deps: ConsumerDeps) {
       return;
     }
     const outcome = await releaseReservation(tx, orderId, releaseReason[event.type], deps.now?.() ?? new Date());
+    if (event.type === EventTypes.OrderExpired && outcome.result === 'released') tx.onCommit(() => reservationsExpired.inc());
     deps.logger.info({ orderId, type: event.type, ...outcome }, 'order outcome handled');
   };
 }
@@ -39,7 +46,7 @@ export function consumeOrderOutcomes(broker: Broker, db: Db, deps: ConsumerDeps)
   const handle = handleOrderOutcome(deps);
   return broker.consumeBatch({
     queue: ORDER_OUTCOMES_QUEUE,
-    events: [EventTypes.OrderConfirmed, EventTypes.OrderRejected, EventTypes.OrderCancelled],
+    events: [EventTypes.OrderConfirmed, EventTypes.OrderRejected, EventTypes.OrderCancelled, EventTypes.OrderExpired],
     db,
     batchSize: 50,
     maxWaitMs: 10,

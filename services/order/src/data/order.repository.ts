@@ -75,6 +75,15 @@ export function orderRepository(db: DbOrTx): OrderStore {
     async pendingExpiredBefore(before, limit) {
       return db('orders').where('status', 'PENDING').where('expires_at', '<', before).orderBy('expires_at').limit(limit).pluck('id');
     },
+    async reservedExpiredBefore(before, limit) {
+      return db('orders as o')
+        .where('o.status', 'RESERVED')
+        .where('o.expires_at', '<', before)
+        .whereNotExists((q) => q.select(db.raw('1')).from('payment_attempts as a').whereRaw('a.order_id = o.id').where('a.status', 'CHARGING').where('a.claimed_until', '>', db.fn.now()))
+        .orderBy('o.expires_at')
+        .limit(limit)
+        .pluck('o.id');
+    },
     async lock(orderIds) {
       if (orderIds.length) await db('orders').whereIn('id', orderIds).orderBy('id').forUpdate().select('id');
     },

@@ -12,6 +12,7 @@ const toAttempt = (r: Record<string, unknown>): PaymentAttempt => ({
   token: r.token as string,
   status: r.status as PaymentStatus,
   attempts: r.attempts as number,
+  claimedUntil: (r.claimed_until as Date | null) ?? null,
   traceparent: (r.traceparent as string | null) ?? null,
 });
 

@@ -7,12 +7,6 @@ import { chargeWithTimeout, type ChargeResult, type PaymentProvider } from './pa
 import type { OrderDb, OrderTx } from './ports.js';
 import type { Order, PaymentAttempt } from './types.js';
 
-/**
- * A confirmation needs this much of the hold left: order.confirmed.v1 still has to pass the
- * outbox relay and inventory's consumer before the sweeper's next look at the hold.
- */
-const HOLD_MARGIN_MS = 5_000;
-
 export interface ChargeDeps extends OutcomeDeps {
   store: OrderDb;
   provider: PaymentProvider;
@@ -34,9 +28,10 @@ export interface ChargeDeps extends OutcomeDeps {
  * Returns how many attempts it took off the queue (0: nothing was due).
  */
 export async function chargeDuePayments(deps: ChargeDeps, limit: number): Promise<number> {
-  // Never charge for a hold that ends before the answer could be confirmed (issue 10 #1): the
-  // order stays RESERVED, uncharged, until inventory's sweeper releases it and it ends EXPIRED.
-  const holdUntil = new Date(Date.now() + deps.timeoutMs + HOLD_MARGIN_MS);
+  // A charge starts only if its answer is due before the order's own expiry: the buyer's time
+  // is up then. The order stays RESERVED, uncharged, and the order expiry ends it EXPIRED.
+  // (Inventory holds the units until this service says otherwise, docs/decisions.md.)
+  const holdUntil = new Date(Date.now() + deps.timeoutMs);
   const { claimed, voided } = await deps.store.payments.claimDue(deps.timeoutMs * 2 + 5_000, limit, holdUntil);
   if (claimed.length === 0) return voided;
   // Each charge continues its order's trace (the attempt remembers it), recording included.
@@ -83,17 +78,18 @@ async function recordCharge(tx: OrderTx, deps: ChargeDeps, order: Order, result:
     await endOrder(tx, deps, { orderId: order.id, to: 'REJECTED', reason: result.reason, meta });
     return;
   }
-  if (order.expiresAt.getTime() - Date.now() < HOLD_MARGIN_MS) {
-    // Inventory holds the units until the order's expiresAt and its sweeper then sells them
-    // again: an order confirmed that late would be paid for a unit someone else may get. The
-    // order stays RESERVED until the sweeper's release makes it EXPIRED; the money goes back.
-    deps.logger.error({ orderId: order.id }, 'charge approved after the hold ran out; not confirmed, refund required');
-    await tx.payments.finish(order.id, 'REFUND_REQUIRED', 'the reservation expired while charging');
+  if (result.outcome === 'pending') {
+    // Not decided yet (the buyer has a challenge to answer): the attempt stays CHARGING and is
+    // asked again when its lease ends; the order expiry waits for the lease, not longer.
+    deps.logger.info({ orderId: order.id, reason: result.reason }, 'charge pending at the provider; asked again after the lease');
     return;
   }
+  // Still RESERVED means still held: inventory releases an order's units only when this service
+  // ends the order (order.expired.v1 and the others), and the expiry never ends an order whose
+  // charge is under way. So an approval confirms, even a few seconds past expiresAt.
   const confirmed = await moveOrder(tx.orders, order.id, 'CONFIRMED', null);
   if (!confirmed) {
-    // The order expired while the charge was out: the stock is gone, the money must go back.
+    // The order ended while the charge was out (its lease ran out first): no sale, the money goes back.
     deps.logger.error({ orderId: order.id }, 'charge approved for an order that is no longer RESERVED; refund required');
     await tx.payments.finish(order.id, 'REFUND_REQUIRED', 'order ended while charging');
     return;

@@ -52,6 +52,8 @@ export async function endOrder(
   await tx.payments.voidPending(orderId, `order ${to.toLowerCase()}`);
   if (to === 'REJECTED') await tx.emit(EventTypes.OrderRejected, { orderId, userId: order.userId, reason }, meta);
   if (to === 'CANCELLED') await tx.emit(EventTypes.OrderCancelled, { orderId, userId: order.userId, reason }, meta);
+  // Inventory releases an expired order's hold on this event only (never by the clock).
+  if (to === 'EXPIRED') await tx.emit(EventTypes.OrderExpired, { orderId, userId: order.userId, reason }, meta);
   const soldOut = input.soldOut ?? [];
   const lines = order.gatePassed && soldOut !== 'all' ? (await tx.orders.lines(orderId)).filter((l) => !soldOut.includes(l.productId)) : [];
   if (lines.length) tx.onCommit(() => deps.gate.giveBack(lines));
@@ -59,17 +61,36 @@ export async function endOrder(
 }
 
 /**
- * PENDING orders that never heard from inventory by their own expiresAt (plus `graceMs`) end
- * EXPIRED, with their gate units back. Inventory refuses an order.placed.v1 that arrives after
- * its expiresAt, and a hold it did make ends at that time too, so nothing is held for these
- * orders any more; without this a short outage left them PENDING for good. Returns how many.
+ * This service is the one owner of an order's expiry (docs/decisions.md, "One owner of an
+ * order's expiry"). Orders whose time is up end EXPIRED, with order.expired.v1 (inventory then
+ * releases what it holds for them) and their gate units back:
+ *
+ * - PENDING past expiresAt plus `graceMs`: inventory never answered (NEVER_RESERVED); without
+ *   this a short outage left them PENDING for good;
+ * - RESERVED past expiresAt and not paid (RESERVATION_EXPIRED), unless a charge is under way:
+ *   the order row's lock orders this against the payment worker, so an order is CONFIRMED or
+ *   EXPIRED, never both, and inventory's hold lasts until whichever it is reaches it.
+ *
+ * Returns how many orders it ended.
  */
-export async function expireUnreserved(store: OrderDb, deps: OutcomeDeps, now: Date, graceMs: number, limit: number): Promise<number> {
-  const ids = await store.orders.pendingExpiredBefore(new Date(now.getTime() - graceMs), limit);
+export async function expireOrders(store: OrderDb, deps: OutcomeDeps, now: Date, graceMs: number, limit: number): Promise<number> {
+  const unreserved = await store.orders.pendingExpiredBefore(new Date(now.getTime() - graceMs), limit);
+  const unpaid = await store.orders.reservedExpiredBefore(now, limit);
   let expired = 0;
-  for (const orderId of ids) {
-    const ended = await store.transaction((tx) => endOrder(tx, deps, { orderId, to: 'EXPIRED', reason: 'NEVER_RESERVED', meta: { correlationId: orderId } }));
-    if (ended) expired++;
-  }
+  const end = (orderId: string, reason: string) =>
+    store.transaction(async (tx) => {
+      await tx.orders.lock([orderId]);
+      // Checked for both lists: a PENDING order may have been reserved and claimed since.
+      if (await chargeUnderWay(tx, orderId, now)) return undefined;
+      return endOrder(tx, deps, { orderId, to: 'EXPIRED', reason, meta: { correlationId: orderId } });
+    });
+  for (const orderId of unreserved) if (await end(orderId, 'NEVER_RESERVED')) expired++;
+  for (const orderId of unpaid) if (await end(orderId, 'RESERVATION_EXPIRED')) expired++;
   return expired;
+}
+
+/** Read under the order's lock, which every claim of its charge takes first. */
+async function chargeUnderWay(tx: OrderTx, orderId: string, now: Date): Promise<boolean> {
+  const attempt = await tx.payments.find(orderId);
+  return attempt?.status === 'CHARGING' && attempt.claimedUntil !== null && attempt.claimedUntil.getTime() > now.getTime();
 }

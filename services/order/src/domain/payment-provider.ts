@@ -14,7 +14,12 @@ export interface ChargeRequest {
   token: string;
 }
 
-export type ChargeResult = { outcome: 'approved' } | { outcome: 'declined'; reason: string };
+/**
+ * `pending`: the network has not decided and is waiting for the buyer (a 3-D Secure challenge,
+ * say). Nothing is taken yet; the charge is asked again with the same orderId once its lease
+ * ends, until it is decided or the order's time is up (then it is voided and the order expires).
+ */
+export type ChargeResult = { outcome: 'approved' } | { outcome: 'declined'; reason: string } | { outcome: 'pending'; reason: string };
 
 export interface PaymentProvider {
   charge(request: ChargeRequest): Promise<ChargeResult>;

@@ -48,6 +48,11 @@ export interface OrderStore {
   /** Ids of PENDING orders whose expiresAt is before `before`, oldest first. */
   pendingExpiredBefore(before: Date, limit: number): Promise<string[]>;
   /**
+   * Ids of RESERVED orders whose expiresAt is before `before` and whose charge is not under
+   * way (no CHARGING attempt within its lease), oldest first.
+   */
+  reservedExpiredBefore(before: Date, limit: number): Promise<string[]>;
+  /**
    * Holds these orders until the transaction ends, taken in id order so two lockers never
    * deadlock. An order's lock comes before its payment attempt's, everywhere.
    */

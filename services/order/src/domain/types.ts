@@ -88,6 +88,8 @@ export interface PaymentAttempt {
   token: string;
   status: PaymentStatus;
   attempts: number;
+  /** While CHARGING: until when the worker that claimed it owns the charge (its lease). */
+  claimedUntil: Date | null;
   /** The trace the attempt was made in (the reservation's), which its charge continues. */
   traceparent: string | null;
 }
@@ -108,4 +110,4 @@ export interface Caller {
   roles: string[];
 }
 
-export type PaymentToken = 'tok_visa' | 'tok_declined' | 'tok_timeout';
+export type PaymentToken = 'tok_visa' | 'tok_declined' | 'tok_timeout' | 'tok_pending';

@@ -3,7 +3,7 @@ import { AddressInput, queryInt } from '@shop/http';
 import { OrderStatuses } from '../domain/order-state.js';
 import { ORDER_LIMITS } from '../config.js';
 
-export const PaymentTokens = ['tok_visa', 'tok_declined', 'tok_timeout'] as const;
+export const PaymentTokens = ['tok_visa', 'tok_declined', 'tok_timeout', 'tok_pending'] as const;
 
 /** The one address input form (@shop/http), also in answers: an order's shipping details. */
 export const AddressSchema = AddressInput;

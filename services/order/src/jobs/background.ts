@@ -1,7 +1,7 @@
 import type { Logger } from '@shop/logger';
 import { chargeDuePayments, type ChargeDeps } from '../domain/charge-payment.js';
 import { reconcileGate } from '../domain/reconcile-gate.js';
-import { expireUnreserved, type OutcomeDeps } from '../domain/order-outcomes.js';
+import { expireOrders, type OutcomeDeps } from '../domain/order-outcomes.js';
 import type { GateAdmin, OrderDb, StockSource } from '../domain/ports.js';
 import { startLoop, type Loop } from '@shop/jobs';
 
@@ -45,16 +45,16 @@ export function startGateReconciler(deps: { store: OrderDb; gate: GateAdmin; sto
   });
 }
 
-/** Ends PENDING orders that outlived their expiresAt without a reservation (see expireUnreserved). */
-export function startPendingExpirer(deps: OutcomeDeps & { store: OrderDb; intervalMs: number; graceMs: number }): Loop {
+/** Ends orders whose time is up (see expireOrders): the one owner of an order's expiry. */
+export function startOrderExpirer(deps: OutcomeDeps & { store: OrderDb; intervalMs: number; graceMs: number }): Loop {
   return startLoop({
-    name: 'pending-expiry',
+    name: 'order-expiry',
     intervalMs: deps.intervalMs,
     logger: deps.logger,
     tick: async () => {
-      const expired = await expireUnreserved(deps.store, deps, new Date(), deps.graceMs, 100);
-      if (expired) deps.logger.info({ expired }, 'PENDING orders past their expiry without a reservation expired');
-      return expired === 100;
+      const expired = await expireOrders(deps.store, deps, new Date(), deps.graceMs, 100);
+      if (expired) deps.logger.info({ expired }, 'orders past their expiry expired');
+      return expired >= 100;
     },
   });
 }

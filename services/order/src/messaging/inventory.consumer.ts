@@ -45,7 +45,9 @@ async function applyInventoryEvent(tx: OrderTx, deps: OutcomeDeps, raw: EventEnv
       return;
     }
     case 'inventory.released.v1':
-      // Releases that follow our own reject or cancel need nothing; only an expiry changes the order.
+      // Releases that follow our own reject, cancel or expiry need nothing. An EXPIRED release
+      // came from inventory's old clock-driven sweeper (a replica from before the rolling
+      // upgrade): those units are gone, so the order cannot be sold any more.
       if (event.data.reason === 'EXPIRED') {
         await endOrder(tx, deps, { orderId: event.data.orderId, to: 'EXPIRED', reason: 'RESERVATION_EXPIRED', meta });
       }
