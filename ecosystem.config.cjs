@@ -86,6 +86,13 @@ function serviceEnv(name, instanceId, port) {
     // The fault suite's proxy (test/faults/toxiproxy.ts) stands in front of inventory-1's gRPC port only.
     env.INVENTORY_GRPC_TARGET = PROXIED ? '127.0.0.1:18141' : grpcTarget('inventory');
   }
+  // FAULT_ORDER_TTL_SECONDS=N: fault scenario R9 (test/faults/r09-reservation-expired.test.ts)
+  // reloads the order replicas with orders that expire after N s, looked at every second, and
+  // reloads them back without it. Never set by npm run up.
+  if (name === 'order' && /^\d+$/.test(process.env.FAULT_ORDER_TTL_SECONDS || '')) {
+    env.ORDER_TTL_SECONDS = process.env.FAULT_ORDER_TTL_SECONDS;
+    env.PENDING_EXPIRY_INTERVAL_MS = '1000';
+  }
   // The GraphQL gateway (product service) calls every replica of the services directly.
   if (name === 'product') {
     for (const svc of ['user', 'product', 'cart', 'order']) {
