@@ -23,6 +23,7 @@ function group(cmd) {
   if (cmd.includes('prometheus') || cmd.includes('exporter') || cmd.includes('alertmanager')) return 'monitoring';
   if (cmd.includes('jaeger')) return 'jaeger';
   if (cmd.includes('tsc') || cmd.includes('jest') || cmd.includes('go-build') || cmd.includes('/compile')) return 'other helpers (builds, tests)';
+  if (cmd === 'yes') return 'yes (another helper\'s CPU burner)';
   return 'other';
 }
 
