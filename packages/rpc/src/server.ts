@@ -97,17 +97,22 @@ export async function startRpcServer(options: RpcServerOptions): Promise<RpcServ
   timer.unref();
   logger.info({ port, apis: names }, 'gRPC listening');
 
+  let closed: Promise<void> | undefined;
   return {
     port,
-    async close(graceMs = 5_000) {
-      closing = true;
-      clearInterval(timer);
-      setAll('NOT_SERVING');
-      await new Promise<void>((resolve) => {
-        const force = setTimeout(() => (server.forceShutdown(), resolve()), graceMs);
-        force.unref();
-        server.tryShutdown(() => (clearTimeout(force), resolve()));
-      });
+    // Once: the signal handler starts it, the closers wait for the same promise.
+    close(graceMs = 5_000) {
+      closed ??= (async () => {
+        closing = true;
+        clearInterval(timer);
+        setAll('NOT_SERVING');
+        await new Promise<void>((resolve) => {
+          const force = setTimeout(() => (server.forceShutdown(), resolve()), graceMs);
+          force.unref();
+          server.tryShutdown(() => (clearTimeout(force), resolve()));
+        });
+      })();
+      return closed;
     },
   };
 }

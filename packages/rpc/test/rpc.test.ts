@@ -126,6 +126,22 @@ describe('@shop/rpc between real servers', () => {
   });
 });
 
+describe('shutting down', () => {
+  it('when a replica is told to stop while a call is in flight, then that call still gets its answer, new connections are refused, and a second close waits for the same end', async () => {
+    const s = await replica('stopping');
+    const address = `127.0.0.1:${s.port}`;
+    const c = client(address, 3_000);
+    await c.call('GetAvailability', { productId: PRODUCT });
+    answer = async (_r, productId) => (await sleep(300), { productId, available: 9 });
+    const inFlight = c.call('GetAvailability', { productId: PRODUCT });
+    await sleep(50);
+    const [first, second] = [s.close(2_000), s.close(2_000)];
+    expect(await inFlight).toEqual({ productId: PRODUCT, available: 9 });
+    await Promise.all([first, second]);
+    expect(await checkHealth(address, '', 500)).toBe('UNREACHABLE');
+  });
+});
+
 describe('grpc.health.v1', () => {
   it('when the readiness checks pass, then the server and its API are SERVING; an API it does not serve is unknown', async () => {
     expect(await checkHealth(`127.0.0.1:${a.port}`)).toBe('SERVING');
