@@ -1,7 +1,7 @@
 /**
- * What tracing costs in CPU: two extra product replicas of this checkout's compiled build, the
- * same in all but one variable (one with the tracing preload exporting to the stack's Jaeger,
- * one with OTEL_SDK_DISABLED=true), take the same open-model load in turns (on, off, on, off ...,
+ * What tracing costs in CPU: three extra product replicas of this checkout's compiled build, the
+ * same in all but one variable (tracing every request to the stack's Jaeger, a tenth of them, and
+ * OTEL_SDK_DISABLED=true), take the same open-model load in turns (on, 10 %, off, on, ...,
  * k6's browse mix at a fixed arrival rate, straight at the replica), and each turn's CPU per
  * request is read from /proc (utime + stime) of the replica and of Jaeger.
  * Needs the platform up (npm run up: the build, k6, Jaeger) and nothing else loading the box
@@ -40,14 +40,16 @@ const { serviceEnv } = createRequire(import.meta.url)(join(ROOT, 'ecosystem.conf
 };
 
 interface Variant {
-  name: 'tracing on' | 'tracing off';
+  name: 'tracing on' | 'tracing 10 %' | 'tracing off';
   port: number;
   env: Record<string, string>;
   proc?: ChildProcess;
 }
-// Ports 4018/4019: product replicas 8 and 9, free unless REPLICAS > 7.
+// Ports 4017-4019: product replicas 7 to 9, free unless REPLICAS > 6. "tracing 10 %" samples a
+// tenth of new traces (the SDK still makes a non-recording span for the others).
 const variants: Variant[] = [
-  { name: 'tracing on', port: 4018, env: {} },
+  { name: 'tracing on', port: 4017, env: { OTEL_TRACES_SAMPLER: 'parentbased_always_on' } },
+  { name: 'tracing 10 %', port: 4018, env: { OTEL_TRACES_SAMPLER: 'parentbased_traceidratio', OTEL_TRACES_SAMPLER_ARG: '0.1' } },
   { name: 'tracing off', port: 4019, env: { OTEL_SDK_DISABLED: 'true' } },
 ];
 
@@ -109,7 +111,7 @@ async function main(): Promise<void> {
   try {
     for (const v of variants) await start(v);
     // Warm both up (JIT, caches, connections) before anything is measured.
-    for (const v of variants) k6(v, 5, `warm-${v.port}`);
+    for (const v of variants) k6(v, 10, `warm-${v.port}`);
     for (let round = 1; round <= ROUNDS; round++) {
       for (const v of variants) {
         const pid = v.proc!.pid!;
@@ -153,11 +155,14 @@ function report(turns: Turn[], withJaeger: boolean): void {
     };
   };
   const on = per('tracing on');
+  const tenth = per('tracing 10 %');
   const off = per('tracing off');
-  const overhead = +(((on.replicaUsPerRequest - off.replicaUsPerRequest) / off.replicaUsPerRequest) * 100).toFixed(1);
-  const command = `npx tsx load-tests/tracing-cost.ts --rate ${RATE} --seconds ${SECONDS} --rounds ${ROUNDS}`;
+  const over = (v: { replicaUsPerRequest: number }) => +(((v.replicaUsPerRequest - off.replicaUsPerRequest) / off.replicaUsPerRequest) * 100).toFixed(1);
+  const overhead = over(on);
+  const tenthOverhead = over(tenth);
+  const command = `${process.env.STACK_ROOT ? `STACK_ROOT=${process.env.STACK_ROOT} ` : ''}npx tsx load-tests/tracing-cost.ts --rate ${RATE} --seconds ${SECONDS} --rounds ${ROUNDS}`;
   const at = new Date().toISOString();
-  const result = { at, machine: { cores: cpus().length, cpu: cpus()[0]?.model }, command, rate: RATE, seconds: SECONDS, rounds: ROUNDS, on, off, replicaOverheadPercent: overhead, turns };
+  const result = { at, machine: { cores: cpus().length, cpu: cpus()[0]?.model }, command, rate: RATE, seconds: SECONDS, rounds: ROUNDS, on, tenth, off, replicaOverheadPercent: overhead, tenthReplicaOverheadPercent: tenthOverhead, turns };
   const out = resolve(join(import.meta.dirname, '..'), flag.out!);
   writeFileSync(join(out, 'tracing-cost.json'), `${JSON.stringify(result, null, 2)}\n`);
   const fmt = (n: number | null) => (n === null ? '–' : String(n));
@@ -166,17 +171,18 @@ function report(turns: Turn[], withJaeger: boolean): void {
     [
       `# What tracing costs (${at.slice(0, 16)}Z)`,
       '',
-      `Two extra product replicas of the compiled build on one ${cpus().length}-core machine, one with the tracing preload`,
-      '(every request sampled, `parentbased_always_on`, OTLP/HTTP to the stack\'s Jaeger) and one with `OTEL_SDK_DISABLED=true`,',
-      `took the same load in turns (${ROUNDS} rounds of on, off): k6's browse mix (listings, searches, product pages) at ${RATE} requests/s`,
+      `Three extra product replicas of the compiled build on one ${cpus().length}-core machine, the same but for tracing: every request`,
+      'sampled (`parentbased_always_on`, OTLP/HTTP to the stack\'s Jaeger), a tenth of new traces (`parentbased_traceidratio`, 0.1),',
+      `and \`OTEL_SDK_DISABLED=true\`, took the same load in turns (${ROUNDS} rounds of the three): k6's browse mix (listings, searches, product pages) at ${RATE} requests/s`,
       `for ${SECONDS} s a turn, straight at the replica. CPU from /proc (utime + stime) of the replica and of Jaeger over each turn.`,
       '',
       '| | requests | replica CPU µs / request | Jaeger CPU µs / request | p50 ms | p99 ms |',
       '|---|---|---|---|---|---|',
       `| tracing on | ${on.requests} | ${on.replicaUsPerRequest} | ${fmt(on.jaegerUsPerRequest)} | ${on.p50Ms} | ${on.p99Ms} |`,
+      `| tracing 10 % | ${tenth.requests} | ${tenth.replicaUsPerRequest} | ${fmt(tenth.jaegerUsPerRequest)} | ${tenth.p50Ms} | ${tenth.p99Ms} |`,
       `| tracing off | ${off.requests} | ${off.replicaUsPerRequest} | ${fmt(off.jaegerUsPerRequest)} | ${off.p50Ms} | ${off.p99Ms} |`,
       '',
-      `Tracing every request costs the replica **${overhead} %** more CPU per request.`,
+      `Tracing every request costs the replica **${overhead} %** more CPU per request; sampling a tenth, **${tenthOverhead} %**.`,
       '',
       '| turn | variant | requests | replica CPU ms | Jaeger CPU ms | p50 ms | p99 ms | failed | dropped |',
       '|---|---|---|---|---|---|---|---|---|',
@@ -190,7 +196,7 @@ function report(turns: Turn[], withJaeger: boolean): void {
       '',
     ].join('\n'),
   );
-  console.log(JSON.stringify({ on, off, replicaOverheadPercent: overhead }, null, 1));
+  console.log(JSON.stringify({ on, tenth, off, replicaOverheadPercent: overhead, tenthReplicaOverheadPercent: tenthOverhead }, null, 1));
 }
 
 await main();
