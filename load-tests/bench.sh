@@ -5,7 +5,8 @@
 # per scenario, results/bench-<scenario>.svg (throughput and p50/p99 over time).
 # Usage: npm run bench [-- --quick]   (the platform must be up: npm run up)
 #   BENCH_SCENARIOS="cached-listing checkout" npm run bench   runs only those (of: baseline
-#   cached-listing browse checkout drop backlog); the report says which were not run.
+#   cached-listing browse checkout drop backlog); the report says which were not run, and
+#   BENCH_REPORT=<name>.md writes it beside latest.md instead of over it.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$PWD

@@ -118,5 +118,6 @@ const lines = [
   '```',
   '',
 ];
-writeFileSync(join(out, 'latest.md'), lines.join('\n'));
+// BENCH_REPORT: a subset's run beside latest.md instead of over it (bench.sh).
+writeFileSync(join(out, process.env.BENCH_REPORT || 'latest.md'), lines.join('\n'));
 console.log(lines.join('\n'));
