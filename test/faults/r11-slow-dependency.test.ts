@@ -33,12 +33,12 @@ interface Call {
   at: number;
 }
 
-async function call(what: string, method: string, path: string, body?: unknown, token?: string): Promise<Call> {
+async function call(what: string, method: string, path: string, body?: unknown, token?: string, headers: Record<string, string> = {}): Promise<Call> {
   const at = Date.now();
   try {
     const res = await fetch(`${EDGE}${path}`, {
       method,
-      headers: { ...(body === undefined ? {} : { 'content-type': 'application/json' }), ...(token ? { authorization: `Bearer ${token}` } : {}) },
+      headers: { ...(body === undefined ? {} : { 'content-type': 'application/json' }), ...(token ? { authorization: `Bearer ${token}` } : {}), ...headers },
       body: body === undefined ? undefined : JSON.stringify(body),
       signal: AbortSignal.timeout(15_000),
     });
@@ -100,7 +100,7 @@ describe('R11: a slow dependency', () => {
       emails.push(email);
       return call('register', 'POST', '/api/auth/register', { email, password: PASSWORD, name: 'R11 customer' });
     });
-    const firstOrder = await call('order of an unseeded product', 'POST', '/api/orders', { items: [{ productId: unseeded.id, quantity: 1 }], paymentToken: 'tok_visa' }, late.token);
+    const firstOrder = await call('order of an unseeded product', 'POST', '/api/orders', { items: [{ productId: unseeded.id, quantity: 1 }], paymentToken: 'tok_visa' }, late.token, { 'Idempotency-Key': randomUUID() });
     await sleep(15_000);
     const authCalls = await auth();
     for (const [proxy, name] of toxics) await removeToxic(proxy, name);
@@ -117,7 +117,7 @@ describe('R11: a slow dependency', () => {
       login,
       await call('refresh', 'POST', '/api/auth/refresh', { refreshToken: sessions[1].refreshToken }),
       await call('register', 'POST', '/api/auth/register', { email: `r11-${randomUUID().slice(0, 8)}@e2e.test`, password: PASSWORD, name: 'R11 customer' }),
-      await call('order of an unseeded product', 'POST', '/api/orders', { items: [{ productId: unseeded.id, quantity: 1 }], paymentToken: 'tok_visa' }, late.token),
+      await call('order of an unseeded product', 'POST', '/api/orders', { items: [{ productId: unseeded.id, quantity: 1 }], paymentToken: 'tok_visa' }, late.token, { 'Idempotency-Key': randomUUID() }),
     ];
     // A sign-up whose answer Keycloak could not give in time, tried again by its client.
     const retried = emails.length ? await call('register again', 'POST', '/api/auth/register', { email: emails[0], password: PASSWORD, name: 'R11 customer' }) : undefined;
