@@ -133,6 +133,24 @@ describe('invoices', () => {
     const early = await download(bob, pending.body.id);
     expect(early.status).toBe(409);
     expect(((await early.json()) as ErrorBody).error.code).toBe('ORDER_NOT_CONFIRMED');
+    expect(early.headers.get('retry-after')).toBeNull(); // nothing to wait for
     expect((await download(bob, randomUUID())).status).toBe(404);
+  });
+
+  it('when the order is confirmed but its invoice row is not there yet, then 409 INVOICE_NOT_READY with Retry-After, as the document declares', async () => {
+    const order = await confirmedOrder(bob, [{ quantity: 1, price: 800 }]);
+    await waitFor(async () => (await invoicesOf(order.id)).length === 1, { what: 'its invoice' });
+    await invoicesOf(order.id).delete(); // the moment between the confirmation and the invoice
+    const res = await download(bob, order.id);
+    expect(res.status).toBe(409);
+    expect(((await res.json()) as ErrorBody).error.code).toBe('INVOICE_NOT_READY');
+    expect(Number(res.headers.get('retry-after'))).toBeGreaterThan(0);
+    expect(res.headers.get('content-type')).toMatch(/^application\/json/);
+
+    const doc = (await (await fetch(`${run.url}/openapi.json`)).json()) as { paths: Record<string, Record<string, { responses: Record<string, { description: string; headers?: Record<string, { required?: boolean }> }> }>> };
+    const declared = doc.paths['/api/orders/{id}/invoice'].get.responses['409'];
+    expect(declared.description).toContain('INVOICE_NOT_READY');
+    // Declared, but not required: ORDER_NOT_CONFIRMED, the same status, sends none.
+    expect(declared.headers?.['Retry-After']).toMatchObject({ required: false });
   });
 });

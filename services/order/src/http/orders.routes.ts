@@ -34,6 +34,8 @@ const requireIdempotencyKey: RequestHandler = (req, res, next) => {
 
 const noOrder = errorResponse('NOT_FOUND: no such order for this caller');
 const retryAfter = z.object({ 'Retry-After': z.string().describe('seconds to wait') });
+// Only INVOICE_NOT_READY says when to retry; an order that is not confirmed has nothing to wait for.
+const retryAfterWhenNotReady = z.object({ 'Retry-After': z.string().optional().describe('seconds to wait; sent with INVOICE_NOT_READY only') });
 // Only IDEMPOTENCY_KEY_IN_FLIGHT says when to retry; a sold-out or capped order has nothing to wait for.
 const retryAfterWhenInFlight = z.object({ 'Retry-After': z.string().optional().describe('seconds to wait; sent with IDEMPOTENCY_KEY_IN_FLIGHT only') });
 
@@ -126,7 +128,7 @@ export const orderRoutes: Array<Route<OrderRouteDeps>> = [
           headers: z.object({ 'Content-Disposition': z.string().describe('attachment; filename="INV-2026-000001.pdf"') }),
         },
         404: noOrder,
-        409: errorResponse('ORDER_NOT_CONFIRMED: the order has no invoice (not confirmed); INVOICE_NOT_READY: confirmed a moment ago, retry (Retry-After)', retryAfter),
+        409: errorResponse('ORDER_NOT_CONFIRMED: the order has no invoice (not confirmed); INVOICE_NOT_READY: confirmed a moment ago, retry (Retry-After)', retryAfterWhenNotReady),
       },
     },
     async ({ req, res, params }, deps: OrderRouteDeps) => {
