@@ -124,7 +124,11 @@ function serviceApps(name, basePort) {
       exec_mode: 'fork',
       env: serviceEnv(name, instance, basePort + i),
       autorestart: true,
-      max_memory_restart: '400M',
+      // A leak guard, not a budget: during a drop's open the order replicas' heap grows from
+      // ~100 to ~300 MB of mostly garbage (RSS up to 557 MB, load-tests/results/buy-path-profile.md),
+      // and a 400M limit made pm2 restart both twins mid-rehearsal. 1G is far above a live
+      // replica (113-124 MB idle, docs/capacity.md) and 12 of them still fit this machine.
+      max_memory_restart: '1G',
       // A service that crashes at boot backs off instead of spinning two cores.
       exp_backoff_restart_delay: 200,
       max_restarts: 50,
