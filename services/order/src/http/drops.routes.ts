@@ -12,6 +12,7 @@ export interface DropRouteDeps {
 }
 
 const noDrop = errorResponse('NOT_FOUND: no such drop');
+const dropClosed = errorResponse('DROP_CLOSED: an admin closed the drop');
 const Jwks = z.object({ keys: z.array(z.object({ kty: z.string() }).catchall(z.unknown())) }).meta({ id: 'Jwks' });
 
 /** The waiting room. Joins and polls are one Redis script each and never touch Postgres. */
@@ -112,7 +113,7 @@ export const dropRoutes: Array<Route<DropRouteDeps>> = [
       summary: "Join the queue: the buyer's one ticket (joining again returns the same ticket)",
       auth: 'signedIn',
       request: { params: DropParamsSchema },
-      responses: { 200: { description: 'the ticket', schema: TicketSchema }, 404: noDrop },
+      responses: { 200: { description: 'the ticket', schema: TicketSchema }, 404: noDrop, 409: dropClosed },
     },
     async ({ req, res, params }, deps: DropRouteDeps) => {
       res.setHeader('Cache-Control', 'private, no-store');
@@ -127,7 +128,7 @@ export const dropRoutes: Array<Route<DropRouteDeps>> = [
       summary: "The caller's ticket: state, position, eta, when to poll again, and the admission once admitted",
       auth: 'signedIn',
       request: { params: DropParamsSchema },
-      responses: { 200: { description: 'the ticket', schema: TicketSchema }, 404: errorResponse('NOT_FOUND (no drop) or NOT_IN_QUEUE') },
+      responses: { 200: { description: 'the ticket', schema: TicketSchema }, 404: errorResponse('NOT_FOUND (no drop) or NOT_IN_QUEUE'), 409: dropClosed },
     },
     async ({ req, res, params }, deps: DropRouteDeps) => {
       res.setHeader('Cache-Control', 'private, no-store');
@@ -142,7 +143,7 @@ export const dropRoutes: Array<Route<DropRouteDeps>> = [
       summary: 'The held poll of a ticket far from the head (longPoll): answers when the drop sells out or closes, when the turn is near, or after about 10 s',
       auth: 'signedIn',
       request: { params: DropParamsSchema },
-      responses: { 200: { description: 'the ticket', schema: TicketSchema }, 404: errorResponse('NOT_FOUND (no drop) or NOT_IN_QUEUE') },
+      responses: { 200: { description: 'the ticket', schema: TicketSchema }, 404: errorResponse('NOT_FOUND (no drop) or NOT_IN_QUEUE'), 409: dropClosed },
     },
     async ({ req, res, params }, deps: DropRouteDeps) => {
       res.setHeader('Cache-Control', 'private, no-store');
