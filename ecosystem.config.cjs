@@ -133,8 +133,9 @@ function serviceApps(name, basePort) {
       exp_backoff_restart_delay: 200,
       max_restarts: 50,
       min_uptime: 5000,
-      // A reload (pm2 reload ecosystem.config.cjs) starts the next replica only once this one listens
-      // (process.send('ready') in @shop/service), so twins are never down together.
+      // A reload (npm run pm2 -- reload ecosystem.config.cjs: one app at a time, scripts/pm2.sh)
+      // stops the next replica only once this one listens (process.send('ready') in
+      // @shop/service), so twins are never down together.
       wait_ready: true,
       listen_timeout: 30000,
       // Time to drain on SIGINT before pm2 kills: 5 s answering with Connection: close
@@ -148,8 +149,10 @@ function serviceApps(name, basePort) {
 }
 
 /**
- * Replica 1 of every service, then replica 2 of every service, ...: pm2 reloads two apps at a
- * time in this order, so with wait_ready a service's twins are never restarting at once.
+ * Replica 1 of every service, then replica 2 of every service, ...: the order of a fresh start.
+ * It does not keep twins apart in a reload: pm2 reloads in the order of its process ids (which
+ * a delete and start changes), so scripts/pm2.sh, the way every pm2 command is run, makes pm2
+ * act on one app at a time; with wait_ready a service's twins are then never down together.
  */
 function interleaved(perService) {
   const out = [];

@@ -83,7 +83,7 @@ $(external_infra || echo "  PgBouncer         127.0.0.1:6432  (transaction pooli
 Log in as the demo admin ($DEMO_ADMIN_EMAIL / $DEMO_ADMIN_PASSWORD):
 $(demo_admin_login_hint)
 Status: npm run status    Stop: npm run down (npm run down -- --keep-infra keeps the databases)
-Logs:   .run/logs/  (services: .run/logs/<name>-<n>.log; pm2: PM2_HOME=.run/pm2 npx pm2 ls)
+Logs:   .run/logs/  (services: .run/logs/<name>-<n>.log; pm2: npm run pm2 -- ls)
 EOF
 }
 banner

@@ -5,7 +5,8 @@ PM2_BIN="$ROOT/node_modules/.bin/pm2"
 ECOSYSTEM="$ROOT/ecosystem.config.cjs"
 SERVICES_STAMP="$STATE/services-started"
 
-pm2() { "$PM2_BIN" "$@"; }
+# Through scripts/pm2.sh, which makes pm2 act on one app at a time (a reload never stops twins together).
+pm2() { "$ROOT/scripts/pm2.sh" "$@"; }
 
 pm2_running() { pid_alive "$PM2_HOME/pm2.pid"; }
 

@@ -159,7 +159,7 @@ describe('edge (nginx at :8000)', () => {
 });
 
 describe('edge failover', () => {
-  const PM2 = join(ROOT, 'node_modules', '.bin', 'pm2');
+  const PM2 = join(ROOT, 'scripts', 'pm2.sh');
   const pm2Env = { ...process.env, PM2_HOME: join(ROOT, '.run', 'pm2') };
   const VICTIM = 'product-2';
   const VICTIM_PORT = 4012;

@@ -110,7 +110,8 @@ const pm2Options = (env: Record<string, string>) => ({
   encoding: 'utf8' as const,
   timeout: 300_000,
 });
-const PM2_BIN = join(ROOT, 'node_modules', '.bin', 'pm2');
+/** scripts/pm2.sh: pm2 acting on one app at a time, so a reload never stops a service's twins together. */
+const PM2_BIN = join(ROOT, 'scripts', 'pm2.sh');
 
 export function pm2(args: string[], env: Record<string, string> = {}): string {
   return execFileSync(PM2_BIN, args, { ...pm2Options(env), stdio: 'pipe' });

@@ -15,8 +15,8 @@ describe('R13: rolling restart under load', () => {
     const fault = { from: Date.now(), to: 0 };
     const names = pm2Apps().map((a) => a.name);
     const pids = new Map(pm2Apps().map((a) => [a.name, a.pid]));
-    // The process file's order (replica 1 of each service, then replica 2) and wait_ready keep
-    // a service's twins from restarting together (ecosystem.config.cjs).
+    // Through scripts/pm2.sh (pm2Async): one app at a time, and wait_ready, keep a service's twins
+    // from restarting together in whatever order pm2's ids put them (R9 reorders the order replicas).
     await pm2Async(['reload', join(platformRoot(), 'ecosystem.config.cjs')]);
     await allReady();
     fault.to = Date.now();
