@@ -10,23 +10,31 @@ const logger = createLogger('cache-test', 'silent');
 const options = { ttlSeconds: 60 };
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-describe('Cache when Redis hangs', () => {
-  let relay: HungLink;
-  let client: RedisClient;
-
+/**
+ * A client that reaches the test Redis through a relay the test can hold or cut; made before a
+ * suite's first test, closed after its last.
+ */
+function hungClient(): { relay: HungLink; client: RedisClient } {
+  const h = {} as { relay: HungLink; client: RedisClient };
   beforeAll(async () => {
     const url = new URL(testEnv('cache').REDIS_URL);
-    relay = await hungLink({ port: Number(url.port || 6379) });
-    client = connect({ url: `redis://127.0.0.1:${relay.port}${url.pathname}` });
-    await client.ping();
+    h.relay = await hungLink({ port: Number(url.port || 6379) });
+    h.client = connect({ url: `redis://127.0.0.1:${h.relay.port}${url.pathname}` });
+    await h.client.ping();
   });
   afterAll(async () => {
-    relay.set('off');
-    await closeAll([client]);
-    await relay.close();
+    h.relay.set('off');
+    await closeAll([h.client]);
+    await h.relay.close();
   });
+  return h;
+}
+
+describe('Cache when Redis hangs', () => {
+  const h = hungClient();
 
   it('when Redis stops answering, then only the first read waits for it (150 ms, not the 1 s command timeout), the rest come from the loader at once, and the cache is used again once Redis answers', async () => {
+    const { relay, client } = h;
     const prefix = `cache-test:${randomUUID()}`;
     const listing = new Cache(client, logger, prefix);
     const detail = new Cache(client, logger, prefix); // a second cache on the same client shares the breaker
@@ -63,6 +71,7 @@ describe('Cache when Redis hangs', () => {
   }, 20_000);
 
   it('when Redis answered with an error of its own, or the caller rejected with a non-error, then the breaker stays closed and the rejection is passed on', async () => {
+    const { client } = h;
     const breaker = breakerFor(client);
     const key = `cache-test:${randomUUID()}`;
     await client.set(key, 'a string');
@@ -75,22 +84,10 @@ describe('Cache when Redis hangs', () => {
 });
 
 describe('A Redis connection whose replies were lost', () => {
-  let relay: HungLink;
-  let client: RedisClient;
-
-  beforeAll(async () => {
-    const url = new URL(testEnv('cache').REDIS_URL);
-    relay = await hungLink({ port: Number(url.port || 6379) });
-    client = connect({ url: `redis://127.0.0.1:${relay.port}${url.pathname}` });
-    await client.ping();
-  });
-  afterAll(async () => {
-    relay.set('off');
-    await closeAll([client]);
-    await relay.close();
-  });
+  const h = hungClient();
 
   it('when Redis acted on commands whose replies were dropped (toxiproxy timeout) and the link heals, then every later reply is its own command\'s, not the one before\'s', async () => {
+    const { relay, client } = h;
     const keys = Array.from({ length: 10 }, (_, i) => `cache-test:${randomUUID()}:${i}`);
     await Promise.all(keys.map((k) => client.set(k, k, 'EX', 60)));
     relay.set('drop');
