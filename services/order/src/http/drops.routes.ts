@@ -1,7 +1,7 @@
-import { defineRoute, errorResponse, type Route } from '@shop/http';
+import { defineRoute, errorResponse, type Response, type ResponseSpec, type Route } from '@shop/http';
 import { AppError } from '@shop/errors';
 import { z } from 'zod';
-import { closeDrop, listDrops, queueTicket, readDrop, scheduleDrop, waitTicket, type DropDeps } from '../domain/drops.js';
+import { closeDrop, listDrops, queueTicket, readDrop, scheduleDrop, waitTicket, type DropDeps, type TicketView } from '../domain/drops.js';
 import { fairnessRecord } from '../domain/open-drop.js';
 import { callerOf } from './caller.js';
 import { CreateDropSchema, DropListQuerySchema, DropListSchema, DropParamsSchema, DropSchema, FairnessSchema, TicketSchema } from './drops.schemas.js';
@@ -12,8 +12,34 @@ export interface DropRouteDeps {
 }
 
 const noDrop = errorResponse('NOT_FOUND: no such drop');
+const notInQueue = errorResponse('NOT_FOUND (no drop) or NOT_IN_QUEUE');
 const dropClosed = errorResponse('DROP_CLOSED: an admin closed the drop');
 const Jwks = z.object({ keys: z.array(z.object({ kty: z.string() }).catchall(z.unknown())) }).meta({ id: 'Jwks' });
+
+/** A route that answers with the caller's own ticket: on the lean lane, signed in, never cached. */
+function ticketRoute(
+  method: 'get' | 'post',
+  path: string,
+  summary: string,
+  notFound: ResponseSpec,
+  ticket: (drops: DropDeps, dropId: string, buyer: string, res: Response) => Promise<TicketView>,
+): Route<DropRouteDeps> {
+  return defineRoute(
+    {
+      method,
+      path,
+      lean: true,
+      summary,
+      auth: 'signedIn',
+      request: { params: DropParamsSchema },
+      responses: { 200: { description: 'the ticket', schema: TicketSchema }, 404: notFound, 409: dropClosed },
+    },
+    async ({ req, res, params }, deps: DropRouteDeps) => {
+      res.setHeader('Cache-Control', 'private, no-store');
+      return ticket(deps.drops, params.id, callerOf(req).id, res);
+    },
+  );
+}
 
 /** The waiting room. Joins and polls are one Redis script each and never touch Postgres. */
 export const dropRoutes: Array<Route<DropRouteDeps>> = [
@@ -105,52 +131,22 @@ export const dropRoutes: Array<Route<DropRouteDeps>> = [
       return record;
     },
   ),
-  defineRoute(
-    {
-      method: 'post',
-      path: '/api/drops/:id/queue',
-      lean: true,
-      summary: "Join the queue: the buyer's one ticket (joining again returns the same ticket)",
-      auth: 'signedIn',
-      request: { params: DropParamsSchema },
-      responses: { 200: { description: 'the ticket', schema: TicketSchema }, 404: noDrop, 409: dropClosed },
-    },
-    async ({ req, res, params }, deps: DropRouteDeps) => {
-      res.setHeader('Cache-Control', 'private, no-store');
-      return queueTicket(deps.drops, params.id, callerOf(req).id, 'join');
-    },
+  ticketRoute('post', '/api/drops/:id/queue', "Join the queue: the buyer's one ticket (joining again returns the same ticket)", noDrop, (drops, id, buyer) =>
+    queueTicket(drops, id, buyer, 'join'),
   ),
-  defineRoute(
-    {
-      method: 'get',
-      path: '/api/drops/:id/queue/me',
-      lean: true,
-      summary: "The caller's ticket: state, position, eta, when to poll again, and the admission once admitted",
-      auth: 'signedIn',
-      request: { params: DropParamsSchema },
-      responses: { 200: { description: 'the ticket', schema: TicketSchema }, 404: errorResponse('NOT_FOUND (no drop) or NOT_IN_QUEUE'), 409: dropClosed },
-    },
-    async ({ req, res, params }, deps: DropRouteDeps) => {
-      res.setHeader('Cache-Control', 'private, no-store');
-      return queueTicket(deps.drops, params.id, callerOf(req).id, 'poll');
-    },
+  ticketRoute('get', '/api/drops/:id/queue/me', "The caller's ticket: state, position, eta, when to poll again, and the admission once admitted", notInQueue, (drops, id, buyer) =>
+    queueTicket(drops, id, buyer, 'poll'),
   ),
-  defineRoute(
-    {
-      method: 'get',
-      path: '/api/drops/:id/queue/me/wait',
-      lean: true,
-      summary: 'The held poll of a ticket far from the head (longPoll): answers when the drop sells out or closes, when the turn is near, or after about 10 s',
-      auth: 'signedIn',
-      request: { params: DropParamsSchema },
-      responses: { 200: { description: 'the ticket', schema: TicketSchema }, 404: errorResponse('NOT_FOUND (no drop) or NOT_IN_QUEUE'), 409: dropClosed },
-    },
-    async ({ req, res, params }, deps: DropRouteDeps) => {
-      res.setHeader('Cache-Control', 'private, no-store');
+  ticketRoute(
+    'get',
+    '/api/drops/:id/queue/me/wait',
+    'The held poll of a ticket far from the head (longPoll): answers when the drop sells out or closes, when the turn is near, or after about 10 s',
+    notInQueue,
+    (drops, id, buyer, res) => {
       // The client went away: stop waiting for it.
       const gone = new AbortController();
       res.once('close', () => gone.abort());
-      return waitTicket(deps.drops, params.id, callerOf(req).id, gone.signal);
+      return waitTicket(drops, id, buyer, gone.signal);
     },
   ),
 ];
