@@ -1,10 +1,11 @@
 /**
  * What the edge says when every replica of a service answers a fast 503 (a dependency
- * is away): a 503 with Retry-After and the platform's JSON error, never a 502. Runs a
+ * is away), or when none of them takes the connection (both refusing, as when twins restart
+ * together): a 503 with Retry-After and the platform's JSON error, never a 502. Runs a
  * private nginx from the real template in front of stub replicas; :8000 is untouched.
  */
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { startPrivateEdge, stubReplica, type PrivateEdge, type Stub } from './private-edge.js';
+import { freePort, startPrivateEdge, stubReplica, type PrivateEdge, type Stub } from './private-edge.js';
 
 let stubs: Stub[] = [];
 let edge: PrivateEdge | undefined;
@@ -48,5 +49,35 @@ describe('edge with every replica answering 503', () => {
     expect(stubs.reduce((n, s) => n + s.hits, 0)).toBeGreaterThan(0);
     const wrong = seen.filter((s) => s.status !== 503 || !s.retryAfter || typeof s.code !== 'string');
     expect(wrong).toEqual([]);
+  });
+});
+
+describe('edge with every replica refusing connections', () => {
+  it('when no replica takes the connection, then even the first order is 503 with Retry-After (nothing reached a replica), not 502', async () => {
+    const closed = await startPrivateEdge([await freePort(), await freePort()]);
+    try {
+      const seen: Array<{ status: number; retryAfter: string | null; code: unknown }> = [];
+      // The first request tries both replicas and finds both refusing; the later ones find both marked failed.
+      for (let i = 0; i < 4; i++) {
+        const res = await fetch(`${closed.url}/api/orders`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}', signal: AbortSignal.timeout(5_000) });
+        const body = (await res.json()) as { error?: { code?: unknown } };
+        seen.push({ status: res.status, retryAfter: res.headers.get('retry-after'), code: body.error?.code });
+      }
+      expect(seen).toEqual(Array.from({ length: 4 }, () => ({ status: 503, retryAfter: '1', code: 'SERVICE_UNAVAILABLE' })));
+    } finally {
+      await closed.stop();
+    }
+  });
+
+  it('when a replica takes the connection and breaks it off, then the answer stays 502 (it may have acted on the request)', async () => {
+    const reset = await stubReplica((req) => req.socket.resetAndDestroy());
+    const broken = await startPrivateEdge([reset.port]);
+    try {
+      const res = await fetch(`${broken.url}/api/orders`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}', signal: AbortSignal.timeout(5_000) });
+      expect({ status: res.status, code: ((await res.json()) as { error?: { code?: unknown } }).error?.code }).toEqual({ status: 502, code: 'BAD_GATEWAY' });
+    } finally {
+      await broken.stop();
+      await reset.close();
+    }
   });
 });

@@ -34,7 +34,8 @@ export async function stubReplica(handler: http.RequestListener): Promise<Stub> 
   return stub;
 }
 
-async function freePort(): Promise<number> {
+/** A loopback port nothing listens on (bound, then let go). */
+export async function freePort(): Promise<number> {
   const s = await stubReplica(() => {});
   const { port } = s;
   await s.close();
