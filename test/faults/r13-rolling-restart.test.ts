@@ -1,4 +1,4 @@
-/** R13: every service reloaded by pm2 (`pm2 reload ecosystem.config.cjs`) under load: 0 failed requests at the edge. */
+/** R13: every service reloaded by pm2 (`npm run pm2 -- reload ecosystem.config.cjs`, scripts/pm2.sh) under load: 0 failed requests at the edge. */
 import { describe, expect, it } from '@jest/globals';
 import { startOrderLoad, startReadLoad, statusCounts } from './load.js';
 import { join } from 'node:path';
@@ -7,7 +7,8 @@ import { conclude, prepare } from './scenario.js';
 
 describe('R13: rolling restart under load', () => {
   it('when every replica of every service is reloaded by pm2 under load, then no request fails at the edge', async () => {
-    const s = await prepare('R13', { stock: 1000, customers: 12 });
+    // Stock above what the load can buy in a one-at-a-time reload (~160 s at 6/s): every order can be a 202.
+    const s = await prepare('R13', { stock: 2000, customers: 12 });
     const paths = ['/api/products?limit=5', `/api/products/${s.product.id}`, `/api/inventory/${s.product.id}`, '/api/categories'];
     const orders = startOrderLoad({ customers: s.customers, productId: s.product.id, ratePerSec: 6, maxRequests: 1500, maxMs: 240_000 });
     const reads = startReadLoad({ path: (n) => paths[n % paths.length], ratePerSec: 20, maxRequests: 5000, maxMs: 240_000 });
@@ -31,7 +32,7 @@ describe('R13: rolling restart under load', () => {
     const books = await conclude(s, attempts, {
       violations: failedReads.length ? [`${failedReads.length} reads failed`] : [],
       title: 'rolling restart of every service under load (pm2 reload)',
-      injected: `pm2 reload ecosystem.config.cjs (all ${names.length} replicas) under 6 orders/s and 20 reads/s`,
+      injected: `npm run pm2 -- reload ecosystem.config.cjs (scripts/pm2.sh: one app at a time; all ${names.length} replicas, order-1 and order-2 in whatever pm2 ids R9 left) under 6 orders/s and 20 reads/s`,
       mustHold: '0 failed requests at the edge',
       counters: { 'replicas restarted': restarted, reads: got.length, 'read statuses': readStatuses, 'failed reads': failedReads.length, 'seconds the reload took': Math.round((fault.to - fault.from) / 1000) },
     });
