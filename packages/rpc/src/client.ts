@@ -7,6 +7,7 @@ import { clientDuration } from './metrics.js';
 import { serviceDefinition } from './proto.js';
 import { serviceConfig } from './service-config.js';
 import { targetOf } from './target.js';
+import { MAX_RECONNECT_BACKOFF_MS } from './reconnect.js';
 
 export interface RpcClientOptions {
   /** A target URI or a host:port list (see targetOf). */
@@ -54,7 +55,7 @@ export function rpcClient<N extends ProtoName>(api: N, options: RpcClientOptions
     'grpc.enable_retries': 1,
     // A replica that went away is tried again soon, not after the default 120 s backoff cap.
     'grpc.initial_reconnect_backoff_ms': 100,
-    'grpc.max_reconnect_backoff_ms': 2_000,
+    'grpc.max_reconnect_backoff_ms': MAX_RECONNECT_BACKOFF_MS,
     'grpc.keepalive_time_ms': 30_000,
     'grpc.keepalive_timeout_ms': 5_000,
   }) as unknown as Record<string, Unary> & grpc.Client;

@@ -5,3 +5,4 @@ export { serviceConfig, idempotentMethods, duration } from './service-config.js'
 export { serviceDefinition } from './proto.js';
 export { targetOf, portsOf } from './target.js';
 export { checkHealth, type HealthStatus } from './health-client.js';
+export { MAX_RECONNECT_BACKOFF_MS, STOP_LINGER_MS } from './reconnect.js';

@@ -36,8 +36,12 @@ export interface RpcServerOptions {
 
 export interface RpcServer {
   readonly port: number;
-  /** Marks every API NOT_SERVING, lets calls in flight finish (up to `graceMs`), then stops. */
-  close(graceMs?: number): Promise<void>;
+  /**
+   * Marks every API NOT_SERVING, keeps serving for `lingerMs` (0 by default; runService passes
+   * STOP_LINGER_MS on a stop signal), then refuses new connections, sends GOAWAY, lets calls in
+   * flight finish (up to `graceMs`) and stops. Once: a second call waits for the first's end.
+   */
+  close(graceMs?: number, lingerMs?: number): Promise<void>;
 }
 
 /** Wraps a promise handler: trace context from the metadata, a server span, the duration, errors as statuses. */
@@ -101,11 +105,12 @@ export async function startRpcServer(options: RpcServerOptions): Promise<RpcServ
   return {
     port,
     // Once: the signal handler starts it, the closers wait for the same promise.
-    close(graceMs = 5_000) {
+    close(graceMs = 5_000, lingerMs = 0) {
       closed ??= (async () => {
         closing = true;
         clearInterval(timer);
         setAll('NOT_SERVING');
+        if (lingerMs > 0) await new Promise((resolve) => setTimeout(resolve, lingerMs));
         await new Promise<void>((resolve) => {
           const force = setTimeout(() => (server.forceShutdown(), resolve()), graceMs);
           force.unref();

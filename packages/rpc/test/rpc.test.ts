@@ -1,7 +1,7 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals';
 import { AppError } from '@shop/errors';
 import { createLogger } from '@shop/logger';
-import { checkHealth, rpcClient, startRpcServer, type RpcClient, type RpcServer } from '../src/index.js';
+import { checkHealth, rpcClient, startRpcServer, STOP_LINGER_MS, type RpcClient, type RpcServer } from '../src/index.js';
 
 /** Two real gRPC servers serving shop.inventory.v1.Stock from the contracts' .proto, as two replicas would. */
 const logger = createLogger('rpc-test', 'silent');
@@ -12,10 +12,10 @@ const seen: string[] = [];
 const servers: RpcServer[] = [];
 const clients: Array<RpcClient<'inventory'>> = [];
 
-async function replica(name: string, checks?: Record<string, () => unknown>): Promise<RpcServer> {
+async function replica(name: string, checks?: Record<string, () => unknown>, port = 0): Promise<RpcServer> {
   const server = await startRpcServer({
     host: '127.0.0.1',
-    port: 0,
+    port,
     logger,
     checks,
     healthEveryMs: 50,
@@ -127,6 +127,32 @@ describe('@shop/rpc between real servers', () => {
 });
 
 describe('shutting down', () => {
+  it('when a replica is told to stop right after its twin came back (a rolling reload), then no call fails: it serves on until the client has found the twin', async () => {
+    answer = async (_r, productId) => ({ productId, available: 7 });
+    let x = await replica('x');
+    const y = await replica('y');
+    const c = client(`127.0.0.1:${x.port},127.0.0.1:${y.port}`, 2_000);
+    await c.call('GetAvailability', { productId: PRODUCT });
+    const port = x.port;
+    await x.close(100);
+    // x restarting: the client keeps calling (answered by y) and its reconnect backoff to x grows.
+    for (const until = Date.now() + 4_000; Date.now() < until; await sleep(100)) await failureOf(c.call('GetAvailability', { productId: PRODUCT }));
+    x = await replica('x', undefined, port);
+    // y is told to stop as soon as x listens, as pm2 does once x says ready.
+    const stopping = y.close(500, STOP_LINGER_MS);
+    let stopped = false;
+    void stopping.then(() => (stopped = true));
+    const failed: string[] = [];
+    for (const start = Date.now(); !stopped || Date.now() - start < 1_500; await sleep(50)) {
+      const err = await failureOf(c.call('GetAvailability', { productId: PRODUCT }));
+      if (err) failed.push(`${Date.now() - start} ms: ${err.code}`);
+    }
+    seen.length = 0;
+    expect((await c.call('GetAvailability', { productId: PRODUCT })).available).toBe(7);
+    expect(seen).toEqual(['x']);
+    expect(failed).toEqual([]);
+  }, 20_000);
+
   it('when a replica is told to stop while a call is in flight, then that call still gets its answer, new connections are refused, and a second close waits for the same end', async () => {
     const s = await replica('stopping');
     const address = `127.0.0.1:${s.port}`;

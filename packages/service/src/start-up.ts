@@ -14,7 +14,7 @@ import {
   type Subscription,
   type UnitOfWork,
 } from '@shop/messaging';
-import { startRpcServer, type RpcApi } from '@shop/rpc';
+import { startRpcServer, STOP_LINGER_MS, type RpcApi } from '@shop/rpc';
 
 export type Closer = () => Promise<unknown>;
 
@@ -127,10 +127,12 @@ export async function runService(service: Pick<Service<ServiceEnv, boolean, Part
   // The gRPC server first, so "ready" below means both ports answer; on shutdown it stops
   // first (NOT_SERVING, GOAWAY, calls in flight finish) while the clients behind it still work.
   const rpc = service.rpc ? await startRpcServer({ ...service.rpc, logger }) : undefined;
-  // On a stop signal the gRPC server goes at once, while HTTP drains (DRAIN_MS): it refuses new
-  // connections and sends GOAWAY, so the clients' round robin moves to the twin during the drain
-  // instead of finding the port closed after it; the calls in flight still finish.
-  if (rpc) for (const signal of ['SIGTERM', 'SIGINT'] as const) process.once(signal, () => void rpc.close());
+  // On a stop signal the gRPC server goes while HTTP drains (DRAIN_MS), after STOP_LINGER_MS
+  // (2.7 s): every client has by then reconnected to a twin that came back just before (a
+  // rolling reload), and only then does this one refuse new connections and send GOAWAY, so the
+  // clients' round robin moves to the twin during the drain instead of finding the port closed
+  // after it, or finding no replica at all; the calls in flight still finish.
+  if (rpc) for (const signal of ['SIGTERM', 'SIGINT'] as const) process.once(signal, () => void rpc.close(5_000, STOP_LINGER_MS));
   const closers = rpc ? [() => rpc.close(), ...service.closers] : service.closers;
   const running = await startServer(service.app, service.config.PORT, logger, closers);
   // pm2 (wait_ready in ecosystem.config.cjs) starts the next replica of a reload only after this.
