@@ -35,6 +35,20 @@ const REPLICAS = replicas();
  * The replicas reach Postgres through PgBouncer (transaction pooling, scripts/lib/pgbouncer.sh)
  * on 6432; with STACK_EXTERNAL_INFRA=1 (CI service containers) the external server directly.
  */
+/**
+ * V8's heap flags of every replica, in this one place. Without a limit V8 sizes the old generation
+ * from the machine's memory (4.4 GB here) and then lets it grow to up to 4x what the last full GC
+ * kept before collecting again; 384 MB also caps that factor near 1.35 (V8's heap controller scales
+ * it down for heaps under 2 GB). At a drop's open an order replica allocates fast and keeps little:
+ * a full GC brought 121-148 MB used down to 58-70 MB, and the old space went 129 > 54 MB at its
+ * own full GC (2,500-buyer rehearsal, load-tests/results/buy-path-profile.md section 5), so the
+ * heap grew on garbage (used ~200 MB, RSS ~410 MB per replica, 557 MB in a 5,000-buyer run).
+ * 384 MB is 5x the live heap measured at the open and keeps the whole heap (old + 64 MB young)
+ * plus the ~150 MB outside it under pm2's 1G max_memory_restart below, which stays the guard
+ * for a native leak. The young generation keeps V8's default (32 MB semi-spaces): what outlives
+ * it (held polls, up to 10 s) outlives any young generation of a sensible size.
+ */
+const HEAP_ARGS = '--max-old-space-size=384';
 /** Node 24 for the replicas where scripts/lib/prereqs.sh installed it; else the machine's node. */
 const SERVICE_NODE = fs.existsSync(path.join(ROOT, '.run', 'tools', 'node', 'bin', 'node'))
   ? path.join(ROOT, '.run', 'tools', 'node', 'bin', 'node')
@@ -115,19 +129,19 @@ function serviceApps(name, basePort) {
       cwd: ROOT,
       script: main,
       // `node --conditions=shop-dist --import ./packages/telemetry/dist/register.js
-      // services/<name>/dist/main.js`, as in the conventions: the condition makes every @shop/*
+      // services/<name>/dist/main.js`, as in the conventions (and the heap flags above): the condition makes every @shop/*
       // import resolve to its dist/ too, and the import is the tracing preload, loaded before
       // any service module. On Node 24 when the machine's node is older (scripts/lib/prereqs.sh,
       // ensure_service_node).
       interpreter: SERVICE_NODE,
-      node_args: '--conditions=shop-dist --import ./packages/telemetry/dist/register.js',
+      node_args: `${HEAP_ARGS} --conditions=shop-dist --import ./packages/telemetry/dist/register.js`,
       exec_mode: 'fork',
       env: serviceEnv(name, instance, basePort + i),
       autorestart: true,
-      // A leak guard, not a budget: during a drop's open the order replicas' heap grows from
-      // ~100 to ~300 MB of mostly garbage (RSS up to 557 MB, load-tests/results/buy-path-profile.md),
-      // and a 400M limit made pm2 restart both twins mid-rehearsal. 1G is far above a live
-      // replica (113-124 MB idle, docs/capacity.md) and 12 of them still fit this machine.
+      // A leak guard, not a budget: during a drop's open the order replicas' heap grew from
+      // ~100 to ~300 MB of mostly garbage (RSS up to 557 MB, load-tests/results/buy-path-profile.md)
+      // before HEAP_ARGS, and a 400M limit made pm2 restart both twins mid-rehearsal. 1G is above
+      // what V8 may hold under HEAP_ARGS plus the rest of a replica, and 12 of them fit this machine.
       max_memory_restart: '1G',
       // A service that crashes at boot backs off instead of spinning two cores.
       exp_backoff_restart_delay: 200,

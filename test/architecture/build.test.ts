@@ -86,13 +86,13 @@ describe('the build', () => {
     expect(missing).toEqual([]);
   });
 
-  it('when pm2 starts a replica, then it runs the service compiled, under the shop-dist condition, with the tracing preload', async () => {
+  it('when pm2 starts a replica, then it runs the service compiled, under the shop-dist condition, with the tracing preload and the heap limit', async () => {
     const { createRequire } = await import('node:module');
     const eco = createRequire(import.meta.url)('../../ecosystem.config.cjs') as { apps: Array<{ name: string; script: string; node_args?: string; env: { PORT?: string } }> };
     const replicas = eco.apps.filter((a) => a.env.PORT);
     expect(replicas.length).toBeGreaterThan(0);
     for (const app of replicas) {
-      expect({ app: app.name, script: app.script, args: app.node_args }).toEqual({ app: app.name, script: expect.stringMatching(/^services\/\w+\/dist\/main\.js$/), args: '--conditions=shop-dist --import ./packages/telemetry/dist/register.js' });
+      expect({ app: app.name, script: app.script, args: app.node_args }).toEqual({ app: app.name, script: expect.stringMatching(/^services\/\w+\/dist\/main\.js$/), args: '--max-old-space-size=384 --conditions=shop-dist --import ./packages/telemetry/dist/register.js' });
       expect(existsSync(join(ROOT, app.script.replace('/dist/main.js', '/src/main.ts')))).toBe(true);
     }
   });
