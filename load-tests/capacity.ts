@@ -21,6 +21,7 @@ import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { call, sleep } from './drop-rehearsal/http.js';
 import { signedInBuyers } from './drop-rehearsal/buyers.js';
+import { clockTicksPerSecond, loadScript } from './lib/script.js';
 
 const { values: flag } = parseArgs({
   options: {
@@ -33,16 +34,14 @@ const { values: flag } = parseArgs({
     platform: { type: 'string' },
   },
 });
-const HERE = resolve(import.meta.dirname, '..');
+const { root: HERE, k6: K6, log } = loadScript('capacity');
 const PLATFORM = resolve(flag.platform ?? HERE);
 const EDGE = 'http://127.0.0.1:8000';
-const K6 = join(HERE, '.run/tools/bin/k6');
-const TICK = Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }));
+const TICK = clockTicksPerSecond();
 const SCALE = Number(flag.scale);
 const OUT_DIR = join(HERE, 'load-tests/results');
 const TMP = join(HERE, '.run/capacity', flag.label!);
 mkdirSync(TMP, { recursive: true });
-const log = (s: string) => console.error(`[capacity ${new Date().toISOString().slice(11, 19)}] ${s}`);
 
 // ---- what each process is -------------------------------------------------------------
 function cmdline(pid: string): string {

@@ -15,9 +15,10 @@ import { createRequire } from 'node:module';
 import { cpus, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
+import { CHECKOUT, clockTicksPerSecond, loadScript } from './lib/script.js';
 
 // STACK_ROOT: another checkout's build, tools and pm2 file (a worktree without its own .run/).
-const ROOT = process.env.STACK_ROOT ?? join(import.meta.dirname, '..');
+const { root: ROOT, k6: K6, log } = loadScript('tracing-cost', { stack: process.env.STACK_ROOT });
 const { values: flag } = parseArgs({
   options: {
     rate: { type: 'string', default: '400' },
@@ -29,11 +30,9 @@ const { values: flag } = parseArgs({
 const RATE = Number(flag.rate);
 const SECONDS = Number(flag.seconds);
 const ROUNDS = Number(flag.rounds);
-const K6 = join(ROOT, '.run/tools/bin/k6');
 const NODE = existsSync(join(ROOT, '.run/tools/node/bin/node')) ? join(ROOT, '.run/tools/node/bin/node') : 'node';
-const TICK = Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }));
+const TICK = clockTicksPerSecond();
 const tmp = mkdtempSync(join(tmpdir(), 'tracing-cost-'));
-const log = (...a: unknown[]) => console.error(new Date().toISOString().slice(11, 19), ...a);
 
 const { serviceEnv } = createRequire(import.meta.url)(join(ROOT, 'ecosystem.config.cjs')) as {
   serviceEnv: (name: string, instance: string, port: number) => Record<string, string>;
@@ -163,7 +162,7 @@ function report(turns: Turn[], withJaeger: boolean): void {
   const command = `${process.env.STACK_ROOT ? `STACK_ROOT=${process.env.STACK_ROOT} ` : ''}npx tsx load-tests/tracing-cost.ts --rate ${RATE} --seconds ${SECONDS} --rounds ${ROUNDS}`;
   const at = new Date().toISOString();
   const result = { at, machine: { cores: cpus().length, cpu: cpus()[0]?.model }, command, rate: RATE, seconds: SECONDS, rounds: ROUNDS, on, tenth, off, replicaOverheadPercent: overhead, tenthReplicaOverheadPercent: tenthOverhead, turns };
-  const out = resolve(join(import.meta.dirname, '..'), flag.out!);
+  const out = resolve(CHECKOUT, flag.out!);
   writeFileSync(join(out, 'tracing-cost.json'), `${JSON.stringify(result, null, 2)}\n`);
   const fmt = (n: number | null) => (n === null ? '–' : String(n));
   writeFileSync(

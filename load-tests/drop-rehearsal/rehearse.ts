@@ -19,6 +19,7 @@ import { call, sleep, type Answer } from './http.js';
 import { renderChart, type Bucket } from './chart.js';
 import { renderReport } from './report.js';
 import { adminToken as setupAdminToken, bearer, dropProduct, scheduleDrop } from './setup.js';
+import { loadScript } from '../lib/script.js';
 
 const { values: flag } = parseArgs({
   options: {
@@ -52,8 +53,7 @@ const BOTS = Number(flag.bots);
 const LEAD_MS = Number(flag.lead) * 1000;
 const BUCKET = Number(flag.bucket);
 const EDGE = flag.edge!;
-const ROOT = process.cwd();
-const log = (s: string) => console.log(`[rehearsal ${new Date().toISOString().slice(11, 19)}] ${s}`);
+const { root: ROOT, k6: K6, log } = loadScript('rehearsal', { logTo: 'stdout' });
 
 const adminToken = () => setupAdminToken(EDGE);
 
@@ -386,14 +386,13 @@ async function main(): Promise<void> {
 
 /** k6, closed model, same VUs and duration: polls of one drop vs the static nginx on :8099. */
 function measureCapacity(dropId: string, tokens: string[], seconds: number) {
-  const k6 = join(ROOT, '.run', 'tools', 'bin', 'k6');
   const tmp = join(ROOT, '.run', 'drop-rehearsal');
   writeFileSync(join(tmp, 'tokens.json'), JSON.stringify(tokens));
   const baseline = spawnSync('bash', ['nginx/baseline.sh', 'start'], { stdio: 'inherit' });
   if (baseline.status !== 0) return { error: 'baseline nginx did not start' };
   const k6run = (name: string, args: string[]) => {
     const summary = join(tmp, `${name}.json`);
-    spawnSync(k6, ['run', '--quiet', '--summary-trend-stats', 'avg,med,p(99),max', '--summary-export', summary, '-e', 'VUS=64', '-e', `DURATION=${seconds}s`, ...args], { stdio: ['ignore', 'ignore', 'inherit'] });
+    spawnSync(K6, ['run', '--quiet', '--summary-trend-stats', 'avg,med,p(99),max', '--summary-export', summary, '-e', 'VUS=64', '-e', `DURATION=${seconds}s`, ...args], { stdio: ['ignore', 'ignore', 'inherit'] });
     const s = JSON.parse(readFileSync(summary, 'utf8')) as { metrics: Record<string, Record<string, number>> };
     return { rps: +s.metrics.http_reqs.rate.toFixed(0), p99: s.metrics.http_req_duration['p(99)'] ?? null, p50: s.metrics.http_req_duration.med ?? null, failed: s.metrics.http_req_failed?.value ?? null };
   };
