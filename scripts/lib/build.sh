@@ -1,7 +1,8 @@
 # Step: the services and packages compiled to JavaScript (services/*/dist, packages/*/dist),
-# which pm2 runs (ecosystem.config.cjs). `npm run build` is `tsc -b` over the project
-# references (each workspace's tsconfig.build.json): it rebuilds only the projects whose
-# sources changed since their dist/.tsbuildinfo, so an unchanged tree costs one check.
+# which pm2 runs (ecosystem.config.cjs). `npm run build` (scripts/build.mjs) deletes the
+# outputs whose source is gone, then runs `tsc -b` over the project references (each
+# workspace's tsconfig.build.json): it rebuilds only the projects whose sources changed
+# since their dist/.tsbuildinfo, so an unchanged tree costs one check.
 # Sourced by scripts/up.sh.
 
 step_build() {
