@@ -1,8 +1,9 @@
 /** Starts the product service in-process on port 0 against the test infrastructure. */
+import { afterAll, beforeAll } from '@jest/globals';
 import { migrateLatest, type Db } from '@shop/db';
 import { createLogger } from '@shop/logger';
 import type { Broker, OutboxRelay, Subscription } from '@shop/messaging';
-import { listen, testEnv } from '@shop/testing';
+import { createTestUser, listen, openApiChecker, testEnv } from '@shop/testing';
 import { productEnv } from '../src/config.js';
 import { migrationsDir } from '../src/data/migrations-dir.js';
 import { buildService } from '../src/service.js';
@@ -50,6 +51,30 @@ export async function startProductApp(overrides: Record<string, string> = {}, { 
   }
 
   return { url: server.url, db, broker, relay, consumers: service.consumers, call, close: () => server.close() };
+}
+
+/** What a suite on `productSuite` gets; filled in by its beforeAll. */
+export interface ProductSuite {
+  app: ProductApp;
+  /** Access tokens of a new admin and a new customer. */
+  admin: string;
+  customer: string;
+  /** Checks a response against the service's own OpenAPI document. */
+  check: ReturnType<typeof openApiChecker>;
+}
+
+/** The service, an admin, a customer and the document's checker: made before a suite's first test, closed after its last. */
+export function productSuite(): ProductSuite {
+  const suite = {} as ProductSuite;
+  beforeAll(async () => {
+    suite.app = await startProductApp();
+    [suite.admin, suite.customer] = (await Promise.all([createTestUser({ roles: ['admin'] }), createTestUser()])).map((u) => u.accessToken);
+    suite.check = openApiChecker((await suite.app.call('GET', '/api/products/openapi.json')).body);
+  });
+  afterAll(async () => {
+    await suite.app?.close();
+  });
+  return suite;
 }
 
 let counter = 0;

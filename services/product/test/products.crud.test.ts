@@ -1,100 +1,86 @@
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { createTestUser, openApiChecker } from '@shop/testing';
-import { productInput, startProductApp, unique, type ProductApp } from './product-app.js';
+import { describe, expect, it } from '@jest/globals';
+import { productInput, productSuite, unique } from './product-app.js';
 
-let app: ProductApp;
-let admin: string;
-let customer: string;
-let check: ReturnType<typeof openApiChecker>;
+const t = productSuite();
 
-beforeAll(async () => {
-  app = await startProductApp();
-  [admin, customer] = (await Promise.all([createTestUser({ roles: ['admin'] }), createTestUser()])).map((u) => u.accessToken);
-  check = openApiChecker((await app.call('GET', '/api/products/openapi.json')).body);
-});
-
-afterAll(async () => {
-  await app?.close();
-});
-
-const rowCount = async (sku: string) => Number((await app.db('products').where({ sku }).count({ n: '*' }))[0].n);
+const rowCount = async (sku: string) => Number((await t.app.db('products').where({ sku }).count({ n: '*' }))[0].n);
 
 describe('product CRUD', () => {
   it('when an admin creates, reads, updates and deletes a product, then each step answers as documented', async () => {
-    const category = await app.call('POST', '/api/categories', { token: admin, body: { name: 'Hoodies', slug: unique('cat-') } });
+    const category = await t.app.call('POST', '/api/categories', { token: t.admin, body: { name: 'Hoodies', slug: unique('cat-') } });
     expect(category.status).toBe(201);
-    check('POST', '/api/categories', 201, category.body);
+    t.check('POST', '/api/categories', 201, category.body);
 
     const input = productInput({ categoryId: category.body.id, description: 'warm', imageUrl: 'https://img.example.com/a.jpg', maxPerCustomer: 2 });
-    const created = await app.call('POST', '/api/products', { token: admin, body: input });
+    const created = await t.app.call('POST', '/api/products', { token: t.admin, body: input });
     expect(created.status).toBe(201);
-    check('POST', '/api/products', 201, created.body);
+    t.check('POST', '/api/products', 201, created.body);
     expect(created.body).toMatchObject({ sku: input.sku, price: 4999, currency: 'EUR', categoryId: category.body.id, maxPerCustomer: 2, status: 'active' });
     const id = created.body.id as string;
 
-    const read = await app.call('GET', `/api/products/${id}`);
+    const read = await t.app.call('GET', `/api/products/${id}`);
     expect(read.status).toBe(200);
-    check('GET', '/api/products/{id}', 200, read.body);
+    t.check('GET', '/api/products/{id}', 200, read.body);
     expect(read.body).toEqual(created.body);
 
-    const updated = await app.call('PATCH', `/api/products/${id}`, { token: admin, body: { price: 3999, description: null, maxPerCustomer: null } });
+    const updated = await t.app.call('PATCH', `/api/products/${id}`, { token: t.admin, body: { price: 3999, description: null, maxPerCustomer: null } });
     expect(updated.status).toBe(200);
-    check('PATCH', '/api/products/{id}', 200, updated.body);
+    t.check('PATCH', '/api/products/{id}', 200, updated.body);
     expect(updated.body).toMatchObject({ id, price: 3999, description: null, maxPerCustomer: null, name: 'Test Hoodie' });
-    expect((await app.call('GET', `/api/products/${id}`)).body.price).toBe(3999);
+    expect((await t.app.call('GET', `/api/products/${id}`)).body.price).toBe(3999);
 
-    const deleted = await app.call('DELETE', `/api/products/${id}`, { token: admin });
+    const deleted = await t.app.call('DELETE', `/api/products/${id}`, { token: t.admin });
     expect(deleted.status).toBe(204);
-    const gone = await app.call('GET', `/api/products/${id}`);
+    const gone = await t.app.call('GET', `/api/products/${id}`);
     expect(gone.status).toBe(404);
-    check('GET', '/api/products/{id}', 404, gone.body);
+    t.check('GET', '/api/products/{id}', 404, gone.body);
     expect(gone.body.error.code).toBe('NOT_FOUND');
-    const listed = await app.call('GET', `/api/products?q=${encodeURIComponent(String(input.sku))}`);
+    const listed = await t.app.call('GET', `/api/products?q=${encodeURIComponent(String(input.sku))}`);
     expect(listed.body.items).toEqual([]);
-    expect((await app.call('DELETE', `/api/products/${id}`, { token: admin })).status).toBe(404);
-    expect((await app.call('PATCH', `/api/products/${id}`, { token: admin, body: { price: 1 } })).status).toBe(404);
-    expect(await app.db('products').where({ id }).first()).toMatchObject({ status: 'deleted' });
+    expect((await t.app.call('DELETE', `/api/products/${id}`, { token: t.admin })).status).toBe(404);
+    expect((await t.app.call('PATCH', `/api/products/${id}`, { token: t.admin, body: { price: 1 } })).status).toBe(404);
+    expect(await t.app.db('products').where({ id }).first()).toMatchObject({ status: 'deleted' });
   });
 
   it('when a product is written, then each write puts its event in the outbox with the row', async () => {
-    const created = await app.call('POST', '/api/products', { token: admin, body: productInput({ initialStock: 42, maxPerCustomer: 3 }) });
+    const created = await t.app.call('POST', '/api/products', { token: t.admin, body: productInput({ initialStock: 42, maxPerCustomer: 3 }) });
     const id = created.body.id as string;
-    await app.call('PATCH', `/api/products/${id}`, { token: admin, body: { name: 'Renamed', maxPerCustomer: null } });
-    await app.call('DELETE', `/api/products/${id}`, { token: admin });
-    const rows = await app.db('outbox').whereRaw("payload->'data'->>'productId' = ?", [id]).orderBy('created_at');
+    await t.app.call('PATCH', `/api/products/${id}`, { token: t.admin, body: { name: 'Renamed', maxPerCustomer: null } });
+    await t.app.call('DELETE', `/api/products/${id}`, { token: t.admin });
+    const rows = await t.app.db('outbox').whereRaw("payload->'data'->>'productId' = ?", [id]).orderBy('created_at');
     expect(rows.map((r) => r.type)).toEqual(['product.created.v1', 'product.updated.v1', 'product.deleted.v1']);
     expect(rows[0].payload.data).toMatchObject({ productId: id, initialStock: 42, maxPerCustomer: 3, status: 'ACTIVE' });
     expect(rows[1].payload.data).toMatchObject({ name: 'Renamed', maxPerCustomer: null });
   });
 
   it('when the sku is taken, then create and patch answer 409 SKU_TAKEN and change nothing', async () => {
-    const first = await app.call('POST', '/api/products', { token: admin, body: productInput() });
-    const again = await app.call('POST', '/api/products', { token: admin, body: productInput({ sku: first.body.sku }) });
+    const first = await t.app.call('POST', '/api/products', { token: t.admin, body: productInput() });
+    const again = await t.app.call('POST', '/api/products', { token: t.admin, body: productInput({ sku: first.body.sku }) });
     expect(again.status).toBe(409);
-    check('POST', '/api/products', 409, again.body);
+    t.check('POST', '/api/products', 409, again.body);
     expect(again.body.error.code).toBe('SKU_TAKEN');
     expect(await rowCount(first.body.sku)).toBe(1);
 
-    const other = await app.call('POST', '/api/products', { token: admin, body: productInput() });
-    const clash = await app.call('PATCH', `/api/products/${other.body.id}`, { token: admin, body: { sku: first.body.sku } });
+    const other = await t.app.call('POST', '/api/products', { token: t.admin, body: productInput() });
+    const clash = await t.app.call('PATCH', `/api/products/${other.body.id}`, { token: t.admin, body: { sku: first.body.sku } });
     expect(clash.status).toBe(409);
-    expect((await app.call('GET', `/api/products/${other.body.id}`)).body.sku).toBe(other.body.sku);
+    expect((await t.app.call('GET', `/api/products/${other.body.id}`)).body.sku).toBe(other.body.sku);
   });
 
   it('when the category slug is taken, then 409 SLUG_TAKEN', async () => {
     const slug = unique('slug-');
-    expect((await app.call('POST', '/api/categories', { token: admin, body: { name: 'A', slug } })).status).toBe(201);
-    const again = await app.call('POST', '/api/categories', { token: admin, body: { name: 'B', slug } });
+    expect((await t.app.call('POST', '/api/categories', { token: t.admin, body: { name: 'A', slug } })).status).toBe(201);
+    const again = await t.app.call('POST', '/api/categories', { token: t.admin, body: { name: 'B', slug } });
     expect(again.status).toBe(409);
     expect(again.body.error.code).toBe('SLUG_TAKEN');
   });
 
   it('when categories are listed, then the page matches the document and includes a new one', async () => {
     const slug = unique('aaa-');
-    await app.call('POST', '/api/categories', { token: admin, body: { name: 'Listed', slug } });
-    const page = await app.call('GET', '/api/categories?limit=100');
+    await t.app.call('POST', '/api/categories', { token: t.admin, body: { name: 'Listed', slug } });
+    const page = await t.app.call('GET', '/api/categories?limit=100');
     expect(page.status).toBe(200);
-    check('GET', '/api/categories', 200, page.body);
+    t.check('GET', '/api/categories', 200, page.body);
     expect(page.body.items.map((c: { slug: string }) => c.slug)).toContain(slug);
   });
 });
@@ -115,44 +101,44 @@ describe('bad input', () => {
   ];
   for (const [what, body] of cases) {
     it(`when the create body has ${what}, then 400 VALIDATION_FAILED and nothing is stored`, async () => {
-      const res = await app.call('POST', '/api/products', { token: admin, body });
+      const res = await t.app.call('POST', '/api/products', { token: t.admin, body });
       expect(res.status).toBe(400);
-      check('POST', '/api/products', 400, res.body);
+      t.check('POST', '/api/products', 400, res.body);
       expect(res.body.error.code).toBe('VALIDATION_FAILED');
       expect(await rowCount(String(body.sku))).toBe(0);
     });
   }
 
   it('when a category name holds a NUL byte, then 400 VALIDATION_FAILED', async () => {
-    const res = await app.call('POST', '/api/categories', { token: admin, body: { name: 'Hood\u0000ies', slug: unique('cat-') } });
+    const res = await t.app.call('POST', '/api/categories', { token: t.admin, body: { name: 'Hood\u0000ies', slug: unique('cat-') } });
     expect(res.status).toBe(400);
-    check('POST', '/api/categories', 400, res.body);
+    t.check('POST', '/api/categories', 400, res.body);
     expect(res.body.error.code).toBe('VALIDATION_FAILED');
   });
 
   it('when the body is not JSON, then 400 INVALID_JSON', async () => {
-    const res = await app.call('POST', '/api/products', { token: admin, raw: '{"sku":' });
+    const res = await t.app.call('POST', '/api/products', { token: t.admin, raw: '{"sku":' });
     expect(res.status).toBe(400);
     expect(res.body.error.code).toBe('INVALID_JSON');
   });
 
   it('when the category does not exist, then 400 CATEGORY_NOT_FOUND and nothing is stored', async () => {
     const body = productInput({ categoryId: '3f1c2a9e-8d4b-4c6e-9a7f-1b2c3d4e5f60' });
-    const res = await app.call('POST', '/api/products', { token: admin, body });
+    const res = await t.app.call('POST', '/api/products', { token: t.admin, body });
     expect(res.status).toBe(400);
     expect(res.body.error.code).toBe('CATEGORY_NOT_FOUND');
     expect(await rowCount(String(body.sku))).toBe(0);
   });
 
   it('when a patch has an unknown field, initialStock, or nothing, then 400 and the product is unchanged', async () => {
-    const created = await app.call('POST', '/api/products', { token: admin, body: productInput() });
+    const created = await t.app.call('POST', '/api/products', { token: t.admin, body: productInput() });
     for (const body of [{ price: 1, colour: 'red' }, { initialStock: 5 }, {}, { price: -1 }, { description: 'a\u0000' }, { name: '\u0000' }]) {
-      const res = await app.call('PATCH', `/api/products/${created.body.id}`, { token: admin, body });
+      const res = await t.app.call('PATCH', `/api/products/${created.body.id}`, { token: t.admin, body });
       expect(res.status).toBe(400);
-      check('PATCH', '/api/products/{id}', 400, res.body);
+      t.check('PATCH', '/api/products/{id}', 400, res.body);
       expect(res.body.error.code).toBe('VALIDATION_FAILED');
     }
-    expect((await app.call('GET', `/api/products/${created.body.id}`)).body).toEqual(created.body);
+    expect((await t.app.call('GET', `/api/products/${created.body.id}`)).body).toEqual(created.body);
   });
 
   const queries: Array<[string, string, string]> = [
@@ -174,9 +160,9 @@ describe('bad input', () => {
   ];
   for (const [what, qs, code] of queries) {
     it(`when the listing query has ${what}, then 400 ${code}`, async () => {
-      const res = await app.call('GET', `/api/products?${qs}`);
+      const res = await t.app.call('GET', `/api/products?${qs}`);
       expect(res.status).toBe(400);
-      check('GET', '/api/products', 400, res.body);
+      t.check('GET', '/api/products', 400, res.body);
       expect(res.body.error.code).toBe(code);
       expect(typeof res.body.error.requestId).toBe('string');
     });
@@ -184,9 +170,9 @@ describe('bad input', () => {
 
   it('when the id is unknown or not a uuid, then 404 NOT_FOUND on read, patch and delete', async () => {
     for (const id of ['6a0f4a4e-1c1d-4b8e-9f57-0b8e8e3f2d11', 'not-a-uuid']) {
-      expect((await app.call('GET', `/api/products/${id}`)).body.error.code).toBe('NOT_FOUND');
-      expect((await app.call('PATCH', `/api/products/${id}`, { token: admin, body: { price: 1 } })).status).toBe(404);
-      expect((await app.call('DELETE', `/api/products/${id}`, { token: admin })).status).toBe(404);
+      expect((await t.app.call('GET', `/api/products/${id}`)).body.error.code).toBe('NOT_FOUND');
+      expect((await t.app.call('PATCH', `/api/products/${id}`, { token: t.admin, body: { price: 1 } })).status).toBe(404);
+      expect((await t.app.call('DELETE', `/api/products/${id}`, { token: t.admin })).status).toBe(404);
     }
   });
 });
@@ -194,34 +180,34 @@ describe('bad input', () => {
 describe('who may write', () => {
   it('when there is no token, then writes are 401 UNAUTHENTICATED and nothing is stored', async () => {
     const body = productInput();
-    const res = await app.call('POST', '/api/products', { body });
+    const res = await t.app.call('POST', '/api/products', { body });
     expect(res.status).toBe(401);
-    check('POST', '/api/products', 401, res.body);
+    t.check('POST', '/api/products', 401, res.body);
     expect(res.body.error.code).toBe('UNAUTHENTICATED');
     expect(await rowCount(String(body.sku))).toBe(0);
-    expect((await app.call('POST', '/api/categories', { body: { name: 'x', slug: unique('s-') } })).status).toBe(401);
+    expect((await t.app.call('POST', '/api/categories', { body: { name: 'x', slug: unique('s-') } })).status).toBe(401);
   });
 
   it('when the token is not valid, then 401', async () => {
-    const res = await app.call('POST', '/api/products', { token: `${admin.slice(0, -4)}AAAA`, body: productInput() });
+    const res = await t.app.call('POST', '/api/products', { token: `${t.admin.slice(0, -4)}AAAA`, body: productInput() });
     expect(res.status).toBe(401);
   });
 
   it('when a customer writes, then 403 FORBIDDEN and nothing changes', async () => {
     const body = productInput();
-    const res = await app.call('POST', '/api/products', { token: customer, body });
+    const res = await t.app.call('POST', '/api/products', { token: t.customer, body });
     expect(res.status).toBe(403);
-    check('POST', '/api/products', 403, res.body);
+    t.check('POST', '/api/products', 403, res.body);
     expect(res.body.error.code).toBe('FORBIDDEN');
     expect(await rowCount(String(body.sku))).toBe(0);
-    const created = await app.call('POST', '/api/products', { token: admin, body: productInput() });
-    expect((await app.call('PATCH', `/api/products/${created.body.id}`, { token: customer, body: { price: 1 } })).status).toBe(403);
-    expect((await app.call('DELETE', `/api/products/${created.body.id}`, { token: customer })).status).toBe(403);
-    expect((await app.call('GET', `/api/products/${created.body.id}`)).body.price).toBe(created.body.price);
+    const created = await t.app.call('POST', '/api/products', { token: t.admin, body: productInput() });
+    expect((await t.app.call('PATCH', `/api/products/${created.body.id}`, { token: t.customer, body: { price: 1 } })).status).toBe(403);
+    expect((await t.app.call('DELETE', `/api/products/${created.body.id}`, { token: t.customer })).status).toBe(403);
+    expect((await t.app.call('GET', `/api/products/${created.body.id}`)).body.price).toBe(created.body.price);
   });
 
   it('when an admin lists tasks, then 200; a customer gets 403', async () => {
-    expect((await app.call('GET', '/api/products/admin/tasks', { token: admin })).status).toBe(200);
-    expect((await app.call('GET', '/api/products/admin/tasks', { token: customer })).status).toBe(403);
+    expect((await t.app.call('GET', '/api/products/admin/tasks', { token: t.admin })).status).toBe(200);
+    expect((await t.app.call('GET', '/api/products/admin/tasks', { token: t.customer })).status).toBe(403);
   });
 });
