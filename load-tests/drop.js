@@ -123,6 +123,7 @@ export function setup() {
   }
   const tokens = usersInBatches(USERS);
   sleep(1); // let the order service's product snapshot catch up
+  console.log(`hop-cpu:start the flood begins (load-tests/profile/hop-cpu.sh snapshots CPU here)`);
   return { productId, tokens, startedAt: Date.now() };
 }
 
@@ -186,6 +187,7 @@ function pollOrders(admin, productId, startedAt, open, confirmed) {
 }
 
 export function teardown({ productId, tokens, startedAt }) {
+  console.log('hop-cpu:stop the flood is over');
   const admin = login(ADMIN.email, ADMIN.password);
   const loadEnded = Date.now();
   const open = new Set(tokens.map(subjectOf));

@@ -2,7 +2,7 @@
 // broker, nginx, keycloak, prometheus, k6, the rehearsal, everything else), between two snapshots.
 //   node load-tests/profile/cpu-groups.mjs snapshot > /tmp/a.json   ... load ...
 //   node load-tests/profile/cpu-groups.mjs snapshot > /tmp/b.json
-//   node load-tests/profile/cpu-groups.mjs diff /tmp/a.json /tmp/b.json
+//   node load-tests/profile/cpu-groups.mjs diff /tmp/a.json /tmp/b.json [N]   (N requests: also µs per request)
 // Processes that ended between the snapshots are missed (their CPU is in no group).
 import { readdirSync, readFileSync } from 'node:fs';
 import { execSync } from 'node:child_process';
@@ -43,7 +43,8 @@ function snapshot() {
   return { at: Date.now() / 1000, procs: out };
 }
 
-const [mode, a, b] = process.argv.slice(2);
+const [mode, a, b, perArg] = process.argv.slice(2);
+const per = Number(perArg) || 0;
 if (mode === 'snapshot') {
   console.log(JSON.stringify(snapshot()));
 } else if (mode === 'diff') {
@@ -57,9 +58,10 @@ if (mode === 'snapshot') {
     groups[g] = (groups[g] ?? 0) + (p.cpu - before);
   }
   const total = Object.values(groups).reduce((s, v) => s + v, 0);
-  console.log(`${seconds.toFixed(1)} s wall, ${total.toFixed(1)} CPU-seconds (${(total / seconds).toFixed(2)} cores on average)`);
+  console.log(`${seconds.toFixed(1)} s wall, ${total.toFixed(1)} CPU-seconds (${(total / seconds).toFixed(2)} cores on average)${per ? `, ${per} requests: ${Math.round((total * 1e6) / per)} µs of CPU per request in all` : ''}`);
   for (const [g, v] of Object.entries(groups).sort((x, y) => y[1] - x[1])) {
-    if (v >= 0.05) console.log(`  ${g.padEnd(34)} ${v.toFixed(1).padStart(7)} s  ${((100 * v) / total).toFixed(1).padStart(5)}%`);
+    const each = per ? `  ${Math.round((v * 1e6) / per).toString().padStart(6)} µs/request` : '';
+    if (v >= 0.05) console.log(`  ${g.padEnd(34)} ${v.toFixed(1).padStart(7)} s  ${((100 * v) / total).toFixed(1).padStart(5)}%${each}`);
   }
 } else {
   console.error('usage: cpu-groups.mjs snapshot | diff A B');
