@@ -45,6 +45,14 @@ export interface Auth {
   ready(): Promise<void>;
   /** Verifies a token and checks the deny-list; throws AppError 401/503. */
   verify(token: string): Promise<AccessClaims>;
+  /**
+   * Verifies a token (signature and claims, cached as for `signedIn`) and checks it against this
+   * replica's copy of the deny-list instead of Redis, so a session logged out within the last
+   * copy (2 s) still passes. For an answer that refuses and creates nothing (the order service's
+   * sold-out answer from memory). undefined when there is no fresh copy (never made, or Redis
+   * away for longer than three copies): use `verify`. Throws AppError 401 like `verify`.
+   */
+  verifyFromCopy(token: string): Promise<AccessClaims | undefined>;
 }
 
 function bearerToken(req: Request): string | undefined {
@@ -140,17 +148,31 @@ export function createAuth(options: AuthOptions): Auth {
   const required: RequestHandler = (req, res, next) => (req.user ? next() : bearerRequired(req, res, next));
   const optional = withBearer('pass', authenticate);
 
-  const signedIn = withBearer('refuse', async (req, token) => {
-    // A cache of its own: `verify` trusts its cache as "deny-checked before" when Redis is away.
+  // A cache of its own: `verify` trusts its cache as "deny-checked before" when Redis is away.
+  async function signatureChecked(token: string): Promise<AccessClaims> {
     const key = VerifiedTokenCache.keyOf(token);
     let claims = signedInCache.get(key, Math.floor(now() / 1000) - clockToleranceSec);
     if (!claims) {
       claims = await verifier.verify(token);
       signedInCache.set(key, claims);
     }
+    return claims;
+  }
+
+  const signedIn = withBearer('refuse', async (req, token) => {
+    const claims = await signatureChecked(token);
     req.user = toUser(claims);
     req.auth = { token, claims };
   });
+
+  const copyMaxAgeSec = (3 * (options.denyListSyncMs ?? 2_000)) / 1000;
+  async function verifyFromCopy(token: string): Promise<AccessClaims | undefined> {
+    const nowSec = Math.floor(now() / 1000);
+    if (!mirror.freshSince(nowSec - copyMaxAgeSec)) return undefined;
+    const claims = await signatureChecked(token);
+    if (mirror.isDenied(claims, nowSec)) throw AppError.unauthenticated('Invalid token: session logged out');
+    return claims;
+  }
 
   function requireRole(role: string): RequestHandler {
     const check = (req: Request, next: NextFunction) =>
@@ -161,5 +183,5 @@ export function createAuth(options: AuthOptions): Auth {
     };
   }
 
-  return { required, optional, signedIn, requireRole, ready: verifier.ready, verify };
+  return { required, optional, signedIn, requireRole, ready: verifier.ready, verify, verifyFromCopy };
 }

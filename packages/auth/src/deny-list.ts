@@ -61,6 +61,11 @@ export class DenyListMirror {
     this.syncedAt = nowSec;
   }
 
+  /** Whether the copy was made at or after `sinceSec`. */
+  freshSince(sinceSec: number): boolean {
+    return this.syncedAt !== undefined && this.syncedAt >= sinceSec;
+  }
+
   /** undefined: never copied, no answer. */
   isDenied(claims: Pick<AccessClaims, 'sid' | 'jti' | 'sub'>, nowSec = Math.floor(Date.now() / 1000)): boolean | undefined {
     if (this.syncedAt === undefined) return undefined;

@@ -92,7 +92,7 @@ export function createHttpApp(options: HttpAppOptions): Express {
     type Handle = (req: Parameters<LeanLane>[0], res: Parameters<LeanLane>[1], next?: unknown) => void;
     const withHandle = app as unknown as { handle: Handle };
     const handle = withHandle.handle.bind(app);
-    withHandle.handle = (req, res, next) => void (lean(req, res) || handle(req, res, next));
+    withHandle.handle = (req, res, next) => void (lean(req, res, () => handle(req, res, next)) || handle(req, res, next));
   }
   return app;
 }

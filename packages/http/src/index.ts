@@ -2,10 +2,10 @@
 import './request-id.js';
 export { createHttpApp, type HttpAppOptions, type ReadinessChecks } from './create-app.js';
 export { errorHandler, errorReply, notFoundHandler } from './error-handler.js';
-export { leanLane, type LeanLane, type LeanOptions } from './lean-lane.js';
+export { composeLanes, leanLane, leanReplier, type LeanLane, type LeanOptions, type LeanReplier } from './lean-lane.js';
 export { validate, parseOrThrow } from './validate.js';
 export { DRAIN_MS, startServer, type RunningServer } from './server.js';
-export { metricsRegistry, scrapeGauge, scrapeReading, type GaugeSample } from './metrics.js';
+export { metricsRegistry, routeLabel, scrapeGauge, scrapeReading, type GaugeSample } from './metrics.js';
 export { Router, type Request, type Response, type NextFunction, type RequestHandler, type Express } from 'express';
 export { asUnavailable } from './unavailable.js';
 export { defineRoute, mountRoutes, successStatus, type AuthGuards, type AuthRule, type Route, type RouteContext, type RouteSpec, type ResponseSpec } from './route.js';

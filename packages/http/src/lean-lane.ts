@@ -9,8 +9,18 @@ import { countError, observeRequest, routeLabel } from './metrics.js';
 import { guards, successStatus, type AuthGuards, type Route } from './route.js';
 import { parseOrThrow } from './validate.js';
 
-/** Answers the request and returns true, or returns false to leave it to express. */
-export type LeanLane = (req: IncomingMessage, res: ServerResponse) => boolean;
+/**
+ * Answers the request and returns true, or returns false to leave it to express. A lane that
+ * took the request (true) and then finds it cannot answer it calls `pass`, which hands it to
+ * express as it is (a lane that read the body sets `req.body` first: the body parser skips a
+ * request whose body was read).
+ */
+export type LeanLane = (req: IncomingMessage, res: ServerResponse, pass: () => void) => boolean;
+
+/** The first lane that takes the request answers it. */
+export function composeLanes(...lanes: LeanLane[]): LeanLane {
+  return (req, res, pass) => lanes.some((lane) => lane(req, res, pass));
+}
 
 const SAFE_ID = /^[\w.:-]{1,128}$/;
 
@@ -22,6 +32,54 @@ function securityHeaders(): Record<string, string> {
   return headers;
 }
 
+/**
+ * How a lean answer is made, for the routes below and for a service's own lane (the order
+ * service's sold-out answer): the security headers helmet would set, x-request-id, the error
+ * shape of `errorReply` and the same request and error metrics as the express lane.
+ */
+export interface LeanReplier {
+  /** The caller's X-Request-Id when it is a safe token, else a new one; also set as req.id. */
+  requestId(req: IncomingMessage): string;
+  send(res: ServerResponse, code: number, payload: unknown, requestId: string, extra?: Record<string, string>): void;
+  /** Answers `err` as the express error handler would, and counts it. */
+  fail(req: IncomingMessage, res: ServerResponse, err: unknown, requestId: string, label: string): void;
+  /** Records the request's duration (performance.now() at its start). */
+  observe(req: IncomingMessage, res: ServerResponse, label: string, started: number): void;
+}
+
+export function leanReplier(logger: Logger): LeanReplier {
+  const headers = securityHeaders();
+  const send: LeanReplier['send'] = (res, code, payload, requestId, extra) => {
+    const text = payload === undefined ? '' : JSON.stringify(payload);
+    res.writeHead(code, {
+      ...headers,
+      ...extra,
+      'x-request-id': requestId,
+      ...(payload === undefined ? {} : { 'content-type': 'application/json; charset=utf-8' }),
+      'content-length': Buffer.byteLength(text),
+    });
+    res.end(text);
+  };
+  return {
+    requestId(req) {
+      const incoming = req.headers['x-request-id'];
+      const id = typeof incoming === 'string' && SAFE_ID.test(incoming) ? incoming : randomUUID();
+      (req as Request).id = id;
+      return id;
+    },
+    send,
+    fail(req, res, err, requestId, label) {
+      const reply = errorReply(err, requestId, req.url ?? '', logger);
+      countError(req.method ?? '', label, reply.status, replyCode(reply.body));
+      if (!res.headersSent) send(res, reply.status, reply.body, requestId, reply.headers);
+      else res.destroy();
+    },
+    observe(req, res, label, started) {
+      observeRequest(req.method ?? '', label, res.statusCode, (performance.now() - started) / 1000);
+    },
+  };
+}
+
 interface Lane {
   method: string;
   pattern: RegExp;
@@ -30,7 +88,7 @@ interface Lane {
   serve(req: IncomingMessage, res: ServerResponse, raw: Record<string, string>): Promise<void>;
 }
 
-function compile<D>(route: Route<D>, options: LeanOptions<D>, headers: Record<string, string>): Lane {
+function compile<D>(route: Route<D>, options: LeanOptions<D>, replier: LeanReplier): Lane {
   const { spec } = route;
   const { params, query, headers: headerSchema, body } = spec.request ?? {};
   if (query || headerSchema || body || route.before) {
@@ -51,17 +109,6 @@ function compile<D>(route: Route<D>, options: LeanOptions<D>, headers: Record<st
     new Promise<void>((resolve, reject) => {
       handler(req as Request, res as Response, (err?: unknown) => (err ? reject(err) : resolve()));
     });
-  const send = (res: ServerResponse, code: number, payload: unknown, requestId: string, extra?: Record<string, string>) => {
-    const text = payload === undefined ? '' : JSON.stringify(payload);
-    res.writeHead(code, {
-      ...headers,
-      ...extra,
-      'x-request-id': requestId,
-      ...(payload === undefined ? {} : { 'content-type': 'application/json; charset=utf-8' }),
-      'content-length': Buffer.byteLength(text),
-    });
-    res.end(text);
-  };
   return {
     method: spec.method.toUpperCase(),
     pattern: new RegExp(`^${source}/?$`, 'i'),
@@ -69,10 +116,7 @@ function compile<D>(route: Route<D>, options: LeanOptions<D>, headers: Record<st
     label: routeLabel(true, spec.path.replace(/:[^/]+/g, ':id')),
     async serve(req, res, raw) {
       const started = performance.now();
-      const incoming = req.headers['x-request-id'];
-      const requestId = typeof incoming === 'string' && SAFE_ID.test(incoming) ? incoming : randomUUID();
-      (req as Request).id = requestId;
-      const path = req.url ?? '';
+      const requestId = replier.requestId(req);
       try {
         for (const guard of chain) await run(guard, req, res);
         let parsed: unknown = raw;
@@ -84,14 +128,11 @@ function compile<D>(route: Route<D>, options: LeanOptions<D>, headers: Record<st
         }
         const ctx = { req, res, params: parsed, query: {}, headers: undefined, body: undefined };
         const result = await route.handler(ctx as never, options.deps);
-        if (!res.headersSent) send(res, status, result, requestId);
+        if (!res.headersSent) replier.send(res, status, result, requestId);
       } catch (err) {
-        const reply = errorReply(err, requestId, path, options.logger);
-        countError(req.method ?? '', this.label, reply.status, replyCode(reply.body));
-        if (!res.headersSent) send(res, reply.status, reply.body, requestId, reply.headers);
-        else res.destroy();
+        replier.fail(req, res, err, requestId, this.label);
       } finally {
-        observeRequest(req.method ?? '', this.label, res.statusCode, (performance.now() - started) / 1000);
+        replier.observe(req, res, this.label, started);
       }
     },
   };
@@ -113,8 +154,8 @@ export interface LeanOptions<D> {
  * load-tests/results/buy-path-profile.md.
  */
 export function leanLane<D>(routes: Array<Route<D>>, options: LeanOptions<D>): LeanLane {
-  const headers = securityHeaders();
-  const lanes = routes.filter((r) => r.spec.lean).map((r) => compile(r, options, headers));
+  const replier = leanReplier(options.logger);
+  const lanes = routes.filter((r) => r.spec.lean).map((r) => compile(r, options, replier));
   if (lanes.length === 0) return () => false;
   return (req, res) => {
     const path = req.url ?? '';

@@ -1,4 +1,4 @@
-import { createHttpApp, leanLane, mountRoutes, type Express, type RequestHandler } from '@shop/http';
+import { composeLanes, createHttpApp, leanLane, mountRoutes, type Express, type LeanLane, type RequestHandler } from '@shop/http';
 import type { Db } from '@shop/db';
 import type { RedisClient } from '@shop/cache';
 import type { Auth } from '@shop/auth';
@@ -25,6 +25,8 @@ export interface AppDeps {
   drops: DropDeps;
   invoices: InvoiceStore;
   jwks: () => Promise<unknown>;
+  /** POST /api/orders answered "sold out" from memory (http/sold-out-lane.ts), before the other lanes. */
+  soldOut?: LeanLane;
 }
 
 /** Wiring only: routes, readiness and the OpenAPI document. No listen() here. */
@@ -44,6 +46,7 @@ export function createApp(deps: AppDeps): Express {
       mountRoutes(app, orderApi, { deps: routeDeps, auth });
     },
     // The drop's join and poll (routes marked `lean`): straight from node:http.
-    lean: leanLane(orderApi, { deps: routeDeps, auth, logger: deps.logger }),
+    // The sold-out order answered from memory, and the drop's join and poll (routes marked `lean`): straight from node:http.
+    lean: composeLanes(...(deps.soldOut ? [deps.soldOut] : []), leanLane(orderApi, { deps: routeDeps, auth, logger: deps.logger })),
   });
 }

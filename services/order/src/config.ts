@@ -34,6 +34,11 @@ export const orderEnv = baseEnv.extend({
   PENDING_EXPIRY_INTERVAL_MS: z.coerce.number().int().min(0).max(3_600_000).default(15_000),
   PENDING_EXPIRY_GRACE_MS: z.coerce.number().int().min(0).max(3_600_000).default(30_000),
   GATE_RECONCILE_INTERVAL_MS: z.coerce.number().int().min(0).max(3_600_000).default(30_000),
+  /**
+   * How long a replica answers a product's orders "sold out" from memory after the gate said so
+   * (units coming back end it at once, on every replica); 0: every order asks the gate.
+   */
+  SOLD_OUT_FLAG_MS: z.coerce.number().int().min(0).max(60_000).default(1_000),
   /** An in-flight idempotency key older than this belongs to a crashed request and may be taken over. */
   IDEMPOTENCY_STALE_MS: z.coerce.number().int().min(1_000).max(600_000).default(60_000),
   /** Drop queue polls: the server tells each client to wait between these (with jitter). */

@@ -3,7 +3,11 @@ import { rpcClient } from '@shop/rpc';
 import { composeService, type Platform, type PlatformOverrides } from '@shop/service';
 import { ORDER_LIMITS, type OrderConfig } from './config.js';
 import { createApp } from './app.js';
-import { gateKey, RedisSaleGate } from './gate/redis-sale-gate.js';
+import { breakerFor } from '@shop/cache';
+import { gateKey, idempotencyMarkerKey, RedisSaleGate } from './gate/redis-sale-gate.js';
+import { BoardedGate, SoldOutBoard } from './gate/sold-out-board.js';
+import { idempotencyProbe } from './data/idempotency-probe.js';
+import { soldOutLane } from './http/sold-out-lane.js';
 import { InventoryClient } from './clients/inventory.client.js';
 import { CartClient } from './clients/cart.client.js';
 import { SimulatedPaymentProvider } from './payment/simulated.provider.js';
@@ -47,7 +51,11 @@ function wireOrders(config: OrderConfig, options: OrderOptions, p: Platform<Orde
   const cartRpc = rpcClient('cart', { target: config.CART_GRPC_TARGET, deadlineMs: config.UPSTREAM_TIMEOUT_MS, what: 'The cart service' });
   const stockRpc = rpcClient('inventory', { target: config.INVENTORY_GRPC_TARGET, deadlineMs: config.UPSTREAM_TIMEOUT_MS, what: 'The inventory service' });
   const stock = new InventoryClient(stockRpc, logger);
-  const gate = new RedisSaleGate(redis, stock, logger);
+  const redisGate = new RedisSaleGate(redis, stock, logger);
+  // Sold-out flags in memory, raised by what the gate answers and lowered by every restock (issue 11).
+  const board = new SoldOutBoard({ redis, logger, ttlMs: config.SOLD_OUT_FLAG_MS });
+  board.start();
+  const gate = new BoardedGate(redisGate, board);
   const provider = options.provider ?? new SimulatedPaymentProvider(config.PAYMENT_SIMULATED_DELAY_MS);
   const wake = { kick: () => payments?.kick() };
   // The drop kit: queue and holds on Redis, admission tokens signed with Ed25519, live drops in memory.
@@ -60,7 +68,7 @@ function wireOrders(config: OrderConfig, options: OrderOptions, p: Platform<Orde
     redis,
     queue: dropQueue,
     logger,
-    open: (drop) => openDrop({ records, products: store.products, queue: dropQueue, units: (id) => gate.units(id), defaultCap: config.MAX_PER_CUSTOMER, logger }, drop),
+    open: (drop) => openDrop({ records, products: store.products, queue: dropQueue, units: (id) => redisGate.units(id), defaultCap: config.MAX_PER_CUSTOMER, logger }, drop),
   });
   directory.start();
   // Admissions advance on this timer (joins and polls only read); held polls wait on its readings.
@@ -127,9 +135,21 @@ function wireOrders(config: OrderConfig, options: OrderOptions, p: Platform<Orde
     ).then((all) => all.filter((d): d is DropReading => d !== undefined)),
   );
   watchPending(() => openBacklog(db));
-  const app = createApp({ logger, db, store, redis, broker, auth, place, outcomes, placeLimiter, drops, invoices: invoiceRepository(db), jwks: () => signer.publicJwks() });
+  const breaker = breakerFor(redis, logger);
+  const probe = idempotencyProbe(db);
+  const soldOut = soldOutLane({
+    auth,
+    logger,
+    soldOut: {
+      flags: board,
+      dropForProduct: (id) => directory.dropForProduct(id),
+      // The marker first (a key being claimed right now has it before its row), then the row itself.
+      keyKnown: async (userId, key) => (await breaker.run(() => redis.exists(idempotencyMarkerKey(userId, key)))) === 1 || (await probe(userId, key)),
+    },
+  });
+  const app = createApp({ logger, db, store, redis, broker, auth, place, outcomes, placeLimiter, drops, invoices: invoiceRepository(db), jwks: () => signer.publicJwks(), soldOut });
 
   const unwatch = { stop: async () => (watchDrops(undefined), watchPending(undefined)) };
   const closers = [async () => (cartRpc.close(), stockRpc.close())];
-  return { app, gate, drops, consumers, jobs: [...loops, directory, ticker, unwatch], closers };
+  return { app, gate: redisGate, saleGate: gate, drops, consumers, jobs: [...loops, directory, ticker, board, unwatch], closers };
 }

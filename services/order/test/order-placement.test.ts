@@ -295,7 +295,7 @@ describe('the sold-out fast path', () => {
     const key = randomUUID();
     const body = { items: [{ productId, quantity: 1 }] };
     expect((await call('POST', '/api/orders', body, { 'Idempotency-Key': key })).status).toBe(409);
-    await run.service.redis.set(gateKey(productId), '3');
+    await run.service.saleGate.reset(productId, 3); // as the reconciler restocks: the replica's sold-out flag goes down with it
     const retry = await call('POST', '/api/orders', body, { 'Idempotency-Key': key });
     expect(retry.status).toBe(202);
     expect(await gateUnits(run.service, productId)).toBe(2);

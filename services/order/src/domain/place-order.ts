@@ -5,7 +5,7 @@ import { EventTypes } from '@shop/contracts';
 import { openOrder } from './order-state.js';
 import { checkPurchaseCap, priceLines } from './price-lines.js';
 import { requestHash } from './request-hash.js';
-import type { CartSource, OrderDb, StockGate } from './ports.js';
+import type { CartSource, GateResult, OrderDb, StockGate } from './ports.js';
 import type { Address, Caller, IdempotencyRecord, Line, OrderView, PaymentToken } from './types.js';
 import { claimAdmission, releaseAdmission, settleAdmission, verifyAdmission, type Admission, type AdmissionDeps } from './admission.js';
 
@@ -87,15 +87,37 @@ async function placeWithKey(deps: PlaceOrderDeps, input: PlaceOrderInput, admiss
     if (record) return replay(record, requestHash(input.body));
     throw soldOut(pre.productId);
   }
+  // A new key with its lines in the body takes its units now, before any Postgres work: a crowd
+  // that arrives while the first orders commit hears "sold out" from the gate at once instead of
+  // claiming keys to learn it later (drop.js at 2,000/s: buy-path-profile.md). Every way out
+  // below gives them back; a drop's admitted order and a known key take them in createGatedOrder.
+  const early = pre.outcome === 'go' && input.body.items?.length && !admission ? await gate.take(input.body.items) : undefined;
+  if (early?.outcome === 'sold_out') {
+    const record = await store.idempotency.find(userId, key);
+    if (record) return replay(record, requestHash(input.body));
+    throw soldOut(early.productId);
+  }
+  const giveBackEarly = async () => {
+    if (early?.outcome === 'passed') await gate.giveBack(input.body.items!);
+  };
   // Marked BEFORE the claim: a retry racing this claim sees 'known', never 'sold_out'.
-  const marked = pre.outcome === 'known' || (pre.outcome === 'go' && (await gate.markKey(userId, key, markerTtl)));
-
+  let marked: boolean;
+  let claim: Awaited<ReturnType<typeof store.idempotency.claim>>;
   const hash = requestHash(input.body);
-  const claim = await store.idempotency.claim({ userId, key, hash, staleMs: settings.idempotencyStaleMs, ttlHours: settings.idempotencyTtlHours });
-  if (!claim.claimed) return replay(claim.record, hash);
+  try {
+    marked = pre.outcome === 'known' || (pre.outcome === 'go' && (await gate.markKey(userId, key, markerTtl)));
+    claim = await store.idempotency.claim({ userId, key, hash, staleMs: settings.idempotencyStaleMs, ttlHours: settings.idempotencyTtlHours });
+  } catch (err) {
+    await giveBackEarly();
+    throw err;
+  }
+  if (!claim.claimed) {
+    await giveBackEarly();
+    return replay(claim.record, hash);
+  }
   let view: OrderView;
   try {
-    view = await createOrder(deps, input, claim.token, admission);
+    view = await createOrder(deps, input, claim.token, admission, early);
   } catch (err) {
     if (err instanceof ClaimLost) return replayAfterTakeover(deps, input, hash);
     await store.idempotency.release(userId, key, claim.token).catch((e) => deps.logger.warn({ err: e }, 'could not release idempotency key'));
@@ -138,10 +160,10 @@ function replay(record: IdempotencyRecord, hash: string): Reply {
   return { status: record.responseStatus ?? 202, body: record.responseBody, replayed: true };
 }
 
-async function createOrder(deps: PlaceOrderDeps, input: PlaceOrderInput, token: string, verified: Admission | undefined): Promise<OrderView> {
+async function createOrder(deps: PlaceOrderDeps, input: PlaceOrderInput, token: string, verified: Admission | undefined, early: GateResult | undefined): Promise<OrderView> {
   const lines = input.body.items ?? checkCartLines(await deps.cart.items(input.authorization), deps.settings);
   if (lines.length === 0) throw new AppError('EMPTY_ORDER', 'The order has no items and the cart is empty');
-  if (!deps.admission) return createGatedOrder(deps, input, lines, token);
+  if (!deps.admission || early) return createGatedOrder(deps, input, lines, token, early);
   if (verified) {
     // Claimed by placeOrder, which also releases it when this throws.
     const view = await createGatedOrder(deps, input, lines, token);
@@ -163,14 +185,21 @@ async function createOrder(deps: PlaceOrderDeps, input: PlaceOrderInput, token: 
   return view;
 }
 
-async function createGatedOrder(deps: PlaceOrderDeps, input: PlaceOrderInput, lines: Line[], token: string): Promise<OrderView> {
+/** `early`: the gate's answer for these lines, taken before the key was claimed (its units given back if this throws). */
+async function createGatedOrder(deps: PlaceOrderDeps, input: PlaceOrderInput, lines: Line[], token: string, early?: GateResult): Promise<OrderView> {
   const { store, gate, settings } = deps;
   const userId = input.caller.id;
-  const priced = await priceLines(store.products, lines);
-  // A cheap early refusal that spends no gate units; the binding check runs again under the lock.
-  await checkPurchaseCap(store.orders, userId, priced);
+  let priced: Awaited<ReturnType<typeof priceLines>>;
+  try {
+    priced = await priceLines(store.products, lines);
+    // A cheap early refusal that spends no gate units (unless taken early); the binding check runs again under the lock.
+    await checkPurchaseCap(store.orders, userId, priced);
+  } catch (err) {
+    if (early?.outcome === 'passed') await gate.giveBack(lines);
+    throw err;
+  }
 
-  const gated = await gate.take(lines);
+  const gated = early ?? (await gate.take(lines));
   if (gated.outcome === 'sold_out') {
     throw soldOut(gated.productId);
   }
