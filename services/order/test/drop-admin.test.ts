@@ -3,62 +3,20 @@
  * head, against the real servers (the waiting room's other semantics: drop-queue.test.ts).
  */
 import { randomUUID } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { createTestUser, openApiChecker, waitFor, type TestUser } from '@shop/testing';
-import { orderDocument } from '../src/http/api.js';
-import { api, seedProduct, startOrderService, type Running } from './support.js';
+import { describe, expect, it } from '@jest/globals';
+import { api } from './support.js';
+import { dropSuite } from './drop-suite.js';
 
-const check = openApiChecker(orderDocument());
-let run: Running;
-let admin: TestUser;
-
-beforeAll(async () => {
-  run = await startOrderService({ DROP_POLL_MAX_MS: '1000' });
-  admin = await createTestUser({ roles: ['admin'] });
-});
-
-afterAll(async () => {
-  await run?.close();
-});
-
-async function createDrop(o: { units: number; cap: number; admitPerSecond?: number; holdSeconds?: number }) {
-  const productId = await seedProduct(run.service, { units: o.units, cap: o.cap });
-  const res = await api(run.url, admin.accessToken)('POST', '/api/drops', {
-    productId,
-    opensAt: new Date().toISOString(),
-    admitPerSecond: o.admitPerSecond ?? 100,
-    holdSeconds: o.holdSeconds ?? 30,
-  });
-  expect(res.status).toBe(201);
-  return { productId, id: res.body.id as string };
-}
-
-const readDrop = async (id: string) => (await fetch(`${run.url}/api/drops/${id}`)).json() as Promise<Record<string, unknown>>;
-const waitOpen = (id: string) => waitFor(async () => (await readDrop(id)).status !== 'SCHEDULED', { timeoutMs: 10_000, what: `drop ${id} to open` });
-const join = (u: TestUser, id: string) => api(run.url, u.accessToken)('POST', `/api/drops/${id}/queue`);
-const poll = (u: TestUser, id: string) => api(run.url, u.accessToken)('GET', `/api/drops/${id}/queue/me`);
-const held = (u: TestUser, id: string) => api(run.url, u.accessToken)('GET', `/api/drops/${id}/queue/me/wait`);
-const close = (token: string, id: string) => api(run.url, token)('POST', `/api/drops/${id}/close`);
-const users = (n: number) => Promise.all(Array.from({ length: n }, () => createTestUser()));
-const order = (u: TestUser, productId: string, quantity: number, headers: Record<string, string> = {}) =>
-  api(run.url, u.accessToken)('POST', '/api/orders', { items: [{ productId, quantity }] }, { 'Idempotency-Key': randomUUID(), ...headers });
-
-async function admitted(u: TestUser, id: string) {
-  return waitFor(
-    async () => {
-      const t = await poll(u, id);
-      return t.body.state === 'ADMITTED' ? t.body : undefined;
-    },
-    { timeoutMs: 10_000, intervalMs: 100, what: 'an admission' },
-  );
-}
+const suite = dropSuite();
+const { check, createDrop, readDrop, waitOpen, join, poll, held, users, order, admitted } = suite;
+const close = (token: string, id: string) => api(suite.run.url, token)('POST', `/api/drops/${id}/close`);
 
 describe('POST /api/drops/:id/close', () => {
   it('when a customer closes a drop, then 403; when the drop does not exist, then 404', async () => {
     const { id } = await createDrop({ units: 1, cap: 1 });
     const [buyer] = await users(1);
     expect((await close(buyer.accessToken, id)).status).toBe(403);
-    expect((await close(admin.accessToken, randomUUID())).status).toBe(404);
+    expect((await close(suite.admin.accessToken, randomUUID())).status).toBe(404);
     expect((await readDrop(id)).status).not.toBe('CLOSED');
   });
 
@@ -70,12 +28,12 @@ describe('POST /api/drops/:id/close', () => {
     await admitted(a, id);
     expect((await poll(b, id)).body.state).toBe('WAITING');
 
-    const closed = await close(admin.accessToken, id);
+    const closed = await close(suite.admin.accessToken, id);
     expect(closed.status).toBe(200);
     check('post', '/api/drops/{id}/close', 200, closed.body);
     expect(closed.body.status).toBe('CLOSED');
     // Closing again answers the same closed drop.
-    expect((await close(admin.accessToken, id)).body.status).toBe('CLOSED');
+    expect((await close(suite.admin.accessToken, id)).body.status).toBe('CLOSED');
 
     for (const u of [a, b]) {
       const t = await poll(u, id);
@@ -96,7 +54,7 @@ describe('GET /api/drops', () => {
     const seen: string[] = [];
     let cursor: string | null = null;
     do {
-      const res = await fetch(`${run.url}/api/drops?limit=2${cursor ? `&cursor=${cursor}` : ''}`);
+      const res = await fetch(`${suite.run.url}/api/drops?limit=2${cursor ? `&cursor=${cursor}` : ''}`);
       const body = (await res.json()) as { items: Array<{ id: string }>; nextCursor: string | null };
       expect(res.status).toBe(200);
       check('get', '/api/drops', 200, body);
@@ -108,7 +66,7 @@ describe('GET /api/drops', () => {
     // Newest first: the three made here come in reverse order of creation.
     expect(seen.filter((id) => made.includes(id))).toEqual([...made].reverse());
 
-    const bad = await fetch(`${run.url}/api/drops?cursor=${Buffer.from('1999-02-30T00:00:00.000000Z|x').toString('base64url')}`);
+    const bad = await fetch(`${suite.run.url}/api/drops?cursor=${Buffer.from('1999-02-30T00:00:00.000000Z|x').toString('base64url')}`);
     expect(bad.status).toBe(400);
     expect(((await bad.json()) as { error: { code: string } }).error.code).toBe('VALIDATION_FAILED');
   }, 30_000);

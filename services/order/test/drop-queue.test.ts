@@ -1,77 +1,28 @@
 import { createHash, randomUUID } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { createTestUser, openApiChecker, waitFor, type TestUser } from '@shop/testing';
-import { orderDocument } from '../src/http/api.js';
+import { describe, expect, it } from '@jest/globals';
+import type { TestUser } from '@shop/testing';
 import { shuffleTickets } from '../src/domain/drop-fairness.js';
 import { openDrop } from '../src/domain/open-drop.js';
 import { keysOf as dropKeysOf } from '../src/gate/redis-drop-queue.js';
 import { idempotencyMarkerKey } from '../src/gate/redis-sale-gate.js';
-import { api, gateUnits, seedProduct, sleep, startOrderService, type Running } from './support.js';
+import { api, gateUnits, seedProduct, sleep } from './support.js';
+import { dropSuite } from './drop-suite.js';
 
-const check = openApiChecker(orderDocument());
-let run: Running;
-let admin: TestUser;
-
-beforeAll(async () => {
-  run = await startOrderService({ DROP_POLL_MAX_MS: '1000' });
-  admin = await createTestUser({ roles: ['admin'] });
-});
-
-afterAll(async () => {
-  await run?.close();
-});
-
-interface DropOptions {
-  units: number;
-  cap: number;
-  opensInMs?: number;
-  admitPerSecond?: number;
-  holdSeconds?: number;
-}
-
-async function createDrop(o: DropOptions) {
-  const productId = await seedProduct(run.service, { units: o.units, cap: o.cap });
-  const res = await api(run.url, admin.accessToken)('POST', '/api/drops', {
-    productId,
-    opensAt: new Date(Date.now() + (o.opensInMs ?? 0)).toISOString(),
-    admitPerSecond: o.admitPerSecond ?? 100,
-    holdSeconds: o.holdSeconds ?? 30,
-  });
-  expect(res.status).toBe(201);
-  check('post', '/api/drops', 201, res.body);
-  return { productId, drop: res.body as { id: string; fairness: { seedHash: string; seed: string | null } } };
-}
-
-const readDrop = async (id: string) => (await fetch(`${run.url}/api/drops/${id}`)).json() as Promise<Record<string, unknown>>;
-const waitOpen = (id: string) => waitFor(async () => (await readDrop(id)).status !== 'SCHEDULED', { timeoutMs: 10_000, what: `drop ${id} to open` });
-const join = (u: TestUser, id: string) => api(run.url, u.accessToken)('POST', `/api/drops/${id}/queue`);
-const poll = (u: TestUser, id: string) => api(run.url, u.accessToken)('GET', `/api/drops/${id}/queue/me`);
-const users = (n: number) => Promise.all(Array.from({ length: n }, () => createTestUser()));
-const order = (u: TestUser, productId: string, quantity: number, headers: Record<string, string> = {}) =>
-  api(run.url, u.accessToken)('POST', '/api/orders', { items: [{ productId, quantity }] }, { 'Idempotency-Key': randomUUID(), ...headers });
-const ordersOf = async (userId: string) => Number((await run.service.db('orders').where('user_id', userId).count({ n: '*' }))[0].n);
-const keysOf = async (userId: string) => Number((await run.service.db('idempotency_keys').where('user_id', userId).count({ n: '*' }))[0].n);
-
-async function admitted(u: TestUser, id: string) {
-  return waitFor(
-    async () => {
-      const t = await poll(u, id);
-      return t.body.state === 'ADMITTED' ? t.body : undefined;
-    },
-    { timeoutMs: 10_000, intervalMs: 100, what: 'an admission' },
-  );
-}
+const suite = dropSuite();
+const { check, createDrop, readDrop, waitOpen, join, poll, users, order, admitted } = suite;
+const ordersOf = async (userId: string) => Number((await suite.run.service.db('orders').where('user_id', userId).count({ n: '*' }))[0].n);
+const keysOf = async (userId: string) => Number((await suite.run.service.db('idempotency_keys').where('user_id', userId).count({ n: '*' }))[0].n);
 
 // The drop scripts read Redis' clock (TIME). A test that must not depend on how fast the machine
 // is moves that clock for one drop instead of sleeping until it gets there.
 async function redisNow(): Promise<number> {
-  const [s, us] = await run.service.redis.time();
+  const [s, us] = await suite.run.service.redis.time();
   return Number(s) * 1000 + Math.floor(Number(us) / 1000);
 }
 
 /** The drop opens now: its opensAt in Redis set to Redis' clock, then the opener every replica runs. */
 async function openNow(id: string) {
-  const s = run.service;
+  const s = suite.run.service;
   await s.redis.hset(dropKeysOf(id)[0], 'opensAt', String(await redisNow()));
   const record = await s.drops.records.find(id);
   const deps = { records: s.drops.records, products: s.drops.products, queue: s.drops.queue, units: (p: string) => s.gate.units(p), defaultCap: s.config.MAX_PER_CUSTOMER, logger: s.logger };
@@ -80,16 +31,16 @@ async function openNow(id: string) {
 
 /** A buyer's hold runs out now (its expiry in the holds set moved to Redis' clock). */
 async function expireHold(id: string, userId: string) {
-  expect(await run.service.redis.zadd(dropKeysOf(id)[3], 'XX', 'CH', (await redisNow()) - 1, userId)).toBe(1);
+  expect(await suite.run.service.redis.zadd(dropKeysOf(id)[3], 'XX', 'CH', (await redisNow()) - 1, userId)).toBe(1);
 }
 
 describe('POST /api/drops', () => {
   it('when a customer schedules a drop, then 403; when the body is bad, then 400', async () => {
     const [buyer] = await users(1);
-    const productId = await seedProduct(run.service, { units: 1 });
+    const productId = await seedProduct(suite.run.service, { units: 1 });
     const body = { productId, opensAt: new Date().toISOString(), admitPerSecond: 10, holdSeconds: 30 };
-    expect((await api(run.url, buyer.accessToken)('POST', '/api/drops', body)).status).toBe(403);
-    const bad = await api(run.url, admin.accessToken)('POST', '/api/drops', { ...body, admitPerSecond: 0 });
+    expect((await api(suite.run.url, buyer.accessToken)('POST', '/api/drops', body)).status).toBe(403);
+    const bad = await api(suite.run.url, suite.admin.accessToken)('POST', '/api/drops', { ...body, admitPerSecond: 0 });
     expect(bad.status).toBe(400);
     expect(bad.body.error.code).toBe('VALIDATION_FAILED');
   });
@@ -120,7 +71,7 @@ describe('the waiting room', () => {
     for (const u of late) expect((await join(u, drop.id)).body.preQueue).toBe(false);
 
     // The seed matches the commitment, and the order recomputes from seed + ticket list.
-    const fair = (await (await fetch(`${run.url}/api/drops/${drop.id}/fairness`)).json()) as { seed: string; tickets: string[]; order: string[] };
+    const fair = (await (await fetch(`${suite.run.url}/api/drops/${drop.id}/fairness`)).json()) as { seed: string; tickets: string[]; order: string[] };
     expect(createHash('sha256').update(fair.seed).digest('hex')).toBe(drop.fairness.seedHash);
     expect(fair.tickets).toEqual([...tickets.keys()].sort());
     const expected = shuffleTickets(fair.seed, [...tickets.keys()]);
@@ -177,7 +128,7 @@ describe('the waiting room', () => {
     for (const u of [b, c]) expect((await poll(u, drop.id)).body).toMatchObject({ state: 'SOLD_OUT' });
     expect(await readDrop(drop.id)).toMatchObject({ status: 'SOLD_OUT', unitsLeft: 0 });
 
-    expect((await api(run.url, a.accessToken)('POST', `/api/orders/${placed.body.id}/cancel`)).status).toBe(200);
+    expect((await api(suite.run.url, a.accessToken)('POST', `/api/orders/${placed.body.id}/cancel`)).status).toBe(200);
     const tb = await admitted(b, drop.id);
     expect(tb.admission.quantity).toBe(1);
     expect((await poll(c, drop.id)).body).toMatchObject({ state: 'WAITING', position: 1 });
@@ -193,7 +144,7 @@ describe('POST /api/orders while a drop is open: no way around the queue', () =>
     const [a, b] = await users(2);
     for (const u of [a, b]) await join(u, drop.id);
     const ta = await admitted(a, drop.id);
-    const before = await gateUnits(run.service, productId);
+    const before = await gateUnits(suite.run.service, productId);
 
     const refused = async (u: TestUser, headers: Record<string, string>, product = productId) => {
       const key = randomUUID();
@@ -202,7 +153,7 @@ describe('POST /api/orders while a drop is open: no way around the queue', () =>
       expect(res.body.error.code).toBe('ADMISSION_REQUIRED');
       check('post', '/api/orders', 403, res.body);
       // Nothing in Postgres, and not even the idempotency marker in Redis.
-      expect(await run.service.redis.exists(idempotencyMarkerKey(u.id, key))).toBe(0);
+      expect(await suite.run.service.redis.exists(idempotencyMarkerKey(u.id, key))).toBe(0);
     };
     await refused(b, {});
     await refused(b, { 'X-Admission-Token': 'not.a.token' });
@@ -219,7 +170,7 @@ describe('POST /api/orders while a drop is open: no way around the queue', () =>
     expect(replay.body.id).toBe(first.body.id);
     await refused(a, { 'X-Admission-Token': ta.admission.token });
     expect(await ordersOf(a.id)).toBe(1);
-    expect(await gateUnits(run.service, productId)).toBe(before! - 1);
+    expect(await gateUnits(suite.run.service, productId)).toBe(before! - 1);
 
     // The hold and its token end together: a 2 s hold, waited out (however slow the steps before).
     const short = await createDrop({ units: 1, cap: 1, holdSeconds: 2 });
@@ -234,7 +185,7 @@ describe('POST /api/orders while a drop is open: no way around the queue', () =>
 
   it('when a product has no drop, then orders need no admission token', async () => {
     const [u] = await users(1);
-    const productId = await seedProduct(run.service, { units: 5 });
+    const productId = await seedProduct(suite.run.service, { units: 5 });
     expect((await order(u, productId, 1)).status).toBe(202);
   });
 });
