@@ -108,7 +108,8 @@ const PM2_HOME = process.env.PM2_HOME ?? join(ROOT, '.run', 'pm2');
 const pm2Options = (env: Record<string, string>) => ({
   env: { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: process.env.HOME ?? '/root', PM2_HOME, ...env },
   encoding: 'utf8' as const,
-  timeout: 300_000,
+  // A full reload goes one replica at a time (scripts/pm2.sh): 149-176 s for 12 here, more when busy.
+  timeout: 480_000,
 });
 /** scripts/pm2.sh: pm2 acting on one app at a time, so a reload never stops a service's twins together. */
 const PM2_BIN = join(ROOT, 'scripts', 'pm2.sh');
