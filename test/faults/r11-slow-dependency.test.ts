@@ -16,6 +16,8 @@ import { EDGE, api, newCustomers, newProduct } from '../e2e/api.js';
 import { quantile, retryUnanswered, startOrderLoad, startReadLoad, type Window } from './load.js';
 import { sleep } from './platform.js';
 import { conclude, prepare } from './scenario.js';
+import { sql } from './books.js';
+import { passwordGrant } from '@shop/testing';
 import { addToxic, proxied, removeToxic } from './toxiproxy.js';
 
 const PASSWORD = 'E2e-pass-123!'; // newCustomer's
@@ -31,6 +33,8 @@ interface Call {
   retryAfter?: string;
   ms: number;
   at: number;
+  /** A sign-up's email. */
+  email?: string;
 }
 
 async function call(what: string, method: string, path: string, body?: unknown, token?: string, headers: Record<string, string> = {}): Promise<Call> {
@@ -98,7 +102,7 @@ describe('R11: a slow dependency', () => {
       if (n % 3 === 1) return call('refresh', 'POST', '/api/auth/refresh', { refreshToken: who.refreshToken });
       const email = `r11-${randomUUID().slice(0, 8)}@e2e.test`;
       emails.push(email);
-      return call('register', 'POST', '/api/auth/register', { email, password: PASSWORD, name: 'R11 customer' });
+      return call('register', 'POST', '/api/auth/register', { email, password: PASSWORD, name: 'R11 customer' }).then((c) => ({ ...c, email }));
     });
     const firstOrder = await call('order of an unseeded product', 'POST', '/api/orders', { items: [{ productId: unseeded.id, quantity: 1 }], paymentToken: 'tok_visa' }, late.token, { 'Idempotency-Key': randomUUID() });
     await sleep(15_000);
@@ -119,8 +123,17 @@ describe('R11: a slow dependency', () => {
       await call('register', 'POST', '/api/auth/register', { email: `r11-${randomUUID().slice(0, 8)}@e2e.test`, password: PASSWORD, name: 'R11 customer' }),
       await call('order of an unseeded product', 'POST', '/api/orders', { items: [{ productId: unseeded.id, quantity: 1 }], paymentToken: 'tok_visa' }, late.token, { 'Idempotency-Key': randomUUID() }),
     ];
-    // A sign-up whose answer Keycloak could not give in time, tried again by its client.
-    const retried = emails.length ? await call('register again', 'POST', '/api/auth/register', { email: emails[0], password: PASSWORD, name: 'R11 customer' }) : undefined;
+    // Every sign-up sent during the fault, tried again by its client. One whose Keycloak call
+    // timed out on our side may have made the account there anyway, without a profile (an
+    // orphan): its retry must finish it (201), never answer EMAIL_TAKEN forever.
+    const signUps = authCalls.filter((c) => c.email);
+    const inKeycloak = async (email: string) => passwordGrant(email, PASSWORD).then(() => true, () => false);
+    const orphansMade = (await Promise.all(signUps.map(async (c) => c.status !== 201 && (await inKeycloak(c.email!))))).filter(Boolean).length;
+    const retries: Call[] = [];
+    for (const c of signUps) retries.push(await call('sign-up sent again', 'POST', '/api/auth/register', { email: c.email, password: PASSWORD, name: 'R11 customer' }));
+    const retryWrong = signUps.filter((c, i) => retries[i].status !== (c.status === 201 ? 409 : 201));
+    const profiled = new Set((await sql<{ email: string }>('user', 'select email from profiles where email = any($1)', [signUps.map((c) => c.email)])).map((r) => r.email));
+    const orphansLeft = (await Promise.all(signUps.map(async (c) => !profiled.has(c.email!) && (await inKeycloak(c.email!))))).filter(Boolean).length;
     const gateSeeded = redisGet(`gate:{p:${unseeded.id}}`);
     await sleep(2_000);
     const attempts = await orders.stop();
@@ -142,6 +155,8 @@ describe('R11: a slow dependency', () => {
       ...(firstOrder.ms > 2_500 ? [`the first order of an unseeded product took ${firstOrder.ms} ms (inventory's deadline is 2 s)`] : []),
       ...after.filter((c, i) => c.status !== [200, 200, 201, 202][i]).map((c) => `after healing, ${c.what} answered ${c.status} ${c.code ?? ''}`),
       ...(gateSeeded === '' ? ['after healing, the unseeded product\'s gate counter was still not seeded'] : []),
+      ...retryWrong.map((c) => `a sign-up first answered ${c.status} ${c.code ?? ''}, sent again after healing, answered ${retries[signUps.indexOf(c)].status} ${retries[signUps.indexOf(c)].code ?? ''}`),
+      ...(orphansLeft > 0 ? [`${orphansLeft} Keycloak accounts without a profile after the sign-ups were sent again`] : []),
     ];
     const books = await conclude(s, attempts, {
       violations,
@@ -163,7 +178,10 @@ describe('R11: a slow dependency', () => {
         'first order of an unseeded product (inventory slow)': `${firstOrder.status} in ${firstOrder.ms} ms`,
         'after healing: login, refresh, sign-up, order (statuses)': after.map((c) => c.status).join(', '),
         'after healing: first login ms after the toxic went': login.at + login.ms - healedAt,
-        'a sign-up refused during the fault, sent again after (status)': retried ? `${retried.status} ${retried.code ?? ''}` : 'none',
+        'sign-ups sent during the fault': signUps.length,
+        'of them made in Keycloak without a profile (orphans the fault made)': orphansMade,
+        'sent again after healing: 201 / all (409 expected only for a first 201)': `${retries.filter((r) => r.status === 201).length} / ${retries.length}`,
+        'orphans left after the retries (Keycloak account, no profile)': orphansLeft,
       },
     });
     expect(books.violations).toEqual([]);

@@ -33,6 +33,12 @@ export async function findProfile(db: DbOrTx, id: string): Promise<Profile | und
   return row ? toProfile(row) : undefined;
 }
 
+export async function findProfileByEmail(db: DbOrTx, email: string): Promise<Profile | undefined> {
+  // lower(email): the expression profiles_email_idx is on.
+  const row = (await db('profiles').select(columns).whereRaw('lower(email) = ?', [email.toLowerCase()]).first()) as ProfileRow | undefined;
+  return row ? toProfile(row) : undefined;
+}
+
 /** Inserts, or does nothing if the id exists; returns the new row or undefined. */
 export async function insertProfile(db: DbOrTx, p: Omit<Profile, 'createdAt' | 'updatedAt'>): Promise<Profile | undefined> {
   const rows = await db('profiles')

@@ -2,13 +2,14 @@ import type { AnyEvent } from '@shop/contracts';
 import type { UnitOfWork } from '@shop/messaging';
 import type { ProfileStore } from '../domain/ports.js';
 import type { Profile, ProfilePatch } from '../domain/types.js';
-import { findProfile, insertProfile, listProfileRows, updateProfileRow } from './profile.repository.js';
+import { findProfile, findProfileByEmail, insertProfile, listProfileRows, updateProfileRow } from './profile.repository.js';
 
 /** Profiles and their events, committed together through the unit of work (which kicks the relay). */
 export function createProfileStore(uow: UnitOfWork): ProfileStore {
   const { db } = uow;
   return {
     find: (id) => findProfile(db, id),
+    findByEmail: (email) => findProfileByEmail(db, email),
 
     insertIfAbsent: (input, event: (p: Profile) => AnyEvent) =>
       uow.run(async ({ trx, outbox }) => {

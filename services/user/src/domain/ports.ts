@@ -6,6 +6,11 @@ export interface IdentityProvider {
   /** Throws EMAIL_TAKEN (409), WEAK_PASSWORD (400) or VALIDATION_FAILED (400). */
   createUser(input: { email: string; password: string; name: string }): Promise<string>;
   deleteUser(id: string): Promise<void>;
+  /**
+   * The account's id when `password` is its password, undefined when it is not (or the account
+   * cannot log in). The session a check makes is ended again; no token leaves this call.
+   */
+  verifyPassword(email: string, password: string): Promise<string | undefined>;
   /** undefined when the credentials are wrong (or the account cannot log in). */
   passwordLogin(email: string, password: string): Promise<TokenSet | undefined>;
   /** undefined when the refresh token is invalid, expired or revoked. */
@@ -43,6 +48,8 @@ export interface Page<T> {
 /** Profiles plus the outbox: each write commits its event in the same transaction. */
 export interface ProfileStore {
   find(id: string): Promise<Profile | undefined>;
+  /** The profile with this (lower-case) email, if any. */
+  findByEmail(email: string): Promise<Profile | undefined>;
   /** Inserts unless a row with this id exists (a race between replicas); returns the row and whether it was new. */
   insertIfAbsent(profile: Omit<Profile, 'createdAt' | 'updatedAt'>, event: (p: Profile) => AnyEvent): Promise<{ profile: Profile; created: boolean }>;
   update(id: string, patch: ProfilePatch, event: (p: Profile) => AnyEvent): Promise<Profile | undefined>;

@@ -32,12 +32,12 @@ export const authRoutes: Array<Route<AuthRoutesDeps>> = [
       responses: {
         201: { description: 'created', schema: registeredUser },
         400: errorResponse('VALIDATION_FAILED or WEAK_PASSWORD (Keycloak\'s password policy)'),
-        409: errorResponse('EMAIL_TAKEN'),
+        409: errorResponse('EMAIL_TAKEN (a sign-up that made the account but not its profile is finished by a retry with the same password)'),
         429: limited,
       },
     },
     async ({ body, req, res }, deps: AuthRoutesDeps) => {
-      const user = await registerUser(deps, body, contextOf(req));
+      const user = await registerUser(deps, body, { ...contextOf(req), ip: clientAddress(req, deps.trustedProxies) });
       res.location('/api/users/me');
       return user;
     },
