@@ -3,9 +3,9 @@ import type { ChannelModel, ConfirmChannel, RecoveringChannelModel } from 'amqpl
 import type { Logger } from '@shop/logger';
 import { ALLOWED_SENDERS, type EventEnvelope, type EventType, type SenderTable } from '@shop/contracts';
 import type { Context } from '@shop/telemetry';
-import { BrokerUnavailableError, errorMessage } from './errors.js';
+import { BrokerUnavailableError, errorMessage, PublishRefusedError } from './errors.js';
 import { publishSpan } from './tracing.js';
-import { eventsPublished, publishFailures } from './metrics.js';
+import { eventsPublished, publishFailures, publishRefused } from './metrics.js';
 import { ensureExchanges, ensureUnroutedQueue, EVENTS_EXCHANGE } from './topology.js';
 import { Consumer, type ConsumeBatchOptions, type ConsumeOptions, type ConsumeWithDbOptions, type Subscription } from './consumer.js';
 
@@ -23,6 +23,21 @@ export interface BrokerOptions {
   senders?: SenderTable;
 }
 
+/** Why the broker closed a publishing channel, when it was a refusal (403 ACCESS_REFUSED). */
+interface Refusal {
+  message: string;
+  /** The routing key RabbitMQ names ("write access to topic 'x' ..."); undefined: not named. */
+  topic?: string;
+}
+
+const ACCESS_REFUSED = 403;
+const REOPEN_MIN_INTERVAL_MS = 1_000;
+
+function refusalOf(err: Error & { code?: unknown }): Refusal | undefined {
+  if (err.code !== ACCESS_REFUSED) return undefined;
+  return { message: err.message, topic: /write access to topic '([^']+)'/.exec(err.message)?.[1] };
+}
+
 /** The user a connection URL logs in as (amqplib's default is guest). */
 export function brokerUser(url: string): string {
   const name = new URL(url).username;
@@ -38,6 +53,9 @@ export class Broker {
   private connection?: RecoveringChannelModel;
   private model?: ChannelModel;
   private publisher?: ConfirmChannel;
+  /** What closed each publishing channel, if the broker refused a publish on it. */
+  private readonly refusals = new WeakMap<ConfirmChannel, Refusal>();
+  private lastReopenAt = 0;
   private readonly consumers = new Set<Consumer>();
   private readonly connectedListeners: Array<() => void> = [];
   private closed = false;
@@ -58,7 +76,7 @@ export class Broker {
     return this.publisher !== undefined;
   }
 
-  /** Calls `listener` after every (re)connect, once publishing works again. */
+  /** Calls `listener` after every (re)connect and publisher channel reopened, once publishing works again. */
   onConnected(listener: () => void): void {
     this.connectedListeners.push(listener);
   }
@@ -97,6 +115,13 @@ export class Broker {
       const fail = (err: unknown) => {
         clearTimeout(timer);
         publishFailures.inc({ type: envelope.type });
+        // Every publish still unconfirmed on a channel the broker closed fails with it; only the
+        // refused routing key's are refusals, the others only need sending again.
+        const refusal = this.refusals.get(ch);
+        if (refusal && (refusal.topic === undefined || refusal.topic === envelope.type)) {
+          publishRefused.inc({ type: envelope.type });
+          return reject(new PublishRefusedError(envelope.type, `publish refused: ${refusal.message}`));
+        }
         reject(err instanceof BrokerUnavailableError ? err : new BrokerUnavailableError(`publish failed: ${errorMessage(err)}`));
       };
       const timer = setTimeout(() => fail(new BrokerUnavailableError('publish not confirmed in time')), this.options.publishTimeoutMs ?? 5_000);
@@ -197,20 +222,59 @@ export class Broker {
       this.model = undefined;
       this.publisher = undefined;
     });
-    const publisher = await model.createConfirmChannel();
-    publisher.on('error', (err) => logger.warn({ err: errorMessage(err) }, 'publisher channel error'));
+    const publisher = await this.openPublisher(model);
     await ensureExchanges(model);
     await this.declareUnrouted(model);
-    // A channel can die alone (e.g. a protocol error); rebuild everything through a reconnect.
-    publisher.on('close', () => {
-      if (this.publisher === publisher && !this.closed) {
-        this.publisher = undefined;
-        model.close().catch(() => {});
-      }
-    });
     this.model = model;
     this.publisher = publisher;
     for (const consumer of this.consumers) void consumer.ensureSubscribed();
     for (const listener of this.connectedListeners) listener();
+  }
+
+  /**
+   * A confirm channel for publishing on `model`. The broker closes a channel alone over a publish
+   * it refuses (ACCESS_REFUSED for a routing key this user may not write, a bad user_id): then a
+   * fresh channel is opened on the same connection at once. Closing the connection instead (as
+   * this did) took every consumer's channel with it, redelivered whatever they were handling, and,
+   * with the refused outbox row first in line, did it again on every reconnect.
+   */
+  private async openPublisher(model: ChannelModel): Promise<ConfirmChannel> {
+    const { logger } = this.options;
+    const publisher = await model.createConfirmChannel();
+    publisher.on('error', (err: Error) => {
+      const refusal = refusalOf(err);
+      if (refusal) this.refusals.set(publisher, refusal);
+      logger.warn({ err: errorMessage(err), refused: refusal?.topic ?? (refusal ? 'unnamed' : undefined) }, 'publisher channel error');
+    });
+    publisher.on('close', () => {
+      if (this.publisher !== publisher || this.closed) return;
+      this.publisher = undefined;
+      // A connection that is going closes its channels first: let its own close be seen.
+      setImmediate(() => void this.reopenPublisher(model));
+    });
+    return publisher;
+  }
+
+  private async reopenPublisher(model: ChannelModel): Promise<void> {
+    // At most one reopen a second: a channel the broker keeps closing must not become a hot
+    // loop with the relay, which the reopen kicks (publishes fail fast meanwhile).
+    const wait = this.lastReopenAt + REOPEN_MIN_INTERVAL_MS - Date.now();
+    if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+    if (this.model !== model || this.closed) return; // the connection went: its recovery reopens all
+    this.lastReopenAt = Date.now();
+    try {
+      const publisher = await this.openPublisher(model);
+      if (this.model !== model || this.closed) {
+        await publisher.close().catch(() => {});
+        return;
+      }
+      this.publisher = publisher;
+      this.options.logger.info('publisher channel reopened');
+      for (const listener of this.connectedListeners) listener();
+    } catch (err) {
+      // The connection itself is in trouble: rebuild everything through a reconnect.
+      this.options.logger.warn({ err: errorMessage(err) }, 'could not reopen the publisher channel; reconnecting');
+      if (this.model === model) model.close().catch(() => {});
+    }
   }
 }

@@ -1,6 +1,6 @@
 export { Broker, brokerUser, type BrokerOptions } from './broker.js';
 export { byType, type ConsumeBatchOptions, type ConsumeOptions, type ConsumeWithDbOptions, type Subscription } from './consumer.js';
-export { PermanentError, BrokerUnavailableError } from './errors.js';
+export { PermanentError, BrokerUnavailableError, PublishRefusedError } from './errors.js';
 export { enqueueEvent, startOutboxRelay, type OutboxRelay, type OutboxRelayOptions, type Publisher } from './outbox.js';
 export { processOnce } from './inbox.js';
 export { createUnitOfWork, type UnitOfWork, type UnitOfWorkTx, type UnitOfWorkOptions, type Outbox, type EventMeta } from './unit-of-work.js';
@@ -17,6 +17,7 @@ export {
   outboxOldestAge,
   outboxWaiting,
   publishFailures,
+  publishRefused,
   eventsRefused,
   consumeLag,
   tasksByStatus,

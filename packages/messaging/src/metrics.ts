@@ -9,6 +9,11 @@ function counter(name: string, help: string, labelNames: string[]): Counter {
 
 export const eventsPublished = counter('messaging_events_published_total', 'Events confirmed by the broker', ['type']);
 export const publishFailures = counter('messaging_publish_failures_total', 'Publishes that failed or were not confirmed', ['type']);
+export const publishRefused = counter(
+  'messaging_publish_refused_total',
+  'Publishes the broker refused (ACCESS_REFUSED: no write permission for the routing key); their outbox rows wait',
+  ['type'],
+);
 export const eventsConsumed = counter(
   'messaging_events_consumed_total',
   'Messages consumed, by outcome: processed, duplicate, retried, dead_lettered',
