@@ -11,7 +11,15 @@
  *
  * Idempotent: a second park finds nothing classic, a second restore no backlog. AMQP_URL
  * (default: the local broker) and RABBITMQ_API (management API, for listing) as the stack's.
+ *
+ * A message keeps every property, `user_id` included: consumers refuse an event whose
+ * `user_id` is not the broker user allowed to send it, so a moved copy without it would be
+ * dead-lettered. RabbitMQ lets a connection publish a `user_id` other than its own user only
+ * if that user has the `impersonator` tag (an administrator may not), so the moves run as a
+ * user made for this run through the management API (that tag, rights on this vhost only, a
+ * random password) and deleted at the end.
  */
+import { randomBytes } from 'node:crypto';
 import amqp, { type Channel, type ConfirmChannel } from 'amqplib';
 
 const AMQP_URL = process.env.AMQP_URL ?? 'amqp://guest:guest@127.0.0.1:5672';
@@ -24,18 +32,7 @@ async function move(ch: ConfirmChannel, from: string, to: string): Promise<numbe
   for (;;) {
     const msg = await ch.get(from, { noAck: false });
     if (!msg) return moved;
-    const p = msg.properties;
-    ch.publish('', to, msg.content, {
-      persistent: true,
-      headers: p.headers,
-      messageId: p.messageId,
-      correlationId: p.correlationId,
-      contentType: p.contentType,
-      contentEncoding: p.contentEncoding,
-      type: p.type,
-      timestamp: p.timestamp,
-      appId: p.appId,
-    });
+    ch.publish('', to, msg.content, { ...msg.properties, persistent: true });
     await ch.waitForConfirms();
     ch.ack(msg);
     moved++;
@@ -45,13 +42,37 @@ async function move(ch: ConfirmChannel, from: string, to: string): Promise<numbe
 /** The vhost AMQP_URL names ('/' when it names none). */
 const VHOST = decodeURIComponent(new URL(AMQP_URL).pathname.slice(1)) || '/';
 
-async function queueNames(vhost = VHOST): Promise<string[]> {
-  const url = new URL(`${API}/queues/${encodeURIComponent(vhost)}?columns=name`);
+async function mgmt(method: string, path: string, body?: unknown): Promise<Response> {
+  const url = new URL(`${API}${path}`);
   const auth = `Basic ${Buffer.from(`${decodeURIComponent(url.username)}:${decodeURIComponent(url.password)}`).toString('base64')}`;
   url.username = url.password = '';
-  const res = await fetch(url, { headers: { authorization: auth }, signal: AbortSignal.timeout(5_000) });
-  if (!res.ok) throw new Error(`management API: ${res.status}`);
+  const res = await fetch(url, {
+    method,
+    headers: { authorization: auth, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+    body: body === undefined ? undefined : JSON.stringify(body),
+    signal: AbortSignal.timeout(5_000),
+  });
+  if (!res.ok && !(method === 'DELETE' && res.status === 404)) throw new Error(`management API ${method} ${path}: ${res.status}`);
+  return res;
+}
+
+async function queueNames(vhost = VHOST): Promise<string[]> {
+  const res = await mgmt('GET', `/queues/${encodeURIComponent(vhost)}?columns=name`);
   return ((await res.json()) as Array<{ name: string }>).map((q) => q.name);
+}
+
+/** Users are per broker: a name per run, so two runs on two vhosts never delete each other's. */
+const MOVER = `queues-to-quorum-${process.pid}-${randomBytes(3).toString('hex')}`;
+
+/** AMQP_URL as the mover: a user that may publish any `user_id` (see the top), on this vhost only. */
+async function moverUrl(): Promise<string> {
+  const password = randomBytes(18).toString('base64url');
+  await mgmt('PUT', `/users/${MOVER}`, { password, tags: 'impersonator' });
+  await mgmt('PUT', `/permissions/${encodeURIComponent(VHOST)}/${MOVER}`, { configure: '.*', write: '.*', read: '.*' });
+  const url = new URL(AMQP_URL);
+  url.username = MOVER;
+  url.password = password;
+  return url.toString();
 }
 
 async function exists(conn: amqp.ChannelModel, queue: string): Promise<boolean> {
@@ -69,7 +90,12 @@ async function exists(conn: amqp.ChannelModel, queue: string): Promise<boolean> 
 async function main(): Promise<void> {
   const [phase, ...queues] = process.argv.slice(2);
   if (phase !== 'park' && phase !== 'restore') throw new Error('usage: queues-to-quorum.ts park <queue>... | restore');
-  const conn = await amqp.connect(AMQP_URL);
+  if (phase === 'park' && queues.length === 0) return;
+  if (phase === 'restore' && !(await queueNames()).some((n) => n.endsWith(BACKLOG))) return;
+  const conn = await amqp.connect(await moverUrl()).catch(async (err: unknown) => {
+    await mgmt('DELETE', `/users/${MOVER}`);
+    throw err;
+  });
   try {
     const ch = await conn.createConfirmChannel();
     if (phase === 'park') {
@@ -96,6 +122,7 @@ async function main(): Promise<void> {
     await ch.close();
   } finally {
     await conn.close();
+    await mgmt('DELETE', `/users/${MOVER}`);
   }
 }
 
