@@ -94,6 +94,27 @@ export function nginxUpstreams(text: string): Map<string, string[]> {
   return ups;
 }
 
+/** The `server` lines of every upstream, whole (address and parameters). */
+export function nginxUpstreamLines(text: string): Map<string, string[][]> {
+  const ups = new Map<string, string[][]>();
+  walk(parseNginx(text), (b) => {
+    if (b.head[0] === 'upstream') ups.set(b.head[1], b.directives.filter((d) => d[0] === 'server').map((d) => d.slice(1)));
+  });
+  return ups;
+}
+
+/** Every `location` block with its modifier, path and the upstreams its proxy_pass names. */
+export function nginxLocationPasses(text: string): Array<{ modifier: string | null; path: string; passes: string[] }> {
+  const found: Array<{ modifier: string | null; path: string; passes: string[] }> = [];
+  walk(parseNginx(text), (b) => {
+    if (b.head[0] !== 'location') return;
+    const [modifier, path] = b.head.length === 3 ? [b.head[1], b.head[2]] : [null, b.head[1]];
+    const passes = b.directives.filter((d) => d[0] === 'proxy_pass').map((d) => d[1].replace(/^https?:\/\//, '').replace(/[/:].*$/, ''));
+    found.push({ modifier, path, passes });
+  });
+  return found;
+}
+
 /** Servers of a conf: what each listens on, which upstream its locations pass to, its root and includes. */
 export function nginxServers(text: string): Array<{ listen: string[]; passes: string[]; root: string[]; includes: string[] }> {
   const servers: Array<{ listen: string[]; passes: string[]; root: string[]; includes: string[] }> = [];

@@ -3,7 +3,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';
 import { replicaPorts } from '../stack.js';
-import { DECK, KONG_YML, RENDERED_EDGE, ROOT, kongFile, kongRoutes, nginxApiLocations, nginxDirectives, nginxLocations, nginxServers, nginxUpstreams, render, run } from './edge-files.js';
+import { DECK, KONG_YML, RENDERED_EDGE, ROOT, kongFile, kongRoutes, nginxApiLocations, nginxDirectives, nginxLocationPasses, nginxUpstreamLines, nginxLocations, nginxServers, nginxUpstreams, render, run } from './edge-files.js';
 
 const STOREFRONT = 'storefront';
 const API_DOCS = '/api-docs';
@@ -12,6 +12,10 @@ const hasDeck = existsSync(DECK);
 // Skipped only when deck is not built yet (scripts/up.sh builds it into .run/tools/bin).
 const itWithDeck = hasDeck ? it : it.skip;
 
+
+/** The held drop poll (docs/drops.md) and the upstream both edges send it to. */
+const HELD_POLL = '^/api/drops/[^/]+/queue/me/wait$';
+const HELD_UPSTREAM = 'order_held';
 
 /** First replica's port per service (docs/conventions.md). */
 const SERVICE_PORTS: Record<string, number> = { user: 4001, product: 4011, cart: 4021, order: 4031, inventory: 4041, email: 4051 };
@@ -127,9 +131,24 @@ describe('route tables: kong.yml and the local nginx edge', () => {
         expect(compose.services.nginx.build?.target).toBe('storefront');
         continue;
       }
-      expect({ service: svc.name, passes: server?.passes }).toEqual({ service: svc.name, passes: [svc.name] });
+      // The service's own upstream, and for the order service its held-poll twin (below).
+      const own = svc.name === 'order' ? [HELD_UPSTREAM, svc.name] : [svc.name];
+      expect({ service: svc.name, passes: server?.passes }).toEqual({ service: svc.name, passes: own });
       // One server line naming the compose service: Docker's DNS answers it with every replica.
       expect({ service: svc.name, servers: ups.get(svc.name) }).toEqual({ service: svc.name, servers: [`${svc.name}:${SERVICE_PORTS[svc.name]}`] });
+    }
+  });
+
+  it('when the local edge holds drop polls on an upstream of their own, then the Docker balancer does too, with the same replicas and no failure counting', () => {
+    const docker = readFileSync(join(ROOT, 'nginx', 'docker.conf'), 'utf8');
+    for (const [name, conf] of [['edge', edge], ['docker.conf', docker]] as const) {
+      const held = nginxLocationPasses(conf).filter((l) => l.path === HELD_POLL);
+      expect({ name, held }).toEqual({ name, held: [{ modifier: '~', path: HELD_POLL, passes: [HELD_UPSTREAM] }] });
+      const lines = nginxUpstreamLines(conf);
+      const addresses = (up: string) => (lines.get(up) ?? []).map((l) => l[0]);
+      // The order service's replicas, each with max_fails=0: a held poll's 10 s is not a failure.
+      expect({ name, servers: addresses(HELD_UPSTREAM) }).toEqual({ name, servers: addresses('order') });
+      for (const line of lines.get(HELD_UPSTREAM) ?? []) expect({ name, line }).toEqual({ name, line: expect.arrayContaining(['max_fails=0']) });
     }
   });
 });
