@@ -120,7 +120,7 @@ export function createAuth(options: AuthOptions): Auth {
       mirror.remember(claims);
       throw AppError.unauthenticated('Invalid token: session logged out');
     }
-    if (!cached) cache.set(key, claims);
+    if (!cached) cache.set(key, claims, nowSec - clockToleranceSec);
     return claims;
   }
 
@@ -151,10 +151,11 @@ export function createAuth(options: AuthOptions): Auth {
   // A cache of its own: `verify` trusts its cache as "deny-checked before" when Redis is away.
   async function signatureChecked(token: string): Promise<AccessClaims> {
     const key = VerifiedTokenCache.keyOf(token);
-    let claims = signedInCache.get(key, Math.floor(now() / 1000) - clockToleranceSec);
+    const validFrom = Math.floor(now() / 1000) - clockToleranceSec;
+    let claims = signedInCache.get(key, validFrom);
     if (!claims) {
       claims = await verifier.verify(token);
-      signedInCache.set(key, claims);
+      signedInCache.set(key, claims, validFrom);
     }
     return claims;
   }
