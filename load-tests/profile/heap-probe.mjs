@@ -75,7 +75,7 @@ function probe(opts) {
     for (const s of v8.getHeapSpaceStatistics()) if (s.space_used_size > 1e6) spaces[s.space_name.replace('_space', '')] = mb(s.space_used_size);
     const handles = {};
     for (const r of process.getActiveResourcesInfo()) handles[r] = (handles[r] ?? 0) + 1;
-    const x = { t: Date.now(), rss: mb(m.rss), heapTotal: mb(m.heapTotal), heapUsed: mb(m.heapUsed), external: mb(m.external), arrayBuffers: mb(m.arrayBuffers), spaces, gc: gcs, handles };
+    const x = { t: Date.now(), limit: mb(v8.getHeapStatistics().heap_size_limit), rss: mb(m.rss), heapTotal: mb(m.heapTotal), heapUsed: mb(m.heapUsed), external: mb(m.external), arrayBuffers: mb(m.arrayBuffers), spaces, gc: gcs, handles };
     gcs = {};
     const now = Date.now();
     if (gc && x.heapUsed > opts.gcAbove && now - lastGc > opts.gcEvery) {
