@@ -29,12 +29,16 @@ bash load-tests/profile/hop-cpu.sh "$TMP/soldout" run -q --summary-trend-stats '
 N=$(sold_out "$RES/drop-soldout-500-$LABEL.json")
 node load-tests/profile/cpu-groups.mjs diff "$TMP/soldout/start.json" "$TMP/soldout/stop.json" "$N" | tee "$TMP/soldout-cpu.txt"
 
-echo "== the target: drop.js UNITS=300 RATE=2000 ATTEMPTS=10000"
-bash load-tests/profile/hop-cpu.sh "$TMP/flood" run -q --summary-trend-stats 'avg,med,p(90),p(95),p(99),max' \
-  --summary-export "$RES/drop-open-2000-$LABEL.json" -e UNITS=300 -e USERS=500 -e ATTEMPTS=10000 -e RATE=2000 load-tests/drop.js > "$TMP/flood.txt" 2>&1
+# FLOOD_VUS="200 1000": one run per number of VUs k6 allocates before the flood (drop.js's VUS; 200 by default).
+for VUS in ${FLOOD_VUS:-200}; do
+  NAME=drop-open-2000-$LABEL; [ "$VUS" = 200 ] || NAME=$NAME-vus$VUS
+  echo "== the target: drop.js UNITS=300 RATE=2000 ATTEMPTS=10000 VUS=$VUS"
+  bash load-tests/profile/hop-cpu.sh "$TMP/flood-$VUS" run -q --summary-trend-stats 'avg,med,p(90),p(95),p(99),max' \
+    --summary-export "$RES/$NAME.json" -e UNITS=300 -e USERS=500 -e ATTEMPTS=10000 -e RATE=2000 -e VUS="$VUS" load-tests/drop.js > "$TMP/flood-$VUS.txt" 2>&1
+  N=$(sold_out "$RES/$NAME.json")
+  node load-tests/profile/cpu-groups.mjs diff "$TMP/flood-$VUS/start.json" "$TMP/flood-$VUS/stop.json" "$N" || true
+  node -e "
+const m=require('$PWD/$RES/$NAME.json').metrics;const g=(k,f)=>m[k]?(f?m[k][f]:m[k].count??m[k].value):'-';
+console.log('2000/s, VUS=$VUS: sold-out p99 '+g('drop_sold_out_latency','p(99)')+' ms, med '+g('drop_sold_out_latency','med')+', iterations '+g('iterations')+', dropped '+g('dropped_iterations')+', sold-out '+g('drop_sold_out')+', accepted '+g('drop_accepted')+', rate-limited '+g('drop_rate_limited')+', unsold '+g('drop_unsold')+', oversold '+g('drop_oversold')+', settled '+g('drop_settle_seconds')+' s')"
+done
 set -e
-grep -E 'drop_|dropped_iterations|http_reqs|iterations\.' "$TMP/flood.txt" || true
-cat "$TMP/flood/cpu.txt" 2>/dev/null || true
-node -e "
-const m=require('$PWD/$RES/drop-open-2000-$LABEL.json').metrics;const g=(k,f)=>m[k]?(f?m[k][f]:m[k].count??m[k].value):'-';
-console.log('2000/s: sold-out p99 '+g('drop_sold_out_latency','p(99)')+' ms, med '+g('drop_sold_out_latency','med')+', dropped '+g('dropped_iterations')+', sold-out '+g('drop_sold_out')+', accepted '+g('drop_accepted')+', rate-limited '+g('drop_rate_limited')+', unsold '+g('drop_unsold')+', settled '+g('drop_settle_seconds')+' s')"
