@@ -8,10 +8,12 @@
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { until } from '../e2e/api.js';
+import { existsSync } from 'node:fs';
 import { allReady, listenerPid, platformRoot, pm2Async, pm2Apps, ROOT } from './platform.js';
 
 const API = 'http://127.0.0.1:8474';
-const BIN = join(ROOT, '.run', 'tools', 'bin', 'toxiproxy-server');
+/** The platform's build of it: a worktree running the suite against the platform has no `.run/tools`. */
+const bin = () => [ROOT, platformRoot()].map((root) => join(root, '.run', 'tools', 'bin', 'toxiproxy-server')).find((p) => existsSync(p)) ?? 'toxiproxy-server';
 
 /**
  * name -> [listen port, upstream port]; the ports are in docs/conventions.md. `keycloak` is every
@@ -34,7 +36,7 @@ async function toxiproxyUp(): Promise<boolean> {
 
 async function startToxiproxy(): Promise<void> {
   if (!(await toxiproxyUp())) {
-    const child = spawn(BIN, ['-host', '127.0.0.1', '-port', '8474'], { detached: true, stdio: 'ignore' });
+    const child = spawn(bin(), ['-host', '127.0.0.1', '-port', '8474'], { detached: true, stdio: 'ignore' });
     child.unref();
     await until(toxiproxyUp, 'toxiproxy to answer', 10_000);
   }
