@@ -183,6 +183,25 @@ describe('POST /api/orders while a drop is open: no way around the queue', () =>
     expect(await ordersOf(c.id)).toBe(0);
   }, 60_000);
 
+  it('when an admitted buyer orders the last unit, then the claimed hold stands for the pre-check and the marker: none is written, and a retry with the same key replays the order though the gate reads 0', async () => {
+    const { productId, drop } = await createDrop({ units: 1, cap: 1, holdSeconds: 600 });
+    await waitOpen(drop.id);
+    const [a] = await users(1);
+    await join(a, drop.id);
+    const ta = await admitted(a, drop.id);
+    const key = randomUUID();
+    const headers = { 'X-Admission-Token': ta.admission.token, 'Idempotency-Key': key };
+    const first = await order(a, productId, 1, headers);
+    expect(first.status).toBe(202);
+    expect(await suite.run.service.redis.exists(idempotencyMarkerKey(a.id, key))).toBe(0);
+    expect(await gateUnits(suite.run.service, productId)).toBe(0);
+    const replay = await order(a, productId, 1, headers);
+    expect(replay.status).toBe(202);
+    expect(replay.headers.get('idempotent-replayed')).toBe('true');
+    expect(replay.body.id).toBe(first.body.id);
+    expect(await ordersOf(a.id)).toBe(1);
+  }, 30_000);
+
   it('when a product has no drop, then orders need no admission token', async () => {
     const [u] = await users(1);
     const productId = await seedProduct(suite.run.service, { units: 5 });
