@@ -1,9 +1,9 @@
 import express, { type Express } from 'express';
 import helmet from 'helmet';
-import { pinoHttp } from 'pino-http';
 import type { Logger } from '@shop/logger';
 import type { LeanLane } from './lean-lane.js';
 import { requestId } from './request-id.js';
+import { requestLog, SLOW_REQUEST_MS } from './request-log.js';
 import { errorHandler, notFoundHandler } from './error-handler.js';
 import { enableDefaultMetrics, httpMetrics, metricsRegistry } from './metrics.js';
 
@@ -17,8 +17,10 @@ export interface HttpAppOptions {
   /** Mounts the service's routes. */
   routes: (app: Express) => void;
   bodyLimit?: string;
-  /** Log each request (off in benchmarks' hot paths if needed). */
+  /** Log failed (5xx) and slow requests (default on; the edge's access log has every request). */
   accessLog?: boolean;
+  /** What "slow" means for that log (default SLOW_REQUEST_MS, 1 s). */
+  slowRequestMs?: number;
   /** Routes answered before express (leanLane over the same route list). */
   lean?: LeanLane;
 }
@@ -48,21 +50,8 @@ export function createHttpApp(options: HttpAppOptions): Express {
   app.set('trust proxy', false);
   app.set('etag', false);
   app.use(requestId);
-  if (options.accessLog !== false) {
-    app.use(
-      pinoHttp({
-        logger: options.logger,
-        genReqId: (req) => (req as express.Request).id,
-        autoLogging: { ignore: (req) => req.url?.startsWith('/health') ?? false },
-        // One line per request with what a reader needs; serialising every header of every
-        // request was the largest single CPU cost per request in the drop's profile.
-        serializers: {
-          req: (req: { id: string; method: string; url: string }) => ({ id: req.id, method: req.method, url: req.url }),
-          res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
-        },
-      }),
-    );
-  }
+  // A line for a failed (5xx) or slow request only: the edge logs every request (request-log.ts).
+  if (options.accessLog !== false) app.use(requestLog(options.logger, options.slowRequestMs ?? SLOW_REQUEST_MS));
   app.use(helmet({ contentSecurityPolicy: false }));
   app.use(httpMetrics);
   app.use(express.json({ limit: options.bodyLimit ?? '100kb', strict: true }));

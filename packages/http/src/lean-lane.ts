@@ -8,6 +8,7 @@ import { rejectNulBytes } from './input.js';
 import { countError, observeRequest, routeLabel } from './metrics.js';
 import { guards, successStatus, type AuthGuards, type Route } from './route.js';
 import { parseOrThrow } from './validate.js';
+import { logNotable } from './request-log.js';
 
 /**
  * Answers the request and returns true, or returns false to leave it to express. A lane that
@@ -43,8 +44,11 @@ export interface LeanReplier {
   send(res: ServerResponse, code: number, payload: unknown, requestId: string, extra?: Record<string, string>): void;
   /** Answers `err` as the express error handler would, and counts it. */
   fail(req: IncomingMessage, res: ServerResponse, err: unknown, requestId: string, label: string): void;
-  /** Records the request's duration (performance.now() at its start). */
-  observe(req: IncomingMessage, res: ServerResponse, label: string, started: number): void;
+  /**
+   * Records the request's duration (performance.now() at its start), and logs it when it failed or
+   * was slower than `slowMs` (request-log.ts; default SLOW_REQUEST_MS, Infinity for a held poll).
+   */
+  observe(req: IncomingMessage, res: ServerResponse, label: string, started: number, slowMs?: number): void;
 }
 
 export function leanReplier(logger: Logger): LeanReplier {
@@ -74,8 +78,10 @@ export function leanReplier(logger: Logger): LeanReplier {
       if (!res.headersSent) send(res, reply.status, reply.body, requestId, reply.headers);
       else res.destroy();
     },
-    observe(req, res, label, started) {
-      observeRequest(req.method ?? '', label, res.statusCode, (performance.now() - started) / 1000);
+    observe(req, res, label, started, slowMs) {
+      const ms = performance.now() - started;
+      observeRequest(req.method ?? '', label, res.statusCode, ms / 1000);
+      logNotable(logger, req as Request, res.statusCode, ms, slowMs);
     },
   };
 }
@@ -132,7 +138,7 @@ function compile<D>(route: Route<D>, options: LeanOptions<D>, replier: LeanRepli
       } catch (err) {
         replier.fail(req, res, err, requestId, this.label);
       } finally {
-        replier.observe(req, res, this.label, started);
+        replier.observe(req, res, this.label, started, spec.held ? Infinity : undefined);
       }
     },
   };
@@ -147,8 +153,8 @@ export interface LeanOptions<D> {
 /**
  * The lean lane for the few routes a crowd calls thousands of times a second (the drop's join
  * and poll): routes declared with `lean: true` are answered straight from node:http, before
- * express, its router, the body parser, helmet, the metrics middleware and the per-request log
- * line (the edge's access log has every request). Auth guards, params validation, the handler,
+ * express, its router, the body parser, helmet and the metrics middleware; the request log follows
+ * the same rule as on express (request-log.ts: failed or slow requests only). Auth guards, params validation, the handler,
  * the error shape and the security headers are the same as on the express lane, which still
  * mounts these routes (HEAD, a decoding error or any other method goes there). Measured in
  * load-tests/results/buy-path-profile.md.

@@ -49,6 +49,8 @@ export interface RouteSpec {
    * calls thousands of times a second. Params only (no query, headers, body or `before`).
    */
   lean?: boolean;
+  /** A held poll: it answers when something changes, so its time is no latency (no slow-request log line). */
+  held?: boolean;
 }
 
 type Out<S> = S extends z.ZodType ? z.output<S> : undefined;
