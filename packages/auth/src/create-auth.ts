@@ -76,8 +76,12 @@ export function createAuth(options: AuthOptions): Auth {
   const clockToleranceSec = Math.min(options.clockToleranceSec ?? 30, 30);
   const now = options.now ?? Date.now;
   const verifier = createVerifier({ ...options, clockToleranceSec, now });
+  // One cache of tokens whose signature and claims were verified, for every guard: a drop's buyer
+  // joins and polls (`signedIn`) and then orders (`required`) with the same token, which used to
+  // sit in two caches and be RSA-verified twice. `denyChecked` marks the entries `verify` also
+  // found off the deny-list once, which is what it trusts when Redis is away.
   const cache = new VerifiedTokenCache(options.cacheMaxEntries ?? 10_000);
-  const signedInCache = new VerifiedTokenCache(options.cacheMaxEntries ?? 10_000);
+  const denyChecked = new WeakSet<AccessClaims>();
   const { redis, logger } = options;
   const mirror = new DenyListMirror(redis);
   // Every deny-list read goes through the client's breaker (shared with the cache, the rate
@@ -98,8 +102,9 @@ export function createAuth(options: AuthOptions): Auth {
   async function verify(token: string): Promise<AccessClaims> {
     const key = VerifiedTokenCache.keyOf(token);
     const nowSec = Math.floor(now() / 1000);
-    const cached = cache.get(key, nowSec - clockToleranceSec);
-    const claims = cached ?? (await verifier.verify(token));
+    const known = cache.get(key, nowSec - clockToleranceSec);
+    const cached = known !== undefined && denyChecked.has(known);
+    const claims = known ?? (await verifier.verify(token));
     let denied: boolean;
     try {
       denied = await breaker.run(() => isDenied(redis, claims));
@@ -120,7 +125,8 @@ export function createAuth(options: AuthOptions): Auth {
       mirror.remember(claims);
       throw AppError.unauthenticated('Invalid token: session logged out');
     }
-    if (!cached) cache.set(key, claims, nowSec - clockToleranceSec);
+    if (!known) cache.set(key, claims, nowSec - clockToleranceSec);
+    denyChecked.add(claims);
     return claims;
   }
 
@@ -148,14 +154,14 @@ export function createAuth(options: AuthOptions): Auth {
   const required: RequestHandler = (req, res, next) => (req.user ? next() : bearerRequired(req, res, next));
   const optional = withBearer('pass', authenticate);
 
-  // A cache of its own: `verify` trusts its cache as "deny-checked before" when Redis is away.
+  // The shared cache, not marked deny-checked: `verify` still asks the deny-list for it.
   async function signatureChecked(token: string): Promise<AccessClaims> {
     const key = VerifiedTokenCache.keyOf(token);
     const validFrom = Math.floor(now() / 1000) - clockToleranceSec;
-    let claims = signedInCache.get(key, validFrom);
+    let claims = cache.get(key, validFrom);
     if (!claims) {
       claims = await verifier.verify(token);
-      signedInCache.set(key, claims, validFrom);
+      cache.set(key, claims, validFrom);
     }
     return claims;
   }

@@ -39,6 +39,10 @@ async function startGuarded(redis: RedisClient, overrides: Partial<AuthOptions> 
         calls.push('maybe');
         res.json({ user: req.user ?? null });
       });
+      a.get('/signed-in', auth.signedIn, (req, res) => {
+        calls.push('signed-in');
+        res.json(req.user);
+      });
       a.get('/admin', auth.requireRole('admin'), (_req, res) => {
         calls.push('admin');
         res.json({ ok: true });
@@ -281,6 +285,31 @@ describe('@shop/auth against the real Keycloak', () => {
       await link.close();
     }
   }, 30_000);
+
+  it('when a token was first seen on a signedIn route and its session logs out, then a required route still refuses it (one cache, the deny-list still asked)', async () => {
+    const buyer = await createTestUser();
+    expect((await get(`${svc.url}/signed-in`, buyer.accessToken)).status).toBe(200);
+    expect((await get(`${svc.url}/me`, buyer.accessToken)).status).toBe(200);
+    await denyToken(redis, decode(buyer.accessToken));
+    await expectRefused(buyer.accessToken, /logged out/);
+    // signedIn checks the signature only (docs/drops.md): still answered.
+    expect((await get(`${svc.url}/signed-in`, buyer.accessToken)).status).toBe(200);
+  });
+
+  it('when Redis is away and a token was only seen on a signedIn route, then a required route answers 503: it was never deny-checked', async () => {
+    const dead = createRedis({ url: 'redis://127.0.0.1:9' });
+    dead.on('error', () => {});
+    const guarded = await startGuarded(dead);
+    try {
+      expect((await get(`${guarded.url}/signed-in`, customer.accessToken)).status).toBe(200);
+      const res = await get(`${guarded.url}/me`, customer.accessToken);
+      expect(res.status).toBe(503);
+      expect(guarded.calls).toEqual(['signed-in']);
+    } finally {
+      await guarded.close();
+      dead.disconnect();
+    }
+  });
 
   it('when Redis is away and this replica never copied the deny-list, then an unseen token gets 503', async () => {
     const dead = createRedis({ url: 'redis://127.0.0.1:9' });
