@@ -20,7 +20,7 @@ export default function () {
   const b = mine[exec.scenario.iterationInTest];
   const body = JSON.stringify({ items: [{ productId: data.productId, quantity: 1 }], paymentToken: 'tok_visa' });
   const res = http.post(`${BASE}/api/orders`, body, {
-    headers: { Authorization: `Bearer ${b.access}`, 'X-Admission-Token': b.admission, 'Idempotency-Key': `adm-${exec.scenario.iterationInTest}-${__ENV.PHASE || 'm'}`, 'Content-Type': 'application/json' },
+    headers: { Authorization: `Bearer ${b.access}`, 'X-Admission-Token': b.admission, 'Idempotency-Key': `${data.dropId}-${__ENV.PHASE || 'm'}-${exec.scenario.iterationInTest}`, 'Content-Type': 'application/json' },
   });
   check(res, { 'status is 202': (r) => r.status === 202 });
 }

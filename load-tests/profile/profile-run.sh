@@ -28,6 +28,6 @@ RATE=$(node -e "const s=require('$OUT/k6.json');const d=s.metrics.http_req_durat
 TK=$(getconf CLK_TCK)
 echo "$LABEL: $N requests in ${SECS}s: $RATE; replica CPU $(( (C2 - C1) * 1000 / TK )) ms = $(( (C2 - C1) * 1000000 / TK / N )) µs/request (profiler on)"
 if [ -n "$PORTS" ]; then
-  grep -E "\[0 127\.0\.0\.1:($PORTS)\]" "$OUT/monitor.txt" | awk '{c=$4; if (c=="\"evalsha\"") c=c" "substr($5,2,8)" "$NF; n[c]++; t++} END {for (k in n) printf "  %6d  %s\n", n[k], k; printf "  %6d  Redis commands from the replica in the window\n", t}' | sort -rn | head -20
+  grep -E "\[0 127\.0\.0\.1:($PORTS)\]" "$OUT/monitor.txt" | awk '{c=$4; if (c=="\"evalsha\"") {a=$NF; if (length(a) > 12) a="<id>"; c=c" "substr($5,2,8)" "a}; n[c]++; t++} END {for (k in n) printf "  %6d  %s\n", n[k], k; printf "  %6d  Redis commands from the replica in the window\n", t}' | sort -rn | head -20 || true
 fi
 node "$ROOT/load-tests/profile/summarise.mjs" "$OUT"/*.cpuprofile "$N" 45 "$(echo "$T1 - $T0" | bc)" "$(echo "$T2 - $T0" | bc)"

@@ -32,8 +32,13 @@ export function samplerFor(config: Pick<TelemetryConfig, 'OTEL_TRACES_SAMPLER' |
   }
 }
 
-/** Paths nobody wants a trace of: probes and scrapes, many a second. */
-const QUIET_PATHS = /^\/(health\/|metrics$)/;
+/**
+ * Paths nobody wants a trace of: probes and scrapes, many a second; and a drop's joins and polls,
+ * thousands a second from the crowd, each one Redis script whose latency the request metrics
+ * already show. Their spans halved a replica's joins: 821 joins/s traced, 1,257 with these paths quiet
+ * (load-tests/results/buy-path-profile.md, "The join").
+ */
+export const QUIET_PATHS = /^\/(health\/|metrics$|api\/drops\/[^/?]+\/queue(\/me(\/wait)?)?\/?(\?|$))/;
 
 /**
  * The process's tracer provider, W3C propagator and instrumentations: incoming and outgoing
