@@ -23,12 +23,14 @@ function ticketRoute(
   summary: string,
   notFound: ResponseSpec,
   ticket: (drops: DropDeps, dropId: string, buyer: string, res: Response) => Promise<TicketView>,
+  held = false,
 ): Route<DropRouteDeps> {
   return defineRoute(
     {
       method,
       path,
       lean: true,
+      held,
       summary,
       auth: 'signedIn',
       request: { params: DropParamsSchema },
@@ -148,5 +150,6 @@ export const dropRoutes: Array<Route<DropRouteDeps>> = [
       res.once('close', () => gone.abort());
       return waitTicket(drops, id, buyer, gone.signal);
     },
+    true,
   ),
 ];
