@@ -281,8 +281,27 @@ async function main(): Promise<void> {
     if (stock.reserved === 0 && finals.size === ordered.length) settledAt = Date.now();
     else await sleep(250);
   }
-  const confirmedUnits = [...finals.values()].filter((f) => f.status === 'CONFIRMED').reduce((s, f) => s + f.units, 0);
   const orderIds = new Set(ordered.map((r) => r.orderId));
+  // Orders made whose answer never reached the buyer (a client timeout, or a 5xx from the edge
+  // after the commit): looked up in each such buyer's orders (as admin), so "lost" compares
+  // inventory with every order of the drop's product, not only with the answers buyers saw.
+  const unheard: Array<{ status: string; units: number }> = [];
+  let unheardLookupsFailed = 0;
+  const silent = runs.filter((r) => r.outcome === 'order_refused' && !(r.refusal ?? '').startsWith('4'));
+  const adminLater = await adminToken();
+  for (let s = 0; s < silent.length; s += 50) {
+    await Promise.all(
+      silent.slice(s, s + 50).map(async (r) => {
+        const list = await call(EDGE, 'GET', `/api/orders?userId=${r.userId}&limit=20`, bearer(adminLater));
+        if (list.status !== 200) return void unheardLookupsFailed++;
+        for (const o of (list.body?.items ?? []) as Array<{ id: string; status: string; items: Array<{ productId: string; quantity: number }> }>) {
+          const line = o.items.find((l) => l.productId === productId);
+          if (line && !orderIds.has(o.id)) unheard.push({ status: o.status, units: line.quantity });
+        }
+      }),
+    );
+  }
+  const confirmedUnits = [...finals.values(), ...unheard].filter((f) => f.status === 'CONFIRMED').reduce((s, f) => s + f.units, 0);
 
   // Fairness: the pre-queue order recomputed from the revealed seed; FIFO after the open.
   const fair = (await call(EDGE, 'GET', `/api/drops/${dropId}/fairness`)).body as { seed: string; tickets: string[]; order: string[] };
@@ -354,6 +373,8 @@ async function main(): Promise<void> {
       doubled: counters.doubled + (ordered.length - orderIds.size),
       unsold: stock.available ?? null,
       ordersAccepted: ordered.length,
+      /** Orders that exist although their buyer's request ended without a 202 (counted in lost's check). */
+      ordersUnheard: { count: unheard.length, confirmed: unheard.filter((u) => u.status === 'CONFIRMED').length, lookupsFailed: unheardLookupsFailed },
       ordersFinal: finals.size,
       allFinalSecondsAfterLastSale: settledAt ? +((settledAt - lastSale) / 1000).toFixed(2) : null,
       retries: { sent: counters.retried, replayed: counters.retryReplayed },

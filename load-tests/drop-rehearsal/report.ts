@@ -12,7 +12,7 @@ export function renderReport(r: any, svg: string): string {
   const s = r.settings;
   const rows: Array<[string, string, string]> = [
     ['0 oversold', String(c.oversold), yes(c.oversold === 0)],
-    ['0 lost (inventory sold = units of CONFIRMED orders)', String(c.lost), yes(c.lost === 0)],
+    ['0 lost (inventory sold = units of CONFIRMED orders)', `${c.lost}${c.ordersUnheard ? ` (orders whose answer the buyer never got: ${c.ordersUnheard.count}, counted; lookups failed: ${c.ordersUnheard.lookupsFailed})` : ''}`, yes(c.lost === 0)],
     ['0 doubled (a retried key makes no second order)', `${c.doubled} (retries sent ${c.retries.sent}, replayed ${c.retries.replayed})`, yes(c.doubled === 0)],
     ['0 unsold', String(c.unsold), yes(c.unsold === 0)],
     ['every order final within 5 s of the last sale', c.allFinalSecondsAfterLastSale === null ? 'not all final' : `${c.allFinalSecondsAfterLastSale} s`, yes(c.allFinalSecondsAfterLastSale !== null && c.allFinalSecondsAfterLastSale <= 5)],
