@@ -67,7 +67,9 @@ const HTTP_CLIENTS: Record<string, string> = {
   'services/product/src/graphql/rest.ts': 'the GraphQL gateway: an edge client by design, it calls the public REST APIs with the caller\'s token (replicas directly, never :8000)',
   'services/user/src/identity/keycloak.identity.ts': 'Keycloak\'s token endpoint: infrastructure, not a service',
 };
-const HTTP_CLIENT = /\bfetch\(|\bundici\b|from 'node:https?'|\baxios\b|\bgot\(/;
+// A value import of node:http(s) may make requests; `import type` (a server's request and
+// response types, as the lean lanes use) cannot.
+const HTTP_CLIENT = /\bfetch\(|\bundici\b|^import (?!type )[^;]*from 'node:https?'|\baxios\b|\bgot\(/m;
 
 describe('internal calls never go through the public edge', () => {
   it.each(Object.keys(schemas))('when the %s service starts with its defaults, then no peer address it has is the edge', (name) => {
