@@ -1,5 +1,5 @@
 /** A tiny client for the platform at :8000, for end-to-end tests. */
-import { randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 
 export const EDGE = process.env.EDGE_URL ?? 'http://127.0.0.1:8000';
 export const MAILPIT = process.env.MAILPIT_URL ?? 'http://127.0.0.1:8025';
@@ -87,8 +87,19 @@ export async function until<T>(check: () => Promise<T | false | undefined>, what
   throw new Error(`timed out waiting for ${what}`);
 }
 
-export function placeOrder(token: string, body: unknown, key: string = randomUUID()) {
-  return api('POST', '/api/orders', { token, body, headers: { 'Idempotency-Key': key } });
+export function placeOrder(token: string, body: unknown, key: string = randomUUID(), headers: Record<string, string> = {}) {
+  return api('POST', '/api/orders', { token, body, headers: { 'Idempotency-Key': key, ...headers } });
+}
+
+/**
+ * A W3C traceparent with the sampled flag, as a caller that traces would send: the platform samples
+ * a share of the traces it starts (OTEL_TRACES_SAMPLER_ARG) but always continues a sampled caller's
+ * (parent-based), so a test that follows one request through Jaeger sends this.
+ */
+export function sampledTrace(): { traceId: string; parentId: string; headers: { traceparent: string } } {
+  const traceId = randomBytes(16).toString('hex');
+  const parentId = randomBytes(8).toString('hex');
+  return { traceId, parentId, headers: { traceparent: `00-${traceId}-${parentId}-01` } };
 }
 
 export async function finalOrder(token: string, id: string, timeoutMs = 20_000) {

@@ -1,7 +1,7 @@
 import { createRequire } from 'node:module';
 import { beforeAll, describe, expect, it } from '@jest/globals';
 import { checkHealth } from '@shop/rpc';
-import { adminToken, api, finalOrder, newCustomer, newProduct, placeOrder, until } from './api.js';
+import { adminToken, api, finalOrder, newCustomer, newProduct, placeOrder, sampledTrace, until } from './api.js';
 import { replicaPorts } from '../stack.js';
 
 /**
@@ -81,7 +81,8 @@ describe('gRPC between the services of the running platform', () => {
   it('when an order seeds the gate over gRPC, then the call is in the order\'s trace: the inventory server span is the child of the order client span', async () => {
     const product = await newProduct(admin, { stock: 3 });
     const customer = await newCustomer('grpc-trace');
-    const placed = await placeOrder(customer.token, { items: [{ productId: product.id, quantity: 1 }], paymentToken: 'tok_visa' });
+    // A sampled caller's trace: the platform continues it whatever share of its own it samples.
+    const placed = await placeOrder(customer.token, { items: [{ productId: product.id, quantity: 1 }], paymentToken: 'tok_visa' }, undefined, sampledTrace().headers);
     expect(placed.status).toBe(202);
     const op = 'shop.inventory.v1.Stock/GetAvailability';
     expect((await finalOrder(customer.token, placed.body.id)).status).toBe('CONFIRMED');

@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import { randomBytes } from 'node:crypto';
-import { adminToken, api, finalOrder, newCustomer, newProduct, placeOrder, until } from './api.js';
+import { adminToken, api, finalOrder, newCustomer, newProduct, placeOrder, sampledTrace, until } from './api.js';
 
 const JAEGER = process.env.JAEGER_URL ?? 'http://127.0.0.1:16686';
 
@@ -18,11 +18,11 @@ interface JaegerTrace {
   processes: Record<string, { serviceName: string }>;
 }
 
-async function tracesOf(orderId: string): Promise<JaegerTrace[]> {
-  const query = new URLSearchParams({ service: 'order', operation: 'payment charge', tags: JSON.stringify({ 'shop.order.id': orderId }), lookback: '1h', limit: '5' });
-  const res = await fetch(`${JAEGER}/api/traces?${query}`);
+async function traceById(traceId: string): Promise<JaegerTrace | undefined> {
+  const res = await fetch(`${JAEGER}/api/traces/${traceId}`);
+  if (res.status === 404) return undefined;
   if (!res.ok) throw new Error(`Jaeger ${res.status}`);
-  return ((await res.json()) as { data: JaegerTrace[] }).data;
+  return ((await res.json()) as { data: JaegerTrace[] }).data[0];
 }
 
 const serviceOf = (t: JaegerTrace, s: JaegerSpan) => t.processes[s.processID].serviceName;
@@ -33,23 +33,28 @@ describe('one order, one trace (Jaeger at :16686)', () => {
     const admin = await adminToken();
     const product = await newProduct(admin, { stock: 2 });
     const customer = await newCustomer('trace');
-    const placed = await placeOrder(customer.token, { items: [{ productId: product.id, quantity: 1 }], paymentToken: 'tok_visa' });
+    // The platform samples a share of the traces it starts; a caller's sampled trace is always continued.
+    const caller = sampledTrace();
+    const placed = await placeOrder(customer.token, { items: [{ productId: product.id, quantity: 1 }], paymentToken: 'tok_visa' }, undefined, caller.headers);
     expect(placed.status).toBe(202);
     expect((await finalOrder(customer.token, placed.body.id)).status).toBe('CONFIRMED');
 
     // Spans reach Jaeger in batches, each replica on its own timer, so the email's may land
     // before the inventory's: wait, bounded, until the spans of all three are in.
     const found = await until(async () => {
-      const traces = await tracesOf(placed.body.id);
-      return traces.find((t) => ['order', 'inventory', 'email'].every((svc) => t.spans.some((s) => serviceOf(t, s) === svc && kindOf(s) === (svc === 'order' ? 'server' : 'consumer'))));
-    }, 'the order trace with the order, inventory and email services in Jaeger', 30_000);
+      const t = await traceById(caller.traceId);
+      const complete = t && ['order', 'inventory', 'email'].every((svc) => t.spans.some((s) => serviceOf(t, s) === svc && kindOf(s) === (svc === 'order' ? 'server' : 'consumer')));
+      return complete && t.spans.some((s) => s.operationName === 'payment charge' && s.tags.some((tag) => tag.key === 'shop.order.id' && tag.value === placed.body.id)) ? t : undefined;
+    }, 'the order trace with the order, inventory and email services and the payment in Jaeger', 30_000);
 
-    expect((await tracesOf(placed.body.id)).length).toBe(1);
     const services = new Set(found.spans.map((s) => serviceOf(found, s)));
     expect([...services]).toEqual(expect.arrayContaining(['order', 'inventory', 'email']));
-    // It starts at the edge's request: the order service's POST /api/orders is the root.
-    const roots = found.spans.filter((s) => !s.references.some((r) => r.refType === 'CHILD_OF'));
+    // It starts at the caller's request: the order service's POST /api/orders is the only span whose
+    // parent is not in the trace, and that parent is the caller's span.
+    const ids = new Set(found.spans.map((s) => s.spanID));
+    const roots = found.spans.filter((s) => !s.references.some((r) => r.refType === 'CHILD_OF' && ids.has(r.spanID)));
     expect(roots.map((s) => `${serviceOf(found, s)} ${s.operationName}`)).toEqual(['order POST /api/orders']);
+    expect(roots[0].references).toEqual([expect.objectContaining({ refType: 'CHILD_OF', spanID: caller.parentId })]);
     // The broker hop: order's publish of order.placed.v1 is the parent of inventory's consumer span.
     const publish = found.spans.find((s) => serviceOf(found, s) === 'order' && s.operationName === 'publish order.placed.v1');
     expect(publish).toBeDefined();
