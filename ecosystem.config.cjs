@@ -84,12 +84,14 @@ function serviceEnv(name, instanceId, port) {
     JWT_AUDIENCE: 'shop-api',
     LOG_LEVEL: 'info',
     // Traces over OTLP to the stack's Jaeger (scripts/lib/jaeger.sh); the preload in node_args
-    // starts the SDK. OTEL_TRACES_SAMPLER (e.g. parentbased_traceidratio with
-    // OTEL_TRACES_SAMPLER_ARG=0.1) given to `npm run up` is passed on.
+    // starts the SDK. The one place of the native stack's sampling: a tenth of the traces a
+    // service starts, and every trace a caller sent sampled (parent-based), which is how the e2e
+    // tests follow one order (test/e2e/api.ts sampledTrace). OTEL_TRACES_SAMPLER / _ARG given to
+    // `npm run up` override it (parentbased_always_on keeps every trace).
     OTEL_SERVICE_NAME: name,
     OTEL_EXPORTER_OTLP_ENDPOINT: 'http://127.0.0.1:4318',
-    OTEL_TRACES_SAMPLER: process.env.OTEL_TRACES_SAMPLER || 'parentbased_always_on',
-    ...(process.env.OTEL_TRACES_SAMPLER_ARG ? { OTEL_TRACES_SAMPLER_ARG: process.env.OTEL_TRACES_SAMPLER_ARG } : {}),
+    OTEL_TRACES_SAMPLER: process.env.OTEL_TRACES_SAMPLER || 'parentbased_traceidratio',
+    OTEL_TRACES_SAMPLER_ARG: process.env.OTEL_TRACES_SAMPLER_ARG || '0.1',
     ...(process.env.OTEL_SDK_DISABLED ? { OTEL_SDK_DISABLED: process.env.OTEL_SDK_DISABLED } : {}),
   };
   if (name === 'email') env.SMTP_URL = 'smtp://127.0.0.1:1025';
