@@ -5,8 +5,8 @@ import type { RedisClient } from './redis.js';
 /**
  * How long a caller that can do without Redis waits for it: the cache, the rate limits, the
  * logout deny-list, the sale gate. Far below the client's 1 s command timeout, which is for
- * callers that need Redis' answer (a logout, a drop's queue). A local Redis answers in well
- * under a millisecond; 150 ms is a Redis that is stuck or a link that is gone.
+ * callers that need Redis' answer (a logout, a drop's queue, the gate's reconciler). A local
+ * Redis answers in well under a millisecond; 150 ms is a Redis that is stuck or a link that is gone.
  */
 export const DEGRADE_DEADLINE_MS = 150;
 const PROBE_EVERY_MS = 500;
@@ -57,13 +57,46 @@ const breakers = new WeakMap<RedisClient, RedisBreaker>();
 export function breakerFor(client: RedisClient, logger?: Logger): RedisBreaker {
   let breaker = breakers.get(client);
   if (!breaker) {
-    breaker = createBreaker(client, logger);
+    breaker = createBreaker(client);
     breakers.set(client, breaker);
   }
+  if (logger) (breaker as Internal).adopt(logger);
   return breaker;
 }
 
-function createBreaker(client: RedisClient, logger: Logger | undefined): RedisBreaker {
+type Internal = RedisBreaker & { adopt(logger: Logger): void };
+type CommandLike = { name?: string; promise: Promise<unknown>; reject(err: Error): void };
+type Sender = { sendCommand(command: CommandLike, ...rest: unknown[]): unknown };
+
+/**
+ * The one rule for every caller, including those that need Redis' answer and cannot degrade (a
+ * logout's deny-list write, a drop's queue and holds, the gate's reconciler and admin reads):
+ * while the client's breaker is open, a command on a connected client is refused at once with
+ * RedisUnavailableError (a 503 with Retry-After at the edge) instead of being sent to wait out
+ * the 1 s command timeout; and a command that did wait it out opens the breaker for everyone.
+ * The breaker's PING and a new connection's handshake (status `connect`: AUTH, SELECT, the ready
+ * check) pass. `createRedis` installs it.
+ */
+export function refuseWhileAway<C extends RedisClient>(client: C): C {
+  const breaker = breakerFor(client);
+  const sender = client as unknown as Sender;
+  const send = sender.sendCommand.bind(client);
+  sender.sendCommand = (command, ...rest) => {
+    if (breaker.open && client.status !== 'connect' && command.name !== 'ping') {
+      command.reject(new RedisUnavailableError('not used until it answers a PING again'));
+      return command.promise;
+    }
+    const sent = send(command, ...rest);
+    command.promise?.catch((err: Error) => {
+      if (err?.message === 'Command timed out') breaker.trip(err);
+    });
+    return sent;
+  };
+  return client;
+}
+
+function createBreaker(client: RedisClient): Internal {
+  let logger: Logger | undefined;
   let open = false;
   const probe = () => {
     const timer = setTimeout(() => {
@@ -109,5 +142,6 @@ function createBreaker(client: RedisClient, logger: Logger | undefined): RedisBr
     },
     run,
     trip,
+    adopt: (l) => void (logger ??= l),
   };
 }

@@ -1,4 +1,5 @@
 import { Redis, Cluster } from 'ioredis';
+import { refuseWhileAway } from './breaker.js';
 
 export type RedisClient = Redis | Cluster;
 
@@ -48,14 +49,14 @@ export function createRedis(config: RedisConfig): RedisClient {
       // A CLUSTERDOWN/TRYAGAIN answer is retried briefly, not 16 times over 1.6 s.
       maxRedirections: 6,
     });
-    return recycleWhenUnanswered(queueOnlyWhileUsable(cluster, 'Redis Cluster is not reachable'));
+    return refuseWhileAway(recycleWhenUnanswered(queueOnlyWhileUsable(cluster, 'Redis Cluster is not reachable')));
   }
   const redis = new Redis(config.url, {
     ...common,
     enableOfflineQueue: true,
     retryStrategy: (times) => Math.min(times * 200, 2_000),
   });
-  return recycleWhenUnanswered(queueOnlyWhileUsable(redis, 'Redis is not reachable'));
+  return refuseWhileAway(recycleWhenUnanswered(queueOnlyWhileUsable(redis, 'Redis is not reachable')));
 }
 
 /**

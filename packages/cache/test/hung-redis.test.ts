@@ -103,3 +103,49 @@ describe('A Redis connection whose replies were lost', () => {
     expect(answers).toEqual(keys);
   }, 20_000);
 });
+
+describe('A caller that needs Redis\' answer when Redis hangs', () => {
+  let relay: HungLink;
+  let client: RedisClient;
+
+  beforeAll(async () => {
+    const url = new URL(testEnv('cache').REDIS_URL);
+    relay = await hungLink({ port: Number(url.port || 6379) });
+    client = connect({ url: `redis://127.0.0.1:${relay.port}${url.pathname}` });
+    await client.ping();
+  });
+  afterAll(async () => {
+    relay.set('off');
+    await closeAll([client]);
+    await relay.close();
+  });
+
+  const timed = async (op: () => Promise<unknown>) => {
+    const started = Date.now();
+    const outcome = await op().then(() => 'answered', (err: Error) => err);
+    return { outcome, ms: Date.now() - started };
+  };
+
+  it('when Redis stops answering, then only the first command waits the 1 s command timeout, every later one is refused at once as "Redis is unavailable" until a PING is answered, and it answers again after', async () => {
+    const key = `cache-test:${randomUUID()}`;
+    await client.set(key, 'v', 'EX', 60);
+    relay.set('hold');
+    const first = await timed(() => client.get(key)); // a logout's write, a drop's script: no short deadline
+    expect(first.ms).toBeGreaterThanOrEqual(900);
+    expect(breakerFor(client).open).toBe(true);
+
+    const rest = [];
+    for (let i = 0; i < 10; i++) rest.push(await timed(() => (i % 2 ? client.get(key) : client.eval('return 1', 0))));
+    for (const { outcome, ms } of rest) {
+      expect(outcome).toBeInstanceOf(RedisUnavailableError);
+      expect(ms).toBeLessThan(50);
+    }
+    // A degrading caller on the same client is refused at once too.
+    await expect(breakerFor(client).run(() => client.get(key))).rejects.toBeInstanceOf(RedisUnavailableError);
+
+    relay.set('off');
+    for (let i = 0; i < 50 && breakerFor(client).open; i++) await sleep(100);
+    expect(breakerFor(client).open).toBe(false);
+    expect(await client.get(key)).toBe('v');
+  }, 20_000);
+});

@@ -3,6 +3,7 @@ import pg from 'pg';
 import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { failFastPool } from './fail-fast.js';
 
 export type { Knex };
 export type Db = Knex;
@@ -18,15 +19,23 @@ export interface DbOptions {
   /** Fail fast rather than queue forever when Postgres is gone. */
   acquireTimeoutMs?: number;
   statementTimeoutMs?: number;
+  /** Says when the pool stops and starts taking work (`failFastPool`). */
+  logger?: { warn(details: object, message: string): void; info(details: object, message: string): void };
 }
 
+/** A connect that is not answered within this (a hung server or link) fails, so the pool can probe. */
+const CONNECT_TIMEOUT_MS = 2_000;
+
+/** A knex pool on Postgres that refuses at once while Postgres does not answer (`failFastPool`). */
 export function createDb(connectionString: string, options: DbOptions = {}): Knex {
-  return knexFactory({
+  const db = knexFactory({
     client: 'pg',
-    connection: { connectionString, statement_timeout: options.statementTimeoutMs ?? 10_000 } as Knex.PgConnectionConfig,
+    connection: { connectionString, statement_timeout: options.statementTimeoutMs ?? 10_000, connectionTimeoutMillis: CONNECT_TIMEOUT_MS } as Knex.PgConnectionConfig,
     pool: { min: 0, max: options.poolMax ?? 10 },
     acquireConnectionTimeout: options.acquireTimeoutMs ?? 3_000,
   });
+  failFastPool(db, connectionString, options.logger);
+  return db;
 }
 
 /**
@@ -83,4 +92,5 @@ export async function pingDb(db: Knex): Promise<void> {
   await db.raw('select 1');
 }
 
+export { DatabaseUnavailableError, poolBreakerOf, STALL_MS, type PoolBreaker } from './fail-fast.js';
 export { decodeKeyset, encodeKeyset, isTimestamp, isUuid, TIMESTAMP_SHAPES } from './keyset.js';

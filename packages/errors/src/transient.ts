@@ -5,8 +5,10 @@ const UNAVAILABLE_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'E
 // own with 08P01 ("server login has been failing, try again later", "query_wait_timeout", "no
 // more connections allowed"), which with Postgres away was a 500 for every order (fault R5).
 const CONNECTION_EXCEPTION = /^08[0-9A-Z]{3}$/;
+// The Redis client's (@shop/cache): its breaker refusing ("Redis is unavailable: ..."), its queue
+// refusing while disconnected ("Redis is not reachable"), ioredis' command timeout.
 const UNAVAILABLE_MESSAGES =
-  /Connection terminated|Client has encountered a connection error|timeout exceeded when trying to connect|Connection is closed|Stream isn't writeable/i;
+  /Connection terminated|Client has encountered a connection error|timeout exceeded when trying to connect|Connection is closed|Stream isn't writeable|Command timed out|Redis( Cluster)? is (not reachable|unavailable)/i;
 // Deadlock detected, serialization failure: the transaction lost a race and may simply run again.
 const CONFLICT_CODES = new Set(['40P01', '40001']);
 

@@ -15,6 +15,12 @@ describe('isTransient', () => {
     expect(isTransient(Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:6432'), { code: 'ECONNREFUSED' }))).toBe(true);
   });
 
+  it('when Redis is away (its breaker refuses, its client is disconnected, a command timed out), then the error is transient', () => {
+    for (const message of ['Redis is unavailable: not used until it answers a PING again', 'Redis is not reachable', 'Redis Cluster is not reachable', 'Command timed out']) {
+      expect(isTransient(new Error(message))).toBe(true);
+    }
+  });
+
   it('when the work itself is wrong (a constraint, a syntax error), then the error is not transient', () => {
     for (const code of ['23505', '23514', '42601', '22P02']) expect(isTransient(dbError(code, 'x'))).toBe(false);
     expect(isTransient(new Error('boom'))).toBe(false);

@@ -12,5 +12,5 @@ export function asUnavailable(err: unknown): AppError | undefined {
     return new AppError('DEPENDENCY_UNAVAILABLE', 'The request collided with another one, try again shortly', { headers: { 'Retry-After': '1' } });
   }
   if (!isDependencyUnavailable(err)) return undefined;
-  return AppError.unavailable(e?.name === 'KnexTimeoutError' ? 'Database' : 'A dependency');
+  return AppError.unavailable(e?.name === 'KnexTimeoutError' || e?.name === 'DatabaseUnavailableError' ? 'Database' : 'A dependency');
 }

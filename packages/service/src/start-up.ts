@@ -89,7 +89,7 @@ export function composeService<C extends ServiceEnv, O extends boolean, P extend
   const { config, overrides = {} } = spec;
   const source = config.INSTANCE_ID ?? config.SERVICE_NAME;
   const logger = overrides.logger ?? createLogger(source, config.LOG_LEVEL);
-  const db = createDb(config.DATABASE_URL, { poolMax: config.DATABASE_POOL_MAX, ...spec.db, ...overrides.db });
+  const db = createDb(config.DATABASE_URL, { poolMax: config.DATABASE_POOL_MAX, logger, ...spec.db, ...overrides.db });
   const redis = createRedis({ url: config.REDIS_URL, nodes: config.REDIS_NODES });
   redis.on('error', (err: Error) => logger.warn({ err: err.message }, 'redis error'));
   const broker = Broker.connect({ url: config.AMQP_URL, logger, serviceName: source, ...overrides.broker });

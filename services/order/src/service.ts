@@ -113,7 +113,7 @@ function wireOrders(config: OrderConfig, options: OrderOptions, p: Platform<Orde
   const place = {
     store,
     gate,
-    cart: new CartClient(cartRpc),
+    cart: new CartClient(cartRpc, logger),
     logger,
     admission,
     settings: {

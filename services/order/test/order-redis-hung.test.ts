@@ -52,4 +52,30 @@ describe('when the order service\'s Redis hangs', () => {
     // The six placed while Redis hung bypassed the gate (inventory's conditional update decides).
     expect(await gateUnits(run.service, productId)).toBe(98);
   }, 60_000);
+
+  it('then a drop\'s queue, which needs Redis\' answer, is a 503 with Retry-After: the first poll after the 1 s command timeout, the rest at once, and polls answer again once Redis does', async () => {
+    const admin = await createTestUser({ roles: ['admin'] });
+    const productId = await seedProduct(run.service, { units: 10, cap: 1 });
+    const created = await api(run.url, admin.accessToken)('POST', '/api/drops', { productId, opensAt: new Date(Date.now() + 60_000).toISOString(), admitPerSecond: 10, holdSeconds: 30 });
+    expect(created.status).toBe(201);
+    const dropId = created.body.id as string;
+    const poll = () => api(run.url, user.accessToken)('POST', `/api/drops/${dropId}/queue`);
+    expect((await poll()).status).toBe(200);
+
+    link.set('hold');
+    const answers: Array<[number, string | null, number]> = [];
+    for (let i = 0; i < 6; i++) {
+      const started = Date.now();
+      const res = await poll();
+      answers.push([res.status, res.headers.get('retry-after'), Date.now() - started]);
+    }
+    expect(answers.map(([status, retryAfter]) => [status, retryAfter])).toEqual(Array.from({ length: 6 }, () => [503, '1']));
+    // It used to be every poll a 1 s command timeout; now the first, then none.
+    expect(answers[0][2]).toBeLessThan(1_500);
+    expect(Math.max(...answers.slice(1).map(([, , ms]) => ms))).toBeLessThan(100);
+
+    link.set('off');
+    await waitFor(async () => !breakerFor(run.service.redis).open, { timeoutMs: 10_000, what: 'the breaker to close' });
+    expect((await poll()).status).toBe(200);
+  }, 60_000);
 });

@@ -56,7 +56,8 @@ function merge(lines: Line[]): Line[] {
  * The order path's calls (pre-check, marker, take, give-back) go through the client's breaker
  * (@shop/cache), shared with the cache, rate limits and deny-list: a hung Redis costs one order
  * per replica the breaker's deadline, then the gate is bypassed at once until Redis answers a
- * PING. The reconciler's and the drops' calls need Redis' answer and wait the client's timeout.
+ * PING. The reconciler's and the drops' calls need Redis' answer and wait the client's timeout,
+ * once: while the breaker is open the client refuses them at once (@shop/cache `refuseWhileAway`).
  */
 export class RedisSaleGate implements StockGate {
   private readonly breaker: RedisBreaker;
