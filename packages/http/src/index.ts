@@ -4,7 +4,7 @@ export { createHttpApp, type HttpAppOptions, type ReadinessChecks } from './crea
 export { errorHandler, errorReply, notFoundHandler } from './error-handler.js';
 export { composeLanes, leanLane, leanReplier, type LeanLane, type LeanOptions, type LeanReplier } from './lean-lane.js';
 export { validate, parseOrThrow } from './validate.js';
-export { DRAIN_MS, startServer, type RunningServer } from './server.js';
+export { DRAIN_MS, LISTEN_BACKLOG, startServer, type RunningServer } from './server.js';
 export { metricsRegistry, routeLabel, scrapeGauge, scrapeReading, type GaugeSample } from './metrics.js';
 export { Router, type Request, type Response, type NextFunction, type RequestHandler, type Express } from 'express';
 export { asUnavailable } from './unavailable.js';

@@ -20,6 +20,15 @@ export interface RunningServer {
  */
 export const DRAIN_MS = 5_000;
 
+/**
+ * The listen backlog of every service's HTTP port (the kernel's accept queue): the edge's own
+ * (`listen ... backlog=4096` in nginx/*.conf*). Node's default is 511; during a drop's join spike
+ * (4,750 joins in ~3 s) the order replicas' queue overflowed (TcpExtListenOverflows), nginx's
+ * connects timed out after 1 s, and it took both replicas out ("no live upstreams"). The kernel
+ * caps it at net.core.somaxconn (4096 on this machine; docs/conventions.md, Runtime layout).
+ */
+export const LISTEN_BACKLOG = 4096;
+
 type Closer = () => Promise<unknown> | unknown;
 
 /**
@@ -31,13 +40,17 @@ export async function startServer(
   port: number,
   logger: Logger,
   closers: Closer[] = [],
-  { handleSignals = true, host = '127.0.0.1' }: { handleSignals?: boolean; host?: string } = {},
+  {
+    handleSignals = true,
+    host = '127.0.0.1',
+    backlog = LISTEN_BACKLOG,
+  }: { handleSignals?: boolean; host?: string; backlog?: number } = {},
 ): Promise<RunningServer> {
   const server = createServer(app);
   // Longer than nginx's upstream keepalive_timeout, so nginx closes idle sockets first.
   server.keepAliveTimeout = 65_000;
   server.headersTimeout = 66_000;
-  await new Promise<void>((resolve) => server.listen(port, host, resolve));
+  await new Promise<void>((resolve) => server.listen({ port, host, backlog }, resolve));
   const actual = (server.address() as AddressInfo).port;
   let closing: Promise<void> | undefined;
   let draining = false;
