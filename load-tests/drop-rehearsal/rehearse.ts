@@ -12,7 +12,7 @@
 import { spawnSync } from 'node:child_process';
 import { createHash, randomUUID } from 'node:crypto';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { signedInBuyers } from './buyers.js';
 import { call, sleep, type Answer } from './http.js';
@@ -396,7 +396,7 @@ async function main(): Promise<void> {
     timeline: buckets,
   };
 
-  const out = join(ROOT, flag.out!);
+  const out = resolve(ROOT, flag.out!); // an absolute --out is used as given
   mkdirSync(out, { recursive: true });
   writeFileSync(join(out, `${flag.name}.json`), `${JSON.stringify(result, null, 2)}\n`);
   writeFileSync(join(out, `${flag.name}.svg`), renderChart(buckets, BUCKET, `Drop rehearsal: ${N} buyers, ${UNITS} units, peak ${PEAK}/s (${startedAt.slice(0, 16)}Z)`));
