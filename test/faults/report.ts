@@ -3,15 +3,19 @@
  * its attempts beside it, for a closer look), and replaces its own row and section in
  * load-tests/results/faults.md. Every other scenario's row and section stay as the file had
  * them, so a run of one scenario (or of a new one) never wipes the results of the others.
+ * FAULTS_REPORT names another file (e.g. .run/faults/faults.md, so a trial run leaves
+ * the committed results alone).
  */
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { ROOT } from './platform.js';
 import type { Books } from './books.js';
 import type { Attempt } from './load.js';
 
 const DIR = join(ROOT, '.run', 'faults');
-const REPORT = join(ROOT, 'load-tests', 'results', 'faults.md');
+const REPORT = process.env.FAULTS_REPORT
+  ? resolve(ROOT, process.env.FAULTS_REPORT)
+  : join(ROOT, 'load-tests', 'results', 'faults.md');
 /** The fault matrix of issue 10: R1 .. R13. */
 const MATRIX = Array.from({ length: 13 }, (_, i) => `R${i + 1}`);
 
