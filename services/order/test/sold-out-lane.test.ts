@@ -109,7 +109,7 @@ describe('the sold-out answer from memory', () => {
   });
 });
 
-describe('simpleLines: the hand-written body check', () => {
+describe('simpleLines: the lane\'s body check', () => {
   const id = randomUUID();
   it('when the body is what PlaceOrderSchema takes in its simplest form, then it gives the lines', () => {
     expect(simpleLines({ items: [{ productId: id, quantity: 2 }] })).toEqual([{ productId: id, quantity: 2 }]);
