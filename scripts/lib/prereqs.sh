@@ -6,6 +6,8 @@ declare -A APT_PACKAGES=(
   [nginx]=nginx [psql]=postgresql-client [pg_isready]=postgresql-client [redis-cli]=redis-tools
   [curl]=curl [envsubst]=gettext-base [ss]=iproute2 [pgrep]=procps
   [runuser]=util-linux [setsid]=util-linux [jq]=jq
+  # LuaJIT, the runtime of Kong: test/edge/kong-errors.test.ts runs kong.yml's Lua in it.
+  [luajit]=luajit
 )
 # Only when this machine runs the servers itself (not with STACK_EXTERNAL_INFRA=1);
 # Maven fetches the Keycloak distribution.

@@ -30,7 +30,7 @@ describe('kong.yml', () => {
     expect(raw).toMatch(/^_format_version: "3\.0"$/m);
     const plugins = ((kongFile() as { plugins?: Array<{ name: string; config: Record<string, unknown> }> }).plugins ?? []);
     const byName = new Map(plugins.map((p) => [p.name, p.config]));
-    expect([...byName.keys()].sort()).toEqual(['correlation-id', 'cors', 'opentelemetry', 'prometheus', 'rate-limiting', 'request-size-limiting']);
+    expect([...byName.keys()].sort()).toEqual(['correlation-id', 'cors', 'opentelemetry', 'post-function', 'prometheus', 'rate-limiting', 'request-size-limiting']);
     expect(byName.get('opentelemetry')).toMatchObject({ traces_endpoint: 'http://jaeger:4318/v1/traces', propagation: { default_format: 'w3c', extract: ['w3c'] } });
     expect(byName.get('correlation-id')).toMatchObject({ header_name: 'X-Request-Id', echo_downstream: true });
     expect(byName.get('request-size-limiting')).toMatchObject({ allowed_payload_size: 1, size_unit: 'megabytes' });
