@@ -46,7 +46,9 @@ const REPLICAS = replicas();
  * 384 MB is 5x the live heap measured at the open and keeps the whole heap (old + 64 MB young)
  * plus the ~150 MB outside it under pm2's 1G max_memory_restart below, which stays the guard
  * for a native leak. The young generation keeps V8's default (32 MB semi-spaces): what outlives
- * it (held polls, up to 10 s) outlives any young generation of a sensible size.
+ * it (held polls, up to 10 s) outlives any young generation of a sensible size. The containers
+ * get the same flag from the image (NODE_OPTIONS in the Dockerfile) and max_memory_restart as
+ * their memory limit (docker-compose.yml, the Helm chart); test/deploy keeps them equal.
  */
 const HEAP_ARGS = '--max-old-space-size=384';
 /** Node 24 for the replicas where scripts/lib/prereqs.sh installed it; else the machine's node. */

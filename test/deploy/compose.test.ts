@@ -14,12 +14,17 @@ import { telemetryEnv } from '@shop/telemetry';
 import {
   ROOT,
   SERVICES,
+  bytes,
   composeConfig,
   generatedSecrets,
   loopbackAddresses,
+  imageNodeOptions,
+  memoryProblems,
+  pm2Memory,
   secretEnv,
   serviceSchema,
   type ComposeModel,
+  type NodeContainer,
   type Schema,
   type ComposeService,
 } from './deploy-files.js';
@@ -235,3 +240,43 @@ describe('what compose publishes and commits', () => {
   });
 });
 
+
+/** Every compose container that runs our image (its node reads the image's NODE_OPTIONS unless compose sets one). */
+function nodeContainers(m: ComposeModel): NodeContainer[] {
+  return Object.entries(m.services)
+    .filter(([, svc]) => svc.image === 'dropshop/app:local')
+    .map(([name, svc]) => ({
+      label: name,
+      nodeOptions: svc.environment?.NODE_OPTIONS ?? undefined,
+      // No limit at all leaves V8's own cap (the image's) as the only one: nothing to kill it first.
+      memoryLimit: svc.deploy?.resources?.limits?.memory === undefined ? Infinity : bytes(svc.deploy.resources.limits.memory),
+      replica: (SERVICES as readonly string[]).includes(name),
+    }));
+}
+
+describe('memory in compose, as pm2', () => {
+  it("when a replica starts, then node has pm2's heap limit (the image's NODE_OPTIONS) and the container pm2's memory guard, above that heap", async () => {
+    const pm2 = await pm2Memory();
+    expect(pm2).toEqual({ heapFlag: '--max-old-space-size=384', heapMiB: 384, maxMemoryRestart: 2 ** 30 });
+    const containers = nodeContainers(model);
+    expect(containers.filter((c) => c.replica).map((c) => c.label).sort()).toEqual([...SERVICES].sort());
+    expect(imageNodeOptions()).toBe(pm2.heapFlag);
+    expect(memoryProblems(containers, pm2, imageNodeOptions())).toEqual([]);
+  });
+
+  it('when the heap flag or a limit drifts from pm2, then the check names the container (it can fail)', async () => {
+    const pm2 = await pm2Memory();
+    const drifted = structuredClone(model);
+    drifted.services.order.environment!.NODE_OPTIONS = '--max-old-space-size=4096';
+    drifted.services.cart.deploy!.resources!.limits!.memory = String(384 * 2 ** 20);
+    expect(memoryProblems(nodeContainers(drifted), pm2, imageNodeOptions()).sort()).toEqual([
+      expect.stringMatching(/^cart: memory limit 402653184 B is below/),
+      expect.stringMatching(/^cart: memory limit .* is not pm2's max_memory_restart/),
+      expect.stringMatching(/^order: NODE_OPTIONS is "--max-old-space-size=4096", pm2 runs --max-old-space-size=384$/),
+    ]);
+    // An image without the flag: every container that does not set its own is named.
+    const bare = imageNodeOptions(readFileSync(join(ROOT, 'Dockerfile'), 'utf8').replace(/^ENV NODE_OPTIONS=.*$/m, ''));
+    expect(bare).toBeUndefined();
+    expect(memoryProblems(nodeContainers(model), pm2, bare)).toContainEqual(expect.stringMatching(/^order: NODE_OPTIONS is undefined/));
+  });
+});

@@ -53,7 +53,7 @@ export interface ComposeService {
   depends_on?: Record<string, { condition: string; required?: boolean }>;
   profiles?: string[];
   restart?: string;
-  deploy?: { replicas?: number };
+  deploy?: { replicas?: number; resources?: { limits?: { memory?: string } } };
   networks?: Record<string, { aliases?: string[] } | null>;
 }
 
@@ -127,4 +127,72 @@ export async function serviceSchema(name: string): Promise<Schema> {
   );
   if (!found) throw new Error(`services/${name}/src/config.ts exports no env schema`);
   return found;
+}
+
+/** What pm2 gives every native replica (ecosystem.config.cjs): the heap flag (HEAP_ARGS) and the memory guard (max_memory_restart). */
+export interface Pm2Memory {
+  heapFlag: string;
+  heapMiB: number;
+  maxMemoryRestart: number;
+}
+
+const UNITS: Record<string, number> = { '': 1, k: 1e3, M: 1e6, G: 1e9, Ki: 2 ** 10, Mi: 2 ** 20, Gi: 2 ** 30 };
+/** pm2's units (lib/tools/Config.js, 'sbyte'): K, M and G count in 1024s. */
+const PM2_UNITS: Record<string, number> = { '': 1, K: 2 ** 10, M: 2 ** 20, G: 2 ** 30 };
+
+/** A memory size in bytes: a Kubernetes quantity (`1Gi`, `512Mi`) or compose's bytes (`1073741824`); with `pm2`, pm2's `1G`. */
+export function bytes(size: string | number | undefined, pm2 = false): number {
+  const m = /^(\d+)([a-zA-Z]*)$/.exec(String(size ?? ''));
+  const unit = m ? (pm2 ? PM2_UNITS : UNITS)[m[2]] : undefined;
+  return m && unit ? Number(m[1]) * unit : NaN;
+}
+
+export async function pm2Memory(): Promise<Pm2Memory> {
+  const { createRequire } = await import('node:module');
+  const eco = createRequire(import.meta.url)('../../ecosystem.config.cjs') as { apps: Array<{ node_args?: string; max_memory_restart?: string; env: { PORT?: string } }> };
+  const replicas = eco.apps.filter((a) => a.env.PORT);
+  const flags = new Set(replicas.map((a) => /--max-old-space-size=\d+/.exec(a.node_args ?? '')?.[0]));
+  const guards = new Set(replicas.map((a) => a.max_memory_restart));
+  if (replicas.length === 0 || flags.size !== 1 || guards.size !== 1) throw new Error(`pm2's replicas disagree on their heap flag or memory guard: ${[...flags].join(', ')} / ${[...guards].join(', ')}`);
+  const [heapFlag] = [...flags] as string[];
+  return { heapFlag, heapMiB: Number(heapFlag.split('=')[1]), maxMemoryRestart: bytes([...guards][0], true) };
+}
+
+/** The NODE_OPTIONS the image's runtime stage (the Dockerfile's last, the default target) sets, if any. */
+export function imageNodeOptions(dockerfile = readFileSync(join(ROOT, 'Dockerfile'), 'utf8')): string | undefined {
+  const stages = dockerfile.split(/^FROM\s/m);
+  const runtime = stages[stages.length - 1];
+  if (!/^\S+\s+AS\s+runtime\b/i.test(runtime)) throw new Error('the Dockerfile no longer ends with its runtime stage');
+  let value: string | undefined;
+  for (const m of runtime.matchAll(/^ENV\s+NODE_OPTIONS[=\s]\s*("?)(.*?)\1\s*$/gm)) value = m[2];
+  return value;
+}
+
+/**
+ * V8 may hold the old space, the young generation (64 MB: V8's default semi-spaces) and, outside
+ * the heap, about 150 MB more (load-tests/results/buy-path-profile.md): a container limit below
+ * that kills a replica that pm2 would have let live.
+ */
+export const YOUNG_AND_OUTSIDE_MIB = 64 + 150;
+
+/** One container that runs our image: what overrides the image's NODE_OPTIONS, and its memory limit in bytes. */
+export interface NodeContainer {
+  label: string;
+  nodeOptions: string | undefined;
+  memoryLimit: number;
+  /** A service replica: its limit must be pm2's guard exactly. */
+  replica: boolean;
+}
+
+/** Where a container's heap (its NODE_OPTIONS, else the image's) or memory limit is not pm2's (a replica) or leaves no room above the heap (any). */
+export function memoryProblems(containers: NodeContainer[], pm2: Pm2Memory, image: string | undefined): string[] {
+  const problems: string[] = [];
+  const floor = (pm2.heapMiB + YOUNG_AND_OUTSIDE_MIB) * 2 ** 20;
+  for (const c of containers) {
+    const options = c.nodeOptions ?? image;
+    if (options !== pm2.heapFlag) problems.push(`${c.label}: NODE_OPTIONS is ${JSON.stringify(options)}, pm2 runs ${pm2.heapFlag}`);
+    if (!(c.memoryLimit >= floor)) problems.push(`${c.label}: memory limit ${c.memoryLimit} B is below ${floor} B (heap ${pm2.heapMiB} MiB + ${YOUNG_AND_OUTSIDE_MIB} MiB)`);
+    if (c.replica && c.memoryLimit !== pm2.maxMemoryRestart) problems.push(`${c.label}: memory limit ${c.memoryLimit} B is not pm2's max_memory_restart (${pm2.maxMemoryRestart} B)`);
+  }
+  return problems;
 }

@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from '@jest/globals';
 import { parseAllDocuments, parse } from 'yaml';
 import { migrationEnv } from '@shop/config';
-import { CHART, HELM, K8S_SCHEMAS, K8S_VERSION, KUBECONFORM, ROOT, SERVICES, loopbackAddresses, serviceSchema, tool, type Schema } from './deploy-files.js';
+import { CHART, HELM, K8S_SCHEMAS, K8S_VERSION, KUBECONFORM, ROOT, SERVICES, bytes, imageNodeOptions, loopbackAddresses, memoryProblems, pm2Memory, serviceSchema, tool, type NodeContainer, type Schema } from './deploy-files.js';
 
 interface Manifest {
   apiVersion: string;
@@ -22,6 +22,7 @@ interface Manifest {
 interface Probe { httpGet?: { path: string; port: string | number } }
 interface Container {
   name: string;
+  image?: string;
   command?: string[];
   env?: Array<{ name: string; value?: string; valueFrom?: unknown }>;
   envFrom?: Array<{ configMapRef?: { name: string }; secretRef?: { name: string } }>;
@@ -67,6 +68,28 @@ function queuesInCode(service: string): string[] {
 const of = (ms: Manifest[], kind: string): Manifest[] => ms.filter((m) => m.kind === kind);
 const containersOf = (m: Manifest): Container[] =>
   ((m.spec as { template: { spec: { containers: Container[] } } }).template.spec.containers);
+
+/**
+ * Every container of the chart that runs our image (Deployments and Jobs): the NODE_OPTIONS its
+ * env or ConfigMap would set over the image's, and its memory limit.
+ */
+function nodeContainers(ms: Manifest[]): NodeContainer[] {
+  const values = parse(readFileSync(join(CHART, 'values.yaml'), 'utf8')) as { image: { repository: string } };
+  const configMaps = new Map(of(ms, 'ConfigMap').map((m) => [m.metadata.name, m.data ?? {}]));
+  return [...of(ms, 'Deployment'), ...of(ms, 'Job')].flatMap((m) =>
+    containersOf(m)
+      .filter((c) => c.image?.startsWith(`${values.image.repository}:`))
+      .map((c) => {
+        const fromConfigMaps = (c.envFrom ?? []).map((f) => (f.configMapRef ? configMaps.get(f.configMapRef.name)?.NODE_OPTIONS : undefined)).find((v) => v !== undefined);
+        return {
+          label: `${m.kind} ${m.metadata.name}`,
+          nodeOptions: c.env?.find((e) => e.name === 'NODE_OPTIONS')?.value ?? fromConfigMaps,
+          memoryLimit: bytes(c.resources?.limits?.memory),
+          replica: m.kind === 'Deployment',
+        };
+      }),
+  );
+}
 
 let rendered: ReturnType<typeof template>;
 beforeAll(() => {
@@ -211,5 +234,27 @@ describe('the Helm chart', () => {
       check(`${name} migration`, containersOf(job)[0], migrationEnv as unknown as Schema);
     }
     expect(problems).toEqual([]);
+  });
+  it("when a replica or a Job runs, then node has pm2's heap limit (the image's NODE_OPTIONS) and a memory limit above it, pm2's guard for the replicas", async () => {
+    const pm2 = await pm2Memory();
+    const r = template('seed.enabled=true');
+    expect(r.ok).toBe(true);
+    const containers = nodeContainers(r.manifests);
+    expect(containers.filter((c) => c.replica).map((c) => c.label).sort()).toEqual(SERVICES.map((n) => `Deployment shop-dropshop-${n}`).sort());
+    expect(containers.length).toBe(SERVICES.length * 2 + 1); // replicas, migrations, seed
+    expect(imageNodeOptions()).toBe(pm2.heapFlag);
+    expect(memoryProblems(containers, pm2, imageNodeOptions())).toEqual([]);
+  });
+
+  it('when values set another heap or a limit below it, then the check names the containers (it can fail)', async () => {
+    const pm2 = await pm2Memory();
+    const r = template('services.order.env.NODE_OPTIONS=--max-old-space-size=4096', 'defaults.resources.limits.memory=384Mi');
+    expect(r.ok).toBe(true);
+    const problems = memoryProblems(nodeContainers(r.manifests), pm2, imageNodeOptions());
+    expect(problems).toContainEqual('Deployment shop-dropshop-order: NODE_OPTIONS is "--max-old-space-size=4096", pm2 runs --max-old-space-size=384');
+    for (const name of SERVICES) {
+      expect(problems).toContainEqual(expect.stringMatching(new RegExp(`^Deployment shop-dropshop-${name}: memory limit 402653184 B is below`)));
+      expect(problems).toContainEqual(expect.stringMatching(new RegExp(`^Job shop-dropshop-${name}-migrate: memory limit 402653184 B is below`)));
+    }
   });
 });
