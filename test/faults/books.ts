@@ -15,11 +15,10 @@
  */
 import pg from 'pg';
 import { FINAL, api, type Customer } from '../e2e/api.js';
-import { SERVICES } from '../stack.js';
+import { SERVICES, replicaPorts } from '../stack.js';
 import type { Attempt, Window } from './load.js';
+import { rabbitApi } from './platform.js';
 
-const RABBIT_API = process.env.RABBIT_API ?? 'http://127.0.0.1:15672/api';
-const RABBIT_AUTH = `Basic ${Buffer.from('guest:guest').toString('base64')}`;
 /** A 503 slower than this is a hang, not a fast refusal. */
 export const FAST_MS = 2_000;
 /** A 503 this long after the fault healed still counts as "while the dependency was away". */
@@ -41,15 +40,46 @@ export async function sql<T = Record<string, unknown>>(service: string, text: st
 
 /** A queue's lifetime counters (publish, deliver, redeliver, ack) from the management API. */
 export async function queueStats(queue: string): Promise<{ publish: number; redeliver: number; ack: number }> {
-  const res = await fetch(`${RABBIT_API}/queues/%2F/${encodeURIComponent(queue)}`, { headers: { authorization: RABBIT_AUTH } });
+  const res = await rabbitApi('GET', `/queues/%2F/${encodeURIComponent(queue)}`);
   const stats = ((await res.json()) as { message_stats?: Record<string, number> }).message_stats ?? {};
   return { publish: stats.publish ?? 0, redeliver: stats.redeliver ?? 0, ack: stats.ack ?? 0 };
 }
 
 async function rabbitQueues(): Promise<Array<{ name: string; messages: number }>> {
-  const res = await fetch(`${RABBIT_API}/queues/%2F?columns=name,messages`, { headers: { authorization: RABBIT_AUTH } });
-  if (!res.ok) throw new Error(`RabbitMQ management: ${res.status}`);
+  const res = await rabbitApi('GET', '/queues/%2F?columns=name,messages');
   return ((await res.json()) as Array<{ name: string; messages?: number }>).map((q) => ({ name: q.name, messages: q.messages ?? 0 }));
+}
+
+/**
+ * One service's `messaging_events_consumed_total` for a queue and outcome (processed,
+ * duplicate, retried, dead_lettered), per replica, with the replica's process start so that a
+ * replica restarted in between counts from zero (`consumedSince`).
+ */
+export type Consumed = Record<number, { start: number; n: number }>;
+
+export async function consumed(service: string, queue: string, outcome: string): Promise<Consumed> {
+  const out: Consumed = {};
+  for (const port of replicaPorts(service)) {
+    const text = await (await fetch(`http://127.0.0.1:${port}/metrics`, { signal: AbortSignal.timeout(5_000) })).text();
+    let n = 0;
+    let start = 0;
+    for (const line of text.split('\n')) {
+      if (line.startsWith('process_start_time_seconds ')) start = Number(line.split(' ')[1]);
+      if (line.startsWith('messaging_events_consumed_total{') && line.includes(`queue="${queue}"`) && line.includes(`outcome="${outcome}"`)) n += Number(line.split(' ').at(-1));
+    }
+    out[port] = { start, n };
+  }
+  return out;
+}
+
+/** How many the replicas counted since `before` (a replica that restarted meanwhile, all of its count). */
+export function consumedSince(before: Consumed, after: Consumed): number {
+  let n = 0;
+  for (const [port, a] of Object.entries(after)) {
+    const b = before[Number(port)];
+    n += b && b.start === a.start ? a.n - b.n : a.n;
+  }
+  return n;
 }
 
 /** Dead letters per DLQ and failed/pending tasks per service, to compare a scenario's end with its start. */

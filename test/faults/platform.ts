@@ -148,11 +148,12 @@ export function replicaPid(name: string): number {
 }
 
 /**
- * SIGKILL one replica, run `meanwhile` (say, heal a link), then wait until pm2 has started it
- * again and every replica is ready.
+ * SIGKILL one replica (`first` runs just before, once its pid is known), run `meanwhile`
+ * (say, heal a link), then wait until pm2 has started it again and every replica is ready.
  */
-export async function killReplica(name: string, meanwhile: () => Promise<unknown> = async () => undefined): Promise<void> {
+export async function killReplica(name: string, meanwhile: () => Promise<unknown> = async () => undefined, first: () => Promise<unknown> = async () => undefined): Promise<void> {
   const pid = replicaPid(name);
+  await first();
   await killHard(pid, name);
   await meanwhile();
   await until(async () => {
@@ -176,6 +177,35 @@ export async function rabbitWatermark(fraction: string): Promise<void> {
 }
 
 export async function rabbitAlarm(): Promise<boolean> {
-  const res = await fetch('http://127.0.0.1:15672/api/nodes', { headers: { authorization: `Basic ${Buffer.from('guest:guest').toString('base64')}` } });
-  return ((await res.json()) as Array<{ mem_alarm: boolean }>).some((n) => n.mem_alarm);
+  return ((await (await rabbitApi('GET', '/nodes')).json()) as Array<{ mem_alarm: boolean }>).some((n) => n.mem_alarm);
+}
+
+// ---- RabbitMQ's management API --------------------------------------------------------
+
+export const RABBIT_API = process.env.RABBIT_API ?? 'http://127.0.0.1:15672/api';
+const RABBIT_AUTH = `Basic ${Buffer.from('guest:guest').toString('base64')}`;
+
+/** One call to the local broker's management API, as its administrator; a 404 is the caller's to read. */
+export async function rabbitApi(method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<Response> {
+  const res = await fetch(`${RABBIT_API}${path}`, {
+    method,
+    headers: { authorization: RABBIT_AUTH, 'content-type': 'application/json', ...headers },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  if (!res.ok && res.status !== 404) throw new Error(`RabbitMQ ${method} ${path}: ${res.status} ${await res.text()}`);
+  return res;
+}
+
+/**
+ * The broker closes the connections one client named itself with (every replica names its
+ * connection after itself: `inventory-1`) at once, as it does for a client whose host is
+ * gone: its channels die and every message they held unacknowledged goes back to its queue.
+ * Whatever that client sent that had not reached the broker yet (acks held in toxiproxy) is
+ * never read. Resolves with how many it closed.
+ */
+export async function dropBrokerConnections(connectionName: string): Promise<number> {
+  const conns = (await (await rabbitApi('GET', '/connections?columns=name,client_properties.connection_name')).json()) as Array<{ name: string; client_properties?: { connection_name?: string } }>;
+  const mine = conns.filter((c) => c.client_properties?.connection_name === connectionName);
+  await Promise.all(mine.map((c) => rabbitApi('DELETE', `/connections/${encodeURIComponent(c.name)}`, undefined, { 'x-reason': 'fault matrix: the client is gone' })));
+  return mine.length;
 }

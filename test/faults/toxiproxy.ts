@@ -86,8 +86,22 @@ export async function addToxic(proxy: ProxyName, toxic: Toxic): Promise<string> 
   return name;
 }
 
-export async function removeToxic(proxy: ProxyName, name: string): Promise<void> {
-  await call('DELETE', `/proxies/${proxy}/toxics/${name}`);
+/**
+ * Removing a toxic flushes what it holds; for a link whose client was killed, toxiproxy gives
+ * each held chunk 5 s to be written before it drops it, and its API answers 503 after 25 s
+ * while the removal goes on (seen in R4 with 7 s of confirms held for a killed order-1). So a
+ * 503 is waited out, bounded: the toxic is gone once a DELETE answers 404.
+ */
+export async function removeToxic(proxy: ProxyName, name: string, timeoutMs = 180_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      await call('DELETE', `/proxies/${proxy}/toxics/${name}`);
+      return;
+    } catch (err) {
+      if (!/: 503 /.test(String(err)) || Date.now() > deadline) throw err;
+    }
+  }
 }
 
 /** Cuts a link (new connections refused, open ones closed), or brings it back. */
