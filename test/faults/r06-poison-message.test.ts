@@ -6,53 +6,33 @@
  * retried at 1, 5 and 30 s, then dead-lettered. It must be visible (the DLQ's depth, the
  * consumer's dead_lettered counter, the failed task, the DeadLetters alert, the order PENDING);
  * once the cause is fixed (the binding back, the product's event re-published from its outbox)
- * one `npm run dlq:replay` makes the order CONFIRMED exactly once and leaves the DLQ empty.
+ * one `npm run dlq:replay` makes the order CONFIRMED exactly once and takes it out of the DLQ.
+ *
+ * The scenario judges its own dead letter only: the platform's DLQ may hold others (a forged
+ * event an earlier run or a profiling process put there, which the replay leaves where it is),
+ * so it lists and replays with `--id <its order.placed.v1 id>`, and expects exit code 0, one
+ * letter moved, and none the second time.
  */
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { randomUUID } from 'node:crypto';
 import { afterAll, describe, expect, it } from '@jest/globals';
 import { adminToken, api, newCustomers, placeOrder, until } from '../e2e/api.js';
-import { replicaPorts } from '../stack.js';
-import { baseline, sql } from './books.js';
+import { baseline, consumed, consumedSince, sql } from './books.js';
 import type { Attempt } from './load.js';
-import { ROOT } from './platform.js';
+import { rabbitApi, ROOT } from './platform.js';
 import { conclude, type Scenario } from './scenario.js';
 
-const RABBIT_API = process.env.RABBIT_API ?? 'http://127.0.0.1:15672/api';
 const PROMETHEUS = process.env.PROMETHEUS_URL ?? 'http://127.0.0.1:9090';
-const RABBIT_AUTH = `Basic ${Buffer.from('guest:guest').toString('base64')}`;
 const QUEUE = 'inventory.order-placed';
 const PRODUCT_QUEUE = 'inventory.product-events';
 const BINDING = `/bindings/%2F/e/shop.events/q/${PRODUCT_QUEUE}`;
 
-async function rabbit(method: string, path: string, body?: unknown): Promise<Response> {
-  const res = await fetch(`${RABBIT_API}${path}`, {
-    method,
-    headers: { authorization: RABBIT_AUTH, 'content-type': 'application/json' },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  if (!res.ok && res.status !== 404) throw new Error(`RabbitMQ ${method} ${path}: ${res.status} ${await res.text()}`);
-  return res;
-}
-
 /** inventory.product-events bound to product.created.v1, or not (the injected cause). */
 const productCreatedBinding = async (on: boolean) =>
-  on ? rabbit('POST', BINDING, { routing_key: 'product.created.v1' }) : rabbit('DELETE', `${BINDING}/product.created.v1`);
+  on ? rabbitApi('POST', BINDING, { routing_key: 'product.created.v1' }) : rabbitApi('DELETE', `${BINDING}/product.created.v1`);
 
-const dlqDepth = async () => ((await (await rabbit('GET', `/queues/%2F/${QUEUE}.dlq`)).json()) as { messages?: number }).messages ?? 0;
-
-/** The inventory replicas' dead_lettered counter for order.placed.v1, summed. */
-async function deadLettered(): Promise<number> {
-  let n = 0;
-  for (const port of replicaPorts('inventory')) {
-    const text = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
-    for (const line of text.split('\n')) {
-      if (line.startsWith('messaging_events_consumed_total{') && line.includes(`queue="${QUEUE}"`) && line.includes('outcome="dead_lettered"')) n += Number(line.split(' ').at(-1));
-    }
-  }
-  return n;
-}
+const dlqDepth = async () => ((await (await rabbitApi('GET', `/queues/%2F/${QUEUE}.dlq`)).json()) as { messages?: number }).messages ?? 0;
 
 async function deadLettersAlert(): Promise<string | undefined> {
   const res = await fetch(`${PROMETHEUS}/api/v1/alerts`);
@@ -61,11 +41,17 @@ async function deadLettersAlert(): Promise<string | undefined> {
   return hit?.state === 'firing' ? hit.state : undefined;
 }
 
-async function npm(args: string[]): Promise<string> {
-  const { stdout } = await promisify(execFile)('npm', ['run', '--silent', ...args], { cwd: ROOT, encoding: 'utf8', timeout: 60_000 });
-  return stdout;
+/** `npm run dlq:replay -- ...`: its output and exit code (a non-zero one is a result to judge, not a crash). */
+async function dlqReplay(args: string[]): Promise<{ code: number; out: string }> {
+  try {
+    const { stdout } = await promisify(execFile)('npm', ['run', '--silent', 'dlq:replay', '--', ...args], { cwd: ROOT, encoding: 'utf8', timeout: 60_000 });
+    return { code: 0, out: stdout };
+  } catch (err) {
+    const e = err as { code?: number | string; stdout?: string; stderr?: string };
+    return { code: typeof e.code === 'number' ? e.code : -1, out: `${e.stdout ?? ''}${e.stderr ?? ''}` };
+  }
 }
-const moved = (out: string) => Number(/moved (\d+) message/.exec(out)?.[1] ?? NaN);
+const moved = (r: { out: string }) => Number(/: moved (\d+) message/.exec(r.out)?.[1] ?? NaN);
 
 describe('R6: a poison message', () => {
   afterAll(() => productCreatedBinding(true), 30_000);
@@ -75,7 +61,7 @@ describe('R6: a poison message', () => {
     const admin = await adminToken();
     const customers = await newCustomers(1, 'r6');
     const before = await baseline();
-    const deadBefore = await deadLettered();
+    const deadBefore = await consumed('inventory', QUEUE, 'dead_lettered');
     const dlqBefore = await dlqDepth();
 
     // The cause: the product's creation never reaches inventory's queue.
@@ -108,12 +94,12 @@ describe('R6: a poison message', () => {
     // Dead-lettered after its retries (1 + 5 + 30 s), and visible.
     await until(async () => (await dlqDepth()) > dlqBefore || undefined, 'the order in the dead-letter queue', 90_000);
     const deadLetteredAt = Date.now();
-    const listed = await npm(['dlq:replay', '--', QUEUE, '--list']);
+    const listed = (await dlqReplay([QUEUE, '--list', '--id', placed.id])).out;
     const task = await until(async () => {
       const page = await api('GET', `/api/inventory/admin/tasks?status=failed&consumer=${QUEUE}&limit=100`, { token: admin });
       return page.body?.items?.find((t: { messageId: string }) => t.messageId === placed.id);
     }, 'the failed task', 20_000).catch(() => undefined);
-    const counted = (await deadLettered()) - deadBefore;
+    const counted = consumedSince(deadBefore, await consumed('inventory', QUEUE, 'dead_lettered'));
     const alert = await until(deadLettersAlert, 'the DeadLetters alert firing', 90_000).catch(() => undefined);
     const pendingMeanwhile = (await api('GET', `/api/orders/${orderId}`, { token: customers[0].token })).body?.status;
 
@@ -123,12 +109,14 @@ describe('R6: a poison message', () => {
     await sql('product', "update outbox set published_at = null where type = 'product.created.v1' and payload->'data'->>'productId' = $1", [productId]);
     await until(async () => (await api('GET', `/api/inventory/${productId}`)).body?.available === stock, 'the stock record', 30_000);
 
-    const replayed = moved(await npm(['dlq:replay', '--', QUEUE]));
+    const first = await dlqReplay([QUEUE, '--id', placed.id]);
+    const replayed = moved(first);
     const order = await until(async () => {
       const o = (await api('GET', `/api/orders/${orderId}`, { token: customers[0].token })).body;
       return o?.status === 'CONFIRMED' ? o : undefined;
     }, 'the order CONFIRMED after the replay', 60_000);
-    const replayedAgain = moved(await npm(['dlq:replay', '--', QUEUE]));
+    const again = await dlqReplay([QUEUE, '--id', placed.id]);
+    const replayedAgain = moved(again);
 
     const history = order.statusHistory.map((h: { status: string }) => h.status).join(' > ');
     const [holds] = await sql<{ n: string; committed: string }>('inventory', "select count(*) n, count(*) filter (where status = 'committed') committed from reservations where order_id = $1", [orderId]);
@@ -141,8 +129,9 @@ describe('R6: a poison message', () => {
     if (counted !== 1) violations.push(`the inventory replicas counted ${counted} dead letters for ${QUEUE}, not 1`);
     if (!alert) violations.push('the DeadLetters alert did not fire');
     if (pendingMeanwhile !== 'PENDING') violations.push(`the order was ${pendingMeanwhile} while its message was dead, not PENDING`);
-    if (replayed !== 1) violations.push(`the replay moved ${replayed} messages, not 1`);
-    if (replayedAgain !== 0) violations.push(`a second replay moved ${replayedAgain} messages, not 0`);
+    if (replayed !== 1 || first.code !== 0) violations.push(`the replay moved ${replayed} messages, not 1, and exited ${first.code}: ${first.out.trim()}`);
+    if (!first.out.includes(`moved\torder.placed.v1\t${placed.id}`)) violations.push(`the replay did not list the order's event as moved: ${first.out.trim()}`);
+    if (replayedAgain !== 0 || again.code !== 0) violations.push(`a second replay moved ${replayedAgain} messages, not 0, and exited ${again.code}: ${again.out.trim()}`);
     if (history !== 'PENDING > RESERVED > CONFIRMED') violations.push(`order history ${history}`);
     if (holds.n !== '1' || holds.committed !== '1') violations.push(`${holds.n} reservations (${holds.committed} committed) for the order`);
     if (reserved.n !== '1') violations.push(`${reserved.n} inventory.reserved.v1 for the order`);
@@ -150,7 +139,7 @@ describe('R6: a poison message', () => {
 
     const books = await conclude(s, [attempt], {
       title: 'A poison message, dead-lettered and replayed',
-      injected: "a product created while inventory's queue was unbound from product.created.v1, then one order for it: inventory has no stock record (retried 1, 5, 30 s, dead-lettered); fixed by re-binding and re-publishing the product's event from its outbox, then `npm run dlq:replay -- inventory.order-placed`",
+      injected: "a product created while inventory's queue was unbound from product.created.v1, then one order for it: inventory has no stock record (retried 1, 5, 30 s, dead-lettered); fixed by re-binding and re-publishing the product's event from its outbox, then `npm run dlq:replay -- inventory.order-placed --id <its order.placed.v1 id>` (twice)",
       mustHold: 'DLQ, visible as failed, replay works once fixed',
       counters: {
         'dead-lettered after, s': Math.round((deadLetteredAt - at) / 1000),
@@ -159,6 +148,7 @@ describe('R6: a poison message', () => {
         'DeadLetters alert': alert ?? 'not firing',
         'order while dead-lettered': pendingMeanwhile,
         'replayed (first, second run)': `${replayed}, ${replayedAgain}`,
+        'replay exit codes (first, second run)': `${first.code}, ${again.code}`,
         'order after the replay': history,
         'reservations / inventory.reserved.v1 / charges': `${holds.n} / ${reserved.n} / ${payment?.attempts}`,
       },

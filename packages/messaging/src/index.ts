@@ -8,7 +8,7 @@ export { messagingMigration, outboxTraceMigration } from './migration.js';
 export { eachEvent } from './tracing.js';
 export { setTaskStatus, setTaskStatuses, getTask, listTasks, TaskStatuses, type Task, type TaskStatus, type TaskKey } from './tasks.js';
 export { tasksRoute, TaskPage } from './tasks.routes.js';
-export { replayDeadLetters, listDeadLetters, type DeadLetter, type ReplayOptions } from './dlq.js';
+export { replayDeadLetters, listDeadLetters, type DeadLetter, type KeptLetter, type ReplayOptions, type ReplayResult } from './dlq.js';
 export { EVENTS_EXCHANGE, RETRY_EXCHANGE, dlqName, retryQueueName, Headers as MessageHeaders } from './topology.js';
 export {
   eventsPublished,

@@ -26,7 +26,7 @@ describe('consumer', () => {
     expect(await t.probe.count(queue)).toBe(0);
 
     await sub.cancel(); // so the replayed message stays where we can look at it
-    const moved = await replayDeadLetters(t.amqpUrl, queue);
+    const { moved } = await replayDeadLetters(t.amqpUrl, queue);
     expect(moved).toEqual([expect.objectContaining({ messageId: 'poison-1', reason: expect.stringMatching(/^unparseable/) })]);
     expect(await t.probe.count(dlqName(queue))).toBe(0);
     const [back] = await t.probe.drain(queue);

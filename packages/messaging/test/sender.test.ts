@@ -103,7 +103,7 @@ describe('allowed senders', () => {
     ]);
   });
 
-  it('when a refused event is replayed from the dead-letter queue, then it is refused again; a product event that failed is accepted once replayed', async () => {
+  it('when the dead-letter queue holds a refused event beside one that failed, then a replay moves the failed one, leaves the refused one where it is with why, and a second replay leaves it again', async () => {
     const queue = queueName([]);
     const inventory = await as('inventory');
     let broken = true;
@@ -120,24 +120,35 @@ describe('allowed senders', () => {
     });
     let sub = consume();
     await sub.waitUntilActive();
-    const legit = deleted();
-    await (await as('product')).publish(legit);
     const forged = deleted();
     await (await as('guest', AMQP_URL)).publish(forged);
+    const legit = deleted();
+    await (await as('product')).publish(legit);
     await eventually(async () => (await probe.count(dlqName(queue))) === 2, WAIT_MS);
     await sub.cancel();
 
     broken = false;
     // As the queue's own user: the only one who may publish its copies' user_id.
-    const moved = await replayDeadLetters(serviceAmqpUrl('inventory'), queue);
-    expect(moved).toHaveLength(2);
+    const url = serviceAmqpUrl('inventory');
+    const dry = await replayDeadLetters(url, queue, { dryRun: true });
+    expect({ moved: dry.moved.map((d) => d.messageId), left: dry.left.map((d) => d.messageId) }).toEqual({ moved: [legit.id], left: [forged.id] });
+    expect(await probe.count(dlqName(queue))).toBe(2);
+
+    const first = await replayDeadLetters(url, queue);
+    expect(first.moved.map((d) => d.messageId)).toEqual([legit.id]);
+    expect(first.left).toEqual([expect.objectContaining({ messageId: forged.id, type: 'product.deleted.v1', why: 'guest may not send product.deleted.v1: the consumer would refuse it again' })]);
+    expect(first.failed).toEqual([]);
     sub = consume();
     await sub.waitUntilActive();
-    await eventually(async () => (await probe.count(dlqName(queue))) === 1 && handled.length === 1, WAIT_MS);
+    await eventually(async () => handled.length === 1 && (await probe.count(queue)) === 0, WAIT_MS);
     expect(handled).toEqual([legit.id]);
-    const [again] = await probe.drain(dlqName(queue));
-    expect(JSON.parse(again.content.toString()).id).toBe(forged.id);
-    expect(String(again.properties.headers?.[MessageHeaders.dlqReason])).toMatch(/^forbidden sender: guest/);
+    expect(await probe.count(dlqName(queue))).toBe(1);
+
+    const second = await replayDeadLetters(url, queue);
+    expect({ moved: second.moved.length, left: second.left.map((d) => d.messageId) }).toEqual({ moved: 0, left: [forged.id] });
+    const [kept] = await probe.drain(dlqName(queue));
+    expect(JSON.parse(kept.content.toString()).id).toBe(forged.id);
+    expect(String(kept.properties.headers?.[MessageHeaders.dlqReason])).toMatch(/^forbidden sender: guest/);
     await sub.cancel();
   });
 
