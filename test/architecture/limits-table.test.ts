@@ -79,7 +79,7 @@ function table(): Array<{ limit: string; value: number; source: string }> {
 }
 
 // A variable is a limit when its name says so; everything else in a config is wiring or timing.
-const LIMIT_NAME = /RATE_LIMIT|_PER_|^LOGIN_|^MAX_|_MAX_|^DROP_POLL_/;
+const LIMIT_NAME = /RATE_LIMIT|_PER_|^LOGIN_|^MAX_|_MAX_|^DROP_POLL_|^DROP_HELD_POLL_/;
 
 describe('one table of limits', () => {
   it('when the table is read, then it has every kind of limit the platform sets', () => {

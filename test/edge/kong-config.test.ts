@@ -2,6 +2,8 @@ import { beforeAll, describe, expect, it } from '@jest/globals';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';
+import { EDGE_READ_TIMEOUT_MS, HELD_WAIT_MAX_MS } from '@shop/http';
+import { orderEnv } from '../../services/order/src/config.js';
 import { replicaPorts } from '../stack.js';
 import { DECK, KONG_YML, RENDERED_EDGE, ROOT, kongFile, kongRoutes, nginxApiLocations, nginxDirectives, nginxLocationPasses, nginxUpstreamLines, nginxLocations, nginxServers, nginxUpstreams, render, run } from './edge-files.js';
 
@@ -137,6 +139,23 @@ describe('route tables: kong.yml and the local nginx edge', () => {
       // One server line naming the compose service: Docker's DNS answers it with every replica.
       expect({ service: svc.name, servers: ups.get(svc.name) }).toEqual({ service: svc.name, servers: [`${svc.name}:${SERVICE_PORTS[svc.name]}`] });
     }
+  });
+
+  it('when an edge cuts off an upstream answer, then every edge does it after EDGE_READ_TIMEOUT_MS, which a held poll\'s wait cannot reach, and both nginx stamp when they sent the request', () => {
+    const docker = readFileSync(join(ROOT, 'nginx', 'docker.conf'), 'utf8');
+    const seconds = (args: string[]) => (/^\d+s$/.test(args[0]) ? Number(args[0].slice(0, -1)) * 1000 : NaN);
+    for (const [name, conf] of [['edge', edge], ['docker.conf', docker]] as const) {
+      const reads = nginxDirectives(conf, 'proxy_read_timeout');
+      expect({ name, reads: reads.map(seconds) }).toEqual({ name, reads: [EDGE_READ_TIMEOUT_MS] });
+      // The held poll counts its wait from this stamp (@shop/http edgeSentAt): one value, at http level, for every location.
+      expect({ name, stamp: nginxDirectives(conf, 'proxy_set_header').filter((a) => a[0] === 'X-Request-Start') }).toEqual({ name, stamp: [['X-Request-Start', '"t=$msec"']] });
+    }
+    const kong = (kongFile() as { services?: Array<{ name: string; read_timeout?: number }> }).services ?? [];
+    expect(kong.length).toBeGreaterThan(0);
+    for (const svc of kong) expect({ service: svc.name, read_timeout: svc.read_timeout }).toEqual({ service: svc.name, read_timeout: EDGE_READ_TIMEOUT_MS });
+    // The order service's held-poll bound is capped by the rule, by construction.
+    expect(HELD_WAIT_MAX_MS).toBeLessThan(EDGE_READ_TIMEOUT_MS);
+    expect(orderEnv.safeParse({ DATABASE_URL: 'postgres://x@127.0.0.1/none', DROP_HELD_POLL_MS: String(HELD_WAIT_MAX_MS + 1) }).success).toBe(false);
   });
 
   it('when the local edge holds drop polls on an upstream of their own, then the Docker balancer does too, with the same replicas and no failure counting', () => {

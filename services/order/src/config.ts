@@ -1,4 +1,5 @@
 import { baseEnv, grpcTarget, loadConfig, z } from '@shop/config';
+import { HELD_WAIT_MAX_MS } from '@shop/http';
 
 /** The order service's environment; process.env is read here and nowhere else. */
 export const orderEnv = baseEnv.extend({
@@ -45,6 +46,12 @@ export const orderEnv = baseEnv.extend({
   DROP_POLL_MIN_MS: z.coerce.number().int().min(100).max(60_000).default(500),
   /** Also the bound on how late a waiting buyer learns of a sell-out. */
   DROP_POLL_MAX_MS: z.coerce.number().int().min(100).max(60_000).default(2_000),
+  /**
+   * The longest a held poll (queue/me/wait) waits, counted from when the edge sent it (75-100% of
+   * it, jittered). At most HELD_WAIT_MAX_MS (@shop/http: the edges' read timeout less the margin
+   * kept for the answer), so no setting can make a held poll outlive the edge's timeout.
+   */
+  DROP_HELD_POLL_MS: z.coerce.number().int().min(0).max(HELD_WAIT_MAX_MS).default(HELD_WAIT_MAX_MS),
   /** The admission-token signing key as a private Ed25519 JWK; unset: one shared key is kept in Postgres. */
   DROP_ADMISSION_KEY: z.string().min(1).optional(),
   IDEMPOTENCY_TTL_HOURS: z.coerce.number().int().min(1).max(720).default(24),

@@ -82,7 +82,7 @@ function wireOrders(config: OrderConfig, options: OrderOptions, p: Platform<Orde
     signer,
     announce: (drop) => directory.announce(drop),
     watch: ticker,
-    settings: { pollMinMs: config.DROP_POLL_MIN_MS, pollMaxMs: config.DROP_POLL_MAX_MS },
+    settings: { pollMinMs: config.DROP_POLL_MIN_MS, pollMaxMs: config.DROP_POLL_MAX_MS, heldPollMs: config.DROP_HELD_POLL_MS },
   };
   const admission = { directory, signer, queue: dropQueue, logger };
 

@@ -14,14 +14,14 @@ export interface DropDeps {
   announce(drop: DropRecord): Promise<void>;
   /** This replica's reading of each live drop (the ticker); without it nobody is told to long-poll. */
   watch?: DropWatch;
-  settings: { pollMinMs: number; pollMaxMs: number };
+  /** heldPollMs: the longest a held poll waits, from when the edge sent it (config DROP_HELD_POLL_MS, bounded by the edge's timeout). */
+  settings: { pollMinMs: number; pollMaxMs: number; heldPollMs: number };
   random?: () => number;
+  now?: () => number;
 }
 
 /** Tickets this many seconds of admissions from the head poll their ticket; those further back long-poll. */
 const NEAR_SECONDS = 3;
-/** The longest a held poll waits (below the edge's 15 s read timeout), before jitter. */
-const LONG_POLL_MS = 10_000;
 const nearOf = (rate: number) => Math.max(10, Math.ceil(NEAR_SECONDS * rate));
 
 export interface DropView {
@@ -140,21 +140,28 @@ async function readTicket(deps: DropDeps, dropId: string, userId: string, mode: 
 /**
  * The held poll of a ticket far from the head (`longPoll` in its last answer): one read, then
  * wait on this replica's ticker until the drop sells out or closes, the ticket's turn is near
- * (`nearOf(rate)` admissions away), or about 10 s passed. Position only moves by admissions
- * at the head, so `position - (admitted now - admitted then)` is exact: a sell-out is answered
- * from memory (thousands of held polls at once, no Redis call each); anything else reads again.
+ * (`nearOf(rate)` admissions away), or its time is up: `heldPollMs` (75-100%, jittered) after
+ * `sentAt`, when the edge sent the request (X-Request-Start, @shop/http edgeSentAt), so time the
+ * request spent queued at a busy replica is taken off the wait, not added to the answer.
+ * Position only moves by admissions at the head, so `position - (admitted now - admitted then)`
+ * is exact while the turn is not near: a sell-out, a close and a wait that ran out are all
+ * answered from memory (thousands of held polls at once, no Redis call each, nothing between the
+ * deadline and the answer); only a ticket whose turn came near reads Redis again.
  */
-export async function waitTicket(deps: DropDeps, dropId: string, userId: string, signal?: AbortSignal): Promise<TicketView> {
+export async function waitTicket(deps: DropDeps, dropId: string, userId: string, held: { sentAt: number; signal?: AbortSignal }): Promise<TicketView> {
   const t = await readTicket(deps, dropId, userId, 'poll');
   const first = await ticketView(deps, dropId, userId, t);
   if (!first.longPoll || !deps.watch || t.position === null) return first;
   const random = deps.random ?? Math.random;
+  const now = (deps.now ?? Date.now)();
+  const ms = held.sentAt + Math.round(deps.settings.heldPollMs * (0.75 + 0.25 * random())) - now;
+  if (ms <= 0) return first;
   const wakeAt = t.drop.admitted + t.position - nearOf(t.drop.admitPerSecond);
-  const s = await deps.watch.wait(dropId, (x) => x.status !== 'OPEN' || x.admitted >= wakeAt, Math.round(LONG_POLL_MS * (0.75 + 0.25 * random())), signal);
-  if (signal?.aborted) return first;
-  if (s && (s.status === 'SOLD_OUT' || s.status === 'CLOSED') && s.admitted < wakeAt) {
+  const s = await deps.watch.wait(dropId, (x) => x.status !== 'OPEN' || x.admitted >= wakeAt, ms, held.signal);
+  if (held.signal?.aborted) return first;
+  if (s && s.admitted < wakeAt && (s.status === 'OPEN' || s.status === 'SOLD_OUT' || s.status === 'CLOSED')) {
     const position = t.position - Math.max(0, s.admitted - t.drop.admitted);
-    return ticketView(deps, dropId, userId, { ...t, drop: s, position });
+    return ticketView(deps, dropId, userId, { ...t, drop: s, position, now: t.now + ((deps.now ?? Date.now)() - now) });
   }
   return queueTicket(deps, dropId, userId, 'poll');
 }

@@ -1,4 +1,4 @@
-import { defineRoute, errorResponse, type Response, type ResponseSpec, type Route } from '@shop/http';
+import { defineRoute, edgeSentAt, errorResponse, type Request, type Response, type ResponseSpec, type Route } from '@shop/http';
 import { AppError } from '@shop/errors';
 import { z } from 'zod';
 import { closeDrop, listDrops, queueTicket, readDrop, scheduleDrop, waitTicket, type DropDeps, type TicketView } from '../domain/drops.js';
@@ -22,7 +22,7 @@ function ticketRoute(
   path: string,
   summary: string,
   notFound: ResponseSpec,
-  ticket: (drops: DropDeps, dropId: string, buyer: string, res: Response) => Promise<TicketView>,
+  ticket: (drops: DropDeps, dropId: string, buyer: string, req: Request, res: Response) => Promise<TicketView>,
   held = false,
 ): Route<DropRouteDeps> {
   return defineRoute(
@@ -38,7 +38,7 @@ function ticketRoute(
     },
     async ({ req, res, params }, deps: DropRouteDeps) => {
       res.setHeader('Cache-Control', 'private, no-store');
-      return ticket(deps.drops, params.id, callerOf(req).id, res);
+      return ticket(deps.drops, params.id, callerOf(req).id, req, res);
     },
   );
 }
@@ -142,13 +142,13 @@ export const dropRoutes: Array<Route<DropRouteDeps>> = [
   ticketRoute(
     'get',
     '/api/drops/:id/queue/me/wait',
-    'The held poll of a ticket far from the head (longPoll): answers when the drop sells out or closes, when the turn is near, or after about 10 s',
+    'The held poll of a ticket far from the head (longPoll): answers when the drop sells out or closes, when the turn is near, or at most DROP_HELD_POLL_MS (10 s) after the edge sent it (X-Request-Start), below the edge read timeout',
     notInQueue,
-    (drops, id, buyer, res) => {
+    (drops, id, buyer, req, res) => {
       // The client went away: stop waiting for it.
       const gone = new AbortController();
       res.once('close', () => gone.abort());
-      return waitTicket(drops, id, buyer, gone.signal);
+      return waitTicket(drops, id, buyer, { sentAt: edgeSentAt(req), signal: gone.signal });
     },
     true,
   ),
