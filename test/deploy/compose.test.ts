@@ -19,6 +19,7 @@ import {
   generatedSecrets,
   loopbackAddresses,
   imageNodeOptions,
+  kongLuaProblems,
   memoryProblems,
   pm2Memory,
   secretEnv,
@@ -278,5 +279,17 @@ describe('memory in compose, as pm2', () => {
     const bare = imageNodeOptions(readFileSync(join(ROOT, 'Dockerfile'), 'utf8').replace(/^ENV NODE_OPTIONS=.*$/m, ''));
     expect(bare).toBeUndefined();
     expect(memoryProblems(nodeContainers(model), pm2, bare)).toContainEqual(expect.stringMatching(/^order: NODE_OPTIONS is undefined/));
+  });
+});
+
+describe("Kong's upstream errors in compose", () => {
+  it("when Kong starts (with the stack or alone), then it serves kong.yml and may run its post-function (the 503 rule)", () => {
+    for (const file of ['docker-compose.yml', 'kong-docker-compose/docker-compose.yml']) {
+      const kong = composeConfig(join(ROOT, file)).model!.services.kong;
+      expect({ file, mounts: (kong.volumes ?? []).filter((v) => v.target === '/kong/declarative/kong.yml').map((v) => v.source) }).toEqual({ file, mounts: [join(ROOT, 'kong-docker-compose', 'kong.yml')] });
+      expect({ file, problems: kongLuaProblems(file, kong.environment ?? {}) }).toEqual({ file, problems: [] });
+    }
+    expect(kongLuaProblems('x', { KONG_UNTRUSTED_LUA: 'off' })).toEqual(['x: KONG_UNTRUSTED_LUA=off (the post-function needs the default, sandbox)']);
+    expect(kongLuaProblems('x', { KONG_PLUGINS: 'cors,prometheus' })).toEqual(['x: KONG_PLUGINS=cors,prometheus leaves out post-function']);
   });
 });

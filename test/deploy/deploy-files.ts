@@ -196,3 +196,16 @@ export function memoryProblems(containers: NodeContainer[], pm2: Pm2Memory, imag
   }
   return problems;
 }
+
+/**
+ * Why a Kong's environment would drop kong.yml's post-function (Kong's upstream errors in the
+ * platform's shape): untrusted Lua off (Kong then refuses the file), or a plugin list without it.
+ */
+export function kongLuaProblems(label: string, env: Record<string, string | null | undefined>): string[] {
+  const problems: string[] = [];
+  const lua = env.KONG_UNTRUSTED_LUA;
+  if (lua != null && lua !== 'sandbox') problems.push(`${label}: KONG_UNTRUSTED_LUA=${lua} (the post-function needs the default, sandbox)`);
+  const plugins = env.KONG_PLUGINS?.split(',').map((p) => p.trim());
+  if (plugins && !plugins.includes('bundled') && !plugins.includes('post-function')) problems.push(`${label}: KONG_PLUGINS=${env.KONG_PLUGINS} leaves out post-function`);
+  return problems;
+}

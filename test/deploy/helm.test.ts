@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from '@jest/globals';
 import { parseAllDocuments, parse } from 'yaml';
 import { migrationEnv } from '@shop/config';
-import { CHART, HELM, K8S_SCHEMAS, K8S_VERSION, KUBECONFORM, ROOT, SERVICES, bytes, imageNodeOptions, loopbackAddresses, memoryProblems, pm2Memory, serviceSchema, tool, type NodeContainer, type Schema } from './deploy-files.js';
+import { CHART, HELM, K8S_SCHEMAS, K8S_VERSION, KUBECONFORM, ROOT, SERVICES, bytes, imageNodeOptions, kongLuaProblems, loopbackAddresses, memoryProblems, pm2Memory, serviceSchema, tool, type NodeContainer, type Schema } from './deploy-files.js';
 
 interface Manifest {
   apiVersion: string;
@@ -166,6 +166,10 @@ describe('the Helm chart', () => {
     const ports: Record<string, { port: number }> = { ...values.services, storefront: values.storefront };
     for (const s of inCluster.services) expect(s.url).toBe(`http://shop-dropshop-${s.name}:${ports[s.name].port}`);
     expect(of(rendered.manifests, 'Deployment').map((d) => d.metadata.name)).toContain('shop-dropshop-storefront');
+    // The post-function among those plugins (Kong's upstream errors, kong-docker-compose/README.md) may run.
+    expect(inCluster.plugins).toContainEqual(expect.objectContaining({ name: 'post-function' }));
+    const [kc] = containersOf(of(rendered.manifests, 'Deployment').find((m) => m.metadata.name === 'shop-dropshop-kong')!);
+    expect(kongLuaProblems('kong', Object.fromEntries((kc.env ?? []).map((e) => [e.name, e.value])))).toEqual([]);
   });
 
   it('when tracing is off (the default), then no service loads the preload or names an OTLP endpoint, and Kong has no tracing plugin', () => {
