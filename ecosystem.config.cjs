@@ -43,14 +43,18 @@ const REPLICAS = replicas();
  * a full GC brought 121-148 MB used down to 58-70 MB, and the old space went 129 > 54 MB at its
  * own full GC (2,500-buyer rehearsal, load-tests/results/buy-path-profile.md section 5), so the
  * heap grew on garbage (used ~200 MB, RSS ~410 MB per replica, 557 MB in a 5,000-buyer run).
- * 384 MB is 5x the live heap measured at the open and keeps the whole heap (old + 64 MB young)
- * plus the ~150 MB outside it under pm2's 1G max_memory_restart below, which stays the guard
- * for a native leak. The young generation keeps V8's default (32 MB semi-spaces): what outlives
- * it (held polls, up to 10 s) outlives any young generation of a sensible size. The containers
- * get the same flag from the image (NODE_OPTIONS in the Dockerfile) and max_memory_restart as
- * their memory limit (docker-compose.yml, the Helm chart); test/deploy keeps them equal.
+ * 384 MB is 5x the live heap measured at the open and keeps the whole heap (old + up to 128 MB
+ * young) plus the ~150 MB outside it under pm2's 1G max_memory_restart below, which stays the
+ * guard for a native leak. The young generation: 64 MB semi-spaces, written down because V8
+ * derives its default from the memory it sees (64 MB on this 24 GB machine with Node 24, 16 MB
+ * or less for a heap sized under 1 GB, e.g. from a container's limit). Measured on one order
+ * replica (load-tests/results/semi-space.md): 16 MB cost the sold-out lane 20-24% more CPU per
+ * answer (32 MB 12-41%) for 55-80 MB less RSS; 128 MB saved nothing measurable for ~110 MB more.
+ * The containers get the heap limit from the image (NODE_OPTIONS in the Dockerfile) and
+ * max_memory_restart as their memory limit (docker-compose.yml, the Helm chart); test/deploy
+ * keeps those equal. The image does not carry the semi-space flag yet (semi-space.md).
  */
-const HEAP_ARGS = '--max-old-space-size=384';
+const HEAP_ARGS = '--max-old-space-size=384 --max-semi-space-size=64';
 /** Node 24 for the replicas where scripts/lib/prereqs.sh installed it; else the machine's node. */
 const SERVICE_NODE = fs.existsSync(path.join(ROOT, '.run', 'tools', 'node', 'bin', 'node'))
   ? path.join(ROOT, '.run', 'tools', 'node', 'bin', 'node')

@@ -92,7 +92,7 @@ describe('the build', () => {
     const replicas = eco.apps.filter((a) => a.env.PORT);
     expect(replicas.length).toBeGreaterThan(0);
     for (const app of replicas) {
-      expect({ app: app.name, script: app.script, args: app.node_args }).toEqual({ app: app.name, script: expect.stringMatching(/^services\/\w+\/dist\/main\.js$/), args: '--max-old-space-size=384 --conditions=shop-dist --import ./packages/telemetry/dist/register.js' });
+      expect({ app: app.name, script: app.script, args: app.node_args }).toEqual({ app: app.name, script: expect.stringMatching(/^services\/\w+\/dist\/main\.js$/), args: '--max-old-space-size=384 --max-semi-space-size=64 --conditions=shop-dist --import ./packages/telemetry/dist/register.js' });
       expect(existsSync(join(ROOT, app.script.replace('/dist/main.js', '/src/main.ts')))).toBe(true);
     }
   });
