@@ -38,6 +38,48 @@ function refusalOf(err: Error & { code?: unknown }): Refusal | undefined {
   return { message: err.message, topic: /write access to topic '([^']+)'/.exec(err.message)?.[1] };
 }
 
+/** What setupWhileOpen watches: a connection's close event. */
+interface Closable {
+  once(event: 'close', listener: (err?: unknown) => void): unknown;
+  removeListener(event: 'close', listener: (err?: unknown) => void): unknown;
+}
+
+/**
+ * How long one (re)connect's setup (publisher channel, exchanges) may take before the attempt
+ * counts as failed and amqplib tries again.
+ */
+export const SETUP_TIMEOUT_MS = 10_000;
+
+/**
+ * Runs a new connection's setup, failing it when the connection closes meanwhile or the setup
+ * outlasts `timeoutMs`. amqplib's recovery binds a connection (and watches its close) only
+ * after its setup has resolved, so a connection lost during the setup left a channel open or
+ * an exchange check waiting for a reply that never came: the attempt never ended and no other
+ * was scheduled (cart-2 stayed disconnected for 10 minutes after a reset in fault R2, 16:49 UTC
+ * 2 December). `work` gets `alive()`: false once the attempt has been given up, so a setup that
+ * finishes late does not install a dead connection.
+ */
+export async function setupWhileOpen<T>(model: Closable, timeoutMs: number, work: (alive: () => boolean) => Promise<T>): Promise<T> {
+  let lost: Error | undefined;
+  let fail: (err: Error) => void = () => {};
+  const failed = new Promise<never>((_, reject) => {
+    fail = reject;
+  });
+  const give = (err: Error) => {
+    lost ??= err;
+    fail(lost);
+  };
+  const onClose = (err?: unknown) => give(new Error(`connection lost during its setup${err ? `: ${errorMessage(err)}` : ''}`));
+  const timer = setTimeout(() => give(new Error(`connection setup took longer than ${timeoutMs} ms`)), timeoutMs);
+  model.once('close', onClose);
+  try {
+    return await Promise.race([work(() => lost === undefined), failed]);
+  } finally {
+    clearTimeout(timer);
+    model.removeListener('close', onClose);
+  }
+}
+
 /** The user a connection URL logs in as (amqplib's default is guest). */
 export function brokerUser(url: string): string {
   const name = new URL(url).username;
@@ -222,9 +264,14 @@ export class Broker {
       this.model = undefined;
       this.publisher = undefined;
     });
+    await setupWhileOpen(model, SETUP_TIMEOUT_MS, (alive) => this.setUp(model, alive));
+  }
+
+  private async setUp(model: ChannelModel, alive: () => boolean): Promise<void> {
     const publisher = await this.openPublisher(model);
     await ensureExchanges(model);
     await this.declareUnrouted(model);
+    if (!alive()) return; // given up: amqplib closes it and connects again
     this.model = model;
     this.publisher = publisher;
     for (const consumer of this.consumers) void consumer.ensureSubscribed();
