@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from '@jest/globals';
-import { productInput, productSuite, unique } from './product-app.js';
+import { everyPage, productInput, productSuite, unique } from './product-app.js';
 
 const t = productSuite();
 
@@ -40,10 +40,9 @@ describe('creator profiles', () => {
       { creatorId: id, slug: input.slug, name: 'Nova Studio Berlin', bio: null, avatarUrl: input.avatarUrl, version: 2 },
     ]);
 
-    const page = await t.app.call('GET', '/api/creators?limit=100', { token: t.admin });
-    expect(page.status).toBe(200);
-    t.check('GET', '/api/creators', 200, page.body);
-    expect(page.body.items.map((c: { id: string }) => c.id)).toContain(id);
+    const pages = await everyPage(t.app, '/api/creators', { token: t.admin });
+    for (const page of pages) t.check('GET', '/api/creators', 200, page.body);
+    expect(pages.flatMap((p) => p.body.items.map((c: { id: string }) => c.id))).toContain(id);
   });
 
   it('when creators are listed a page at a time, then the pages follow each other by slug without overlap', async () => {

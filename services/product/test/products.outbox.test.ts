@@ -60,9 +60,10 @@ describe('events through the outbox', () => {
   });
 
   it('when a write fails validation, then no event is enqueued', async () => {
-    const before = Number((await app.db('outbox').count({ n: '*' }))[0].n);
-    const res = await app.call('POST', '/api/products', { token: admin, body: productInput({ price: -5 }) });
+    // This product's events only: a count of the whole outbox moves with any suite writing beside this one.
+    const body = productInput({ price: -5 });
+    const res = await app.call('POST', '/api/products', { token: admin, body });
     expect(res.status).toBe(400);
-    expect(Number((await app.db('outbox').count({ n: '*' }))[0].n)).toBe(before);
+    expect(await app.db('outbox').whereRaw("payload->'data'->>'sku' = ?", [body.sku])).toEqual([]);
   });
 });
