@@ -30,7 +30,7 @@ describe('when inventory does not answer the order service', () => {
     await new Promise((r) => silent.close(r));
   });
 
-  it('then orders of a product the gate has not seeded are 202, only the first three wait for the deadline', async () => {
+  it('then orders of a product the gate has not seeded are 202, at most the first three wait for the deadline', async () => {
     const productId = await seedProduct(run.service); // no gate counter: the first order would seed it
     const answers: Array<[number, number]> = [];
     for (let i = 0; i < 6; i++) {
@@ -40,8 +40,16 @@ describe('when inventory does not answer the order service', () => {
     }
     expect(answers.map(([status]) => status)).toEqual([202, 202, 202, 202, 202, 202]);
     // Two failures, then a probe unanswered as well (sent beside the third): the rest do not ask.
-    for (const [, ms] of answers.slice(0, 3)) expect(ms).toBeGreaterThanOrEqual(290);
-    expect(Math.max(...answers.slice(3).map(([, ms]) => ms))).toBeLessThan(250);
+    // The breaker is the replica's, not this product's: another caller of inventory on this
+    // replica (the drop opener, which also opens the drops other suites create in the shared
+    // test database) may have tripped it first, so at most the first three wait, and once one
+    // order is fast every later one is. A breaker that never opens fails both.
+    const waited = answers.map(([, ms]) => ms >= 290);
+    const firstFast = waited.indexOf(false);
+    expect(firstFast).toBeGreaterThanOrEqual(0);
+    expect(firstFast).toBeLessThanOrEqual(3);
+    expect(waited.slice(firstFast)).toEqual(waited.slice(firstFast).map(() => false));
+    expect(Math.max(...answers.slice(firstFast).map(([, ms]) => ms))).toBeLessThan(250);
     expect(await gateUnits(run.service, productId)).toBeNull();
   }, 60_000);
 });
