@@ -103,6 +103,14 @@ export function failFastPool(db: Knex, connectionString: string, log?: Log): Poo
   let closed = false;
   /** When a probe was last answered: under load many waits are late, one probe per interval is enough. */
   let answeredAt = 0;
+  /**
+   * When a query of this pool last had its answer. Under a drop's load a probe can miss its 1 s
+   * deadline on a database that answers (the replica's event loop, PgBouncer and Postgres share
+   * two busy cores: 37 admitted orders got 503 that way in a 2,500-buyer rehearsal,
+   * load-tests/results/held-polls.md), while the pool's own queries go on being answered. A
+   * query answered since the probe was sent says Postgres is there, whatever the probe says.
+   */
+  let queryAnsweredAt = 0;
 
   const abandonLate = () => {
     const now = Date.now();
@@ -120,12 +128,13 @@ export function failFastPool(db: Knex, connectionString: string, log?: Log): Poo
     }, PROBE_EVERY_MS).unref();
   };
   const suspect = (reason: string) => {
-    if (open || probing || closed || Date.now() - answeredAt < PROBE_EVERY_MS) return;
+    if (open || probing || closed || Date.now() - Math.max(answeredAt, queryAnsweredAt) < PROBE_EVERY_MS) return;
     probing = true;
+    const asked = Date.now();
     void answers(connectionString).then((ok) => {
       probing = false;
       if (ok) answeredAt = Date.now();
-      if (ok || open) return;
+      if (ok || open || queryAnsweredAt >= asked) return;
       open = true;
       log?.warn({ reason }, 'Postgres does not answer; refusing work at once until it does');
       abandonLate();
@@ -165,7 +174,13 @@ export function failFastPool(db: Knex, connectionString: string, log?: Log): Poo
       if (typeof callback !== 'function') return send(config, callback); // knex always passes one
       const done = callback as (err: unknown, result?: unknown) => void;
       const answer = () => new Promise((resolve, reject) => send(config, (err: unknown, result: unknown) => (err ? reject(err) : resolve(result))));
-      void watch(() => c.connection?.stream?.destroy(), answer).then((result) => done(null, result), (err: unknown) => done(err));
+      void watch(() => c.connection?.stream?.destroy(), answer).then(
+        (result) => {
+          queryAnsweredAt = Date.now();
+          done(null, result);
+        },
+        (err: unknown) => done(err),
+      );
       return undefined;
     };
     return connection;

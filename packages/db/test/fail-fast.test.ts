@@ -3,9 +3,12 @@
  * of the real test Postgres goes silent (connections open, nothing answered), as a Postgres that
  * died under PgBouncer's queued queries, or a half-dead link, looks to the replica.
  */
+import { createServer, type Server, type Socket } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import knexFactory from 'knex';
 import { isDependencyUnavailable } from '@shop/errors';
 import { hungLink, waitFor, type HungLink } from '@shop/testing';
+import { failFastPool } from '../src/fail-fast.js';
 import { createDb, poolBreakerOf, type Db } from '../src/index.js';
 
 const DATABASE_URL = process.env.TEST_MESSAGING_DATABASE_URL ?? 'postgres://messaging_svc:messaging_pw@127.0.0.1:5432/messaging_test';
@@ -63,4 +66,42 @@ describe('a pool whose Postgres stops answering', () => {
     await waitFor(async () => !poolBreakerOf(db)?.open, { timeoutMs: 10_000, intervalMs: 100, what: 'the pool to take work again' });
     await expect(db.raw('select 1 as one')).resolves.toMatchObject({ rows: [{ one: 1 }] });
   }, 30_000);
+});
+
+describe('a pool on a busy machine, whose probe misses its deadline while its queries are answered', () => {
+  // The probe goes to a port that takes connections and never answers (as a probe late on an
+  // overloaded replica looks); the pool's own queries go to the real Postgres.
+  let silent: Server;
+  const sockets = new Set<Socket>();
+  let db: Db;
+
+  beforeAll(async () => {
+    silent = createServer((s) => (sockets.add(s), s.on('close', () => sockets.delete(s))));
+    await new Promise<void>((r) => silent.listen(0, '127.0.0.1', r));
+    const probeUrl = new URL(DATABASE_URL);
+    probeUrl.port = String((silent.address() as { port: number }).port);
+    db = knexFactory({ client: 'pg', connection: { connectionString: DATABASE_URL }, pool: { min: 0, max: 4 } });
+    failFastPool(db, probeUrl.toString());
+    await Promise.all([1, 2, 3].map(() => db.raw('select 1')));
+  });
+  afterAll(async () => {
+    await db.destroy();
+    for (const s of sockets) s.destroy();
+    await new Promise((r) => silent.close(r));
+  });
+
+  it('when a slow query makes it probe and the probe is not answered, then the pool stays open to work, because other queries were answered meanwhile', async () => {
+    const slow = timed(db.raw('select pg_sleep(0.8)'));
+    const quick: Array<Promise<{ outcome: unknown; ms: number }>> = [];
+    const until = Date.now() + 2_500; // past the probe's 1 s deadline after the 500 ms stall
+    while (Date.now() < until) {
+      quick.push(timed(db.raw('select 1')));
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    expect((await slow).outcome).toBe('answered');
+    const outcomes = (await Promise.all(quick)).map(({ outcome }) => (outcome === 'answered' ? outcome : (outcome as Error).name));
+    expect(outcomes.length).toBeGreaterThan(20);
+    expect(outcomes.filter((o) => o !== 'answered')).toEqual([]);
+    expect(poolBreakerOf(db)?.open).toBe(false);
+  }, 20_000);
 });
