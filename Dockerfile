@@ -60,12 +60,12 @@ EXPOSE 8080
 # The services (the default target: the last stage).
 FROM ${NODE_IMAGE} AS runtime
 ENV NODE_ENV=production
-# V8's heap limit, the one pm2 gives the native replicas (HEAP_ARGS in ecosystem.config.cjs,
+# V8's heap flags, the ones pm2 gives the native replicas (HEAP_ARGS in ecosystem.config.cjs,
 # docs/decisions.md "A heap limit for every replica"), for every container of this image: Compose
 # and the Helm chart run it unchanged. Without it node sizes its heap from the container's memory
 # limit, or from the host's memory where there is none. The containers' memory limits stay above
 # it (1 GiB, pm2's max_memory_restart); test/deploy fails when either drifts from pm2's.
-ENV NODE_OPTIONS=--max-old-space-size=384
+ENV NODE_OPTIONS="--max-old-space-size=384 --max-semi-space-size=64"
 WORKDIR /app
 COPY --from=prod-deps --chown=node:node /app/ ./
 COPY --chown=node:node . .

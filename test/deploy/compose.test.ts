@@ -258,7 +258,7 @@ function nodeContainers(m: ComposeModel): NodeContainer[] {
 describe('memory in compose, as pm2', () => {
   it("when a replica starts, then node has pm2's heap limit (the image's NODE_OPTIONS) and the container pm2's memory guard, above that heap", async () => {
     const pm2 = await pm2Memory();
-    expect(pm2).toEqual({ heapFlag: '--max-old-space-size=384', heapMiB: 384, maxMemoryRestart: 2 ** 30 });
+    expect(pm2).toEqual({ heapFlag: '--max-old-space-size=384 --max-semi-space-size=64', heapMiB: 384, maxMemoryRestart: 2 ** 30 });
     const containers = nodeContainers(model);
     expect(containers.filter((c) => c.replica).map((c) => c.label).sort()).toEqual([...SERVICES].sort());
     expect(imageNodeOptions()).toBe(pm2.heapFlag);
@@ -273,7 +273,7 @@ describe('memory in compose, as pm2', () => {
     expect(memoryProblems(nodeContainers(drifted), pm2, imageNodeOptions()).sort()).toEqual([
       expect.stringMatching(/^cart: memory limit 402653184 B is below/),
       expect.stringMatching(/^cart: memory limit .* is not pm2's max_memory_restart/),
-      expect.stringMatching(/^order: NODE_OPTIONS is "--max-old-space-size=4096", pm2 runs --max-old-space-size=384$/),
+      expect.stringMatching(/^order: NODE_OPTIONS is "--max-old-space-size=4096", pm2 runs --max-old-space-size=384 --max-semi-space-size=64$/),
     ]);
     // An image without the flag: every container that does not set its own is named.
     const bare = imageNodeOptions(readFileSync(join(ROOT, 'Dockerfile'), 'utf8').replace(/^ENV NODE_OPTIONS=.*$/m, ''));

@@ -129,7 +129,7 @@ export async function serviceSchema(name: string): Promise<Schema> {
   return found;
 }
 
-/** What pm2 gives every native replica (ecosystem.config.cjs): the heap flag (HEAP_ARGS) and the memory guard (max_memory_restart). */
+/** What pm2 gives every native replica (ecosystem.config.cjs): the heap flags (HEAP_ARGS) and the memory guard (max_memory_restart). */
 export interface Pm2Memory {
   heapFlag: string;
   heapMiB: number;
@@ -151,11 +151,13 @@ export async function pm2Memory(): Promise<Pm2Memory> {
   const { createRequire } = await import('node:module');
   const eco = createRequire(import.meta.url)('../../ecosystem.config.cjs') as { apps: Array<{ node_args?: string; max_memory_restart?: string; env: { PORT?: string } }> };
   const replicas = eco.apps.filter((a) => a.env.PORT);
-  const flags = new Set(replicas.map((a) => /--max-old-space-size=\d+/.exec(a.node_args ?? '')?.[0]));
+  // The heap's flags as pm2 passes them (HEAP_ARGS: the old space's limit and the young generation's size).
+  const flags = new Set(replicas.map((a) => (a.node_args ?? '').match(/--max-(?:old|semi)-space-size=\d+/g)?.join(' ')));
   const guards = new Set(replicas.map((a) => a.max_memory_restart));
   if (replicas.length === 0 || flags.size !== 1 || guards.size !== 1) throw new Error(`pm2's replicas disagree on their heap flag or memory guard: ${[...flags].join(', ')} / ${[...guards].join(', ')}`);
   const [heapFlag] = [...flags] as string[];
-  return { heapFlag, heapMiB: Number(heapFlag.split('=')[1]), maxMemoryRestart: bytes([...guards][0], true) };
+  const heapMiB = Number(/--max-old-space-size=(\d+)/.exec(heapFlag ?? '')?.[1]);
+  return { heapFlag, heapMiB, maxMemoryRestart: bytes([...guards][0], true) };
 }
 
 /** The NODE_OPTIONS the image's runtime stage (the Dockerfile's last, the default target) sets, if any. */

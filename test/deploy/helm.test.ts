@@ -255,7 +255,7 @@ describe('the Helm chart', () => {
     const r = template('services.order.env.NODE_OPTIONS=--max-old-space-size=4096', 'defaults.resources.limits.memory=384Mi');
     expect(r.ok).toBe(true);
     const problems = memoryProblems(nodeContainers(r.manifests), pm2, imageNodeOptions());
-    expect(problems).toContainEqual('Deployment shop-dropshop-order: NODE_OPTIONS is "--max-old-space-size=4096", pm2 runs --max-old-space-size=384');
+    expect(problems).toContainEqual('Deployment shop-dropshop-order: NODE_OPTIONS is "--max-old-space-size=4096", pm2 runs --max-old-space-size=384 --max-semi-space-size=64');
     for (const name of SERVICES) {
       expect(problems).toContainEqual(expect.stringMatching(new RegExp(`^Deployment shop-dropshop-${name}: memory limit 402653184 B is below`)));
       expect(problems).toContainEqual(expect.stringMatching(new RegExp(`^Job shop-dropshop-${name}-migrate: memory limit 402653184 B is below`)));
