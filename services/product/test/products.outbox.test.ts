@@ -64,6 +64,6 @@ describe('events through the outbox', () => {
     const body = productInput({ price: -5 });
     const res = await app.call('POST', '/api/products', { token: admin, body });
     expect(res.status).toBe(400);
-    expect(await app.db('outbox').whereRaw("payload->'data'->>'sku' = ?", [body.sku])).toEqual([]);
+    expect(await app.db('outbox').whereRaw("payload->'data'->>'sku' = ?", [String(body.sku)])).toEqual([]);
   });
 });
